@@ -1,0 +1,170 @@
+import yargs, { type Argv } from 'yargs';
+import { DistsealError, ExitCode, exitCodeFor, UsageError } from '../core/errors.js';
+import { isGroup, type CommandModule, type GroupCommand, type LeafCommand } from './command.js';
+import { createContext, type Context, type ContextIO, type GlobalFlags } from './context.js';
+
+interface Entry {
+  name: string;
+  describe: string;
+  /** Leaf modules that make up this command; several for groups assembled here (upload, login). */
+  load: () => Promise<CommandModule>;
+}
+
+/** Every top-level command. Modules load lazily: only the one being run is imported. */
+const COMMANDS: Entry[] = [
+  { name: 'keys', describe: 'Create, import, export and guard your own signing keys', load: () => import('./commands/keys/index.js').then((m) => m.command) },
+  { name: 'trust', describe: "Manage the trusted keyring (other people's public keys) and per-project pins", load: () => import('./commands/trust/index.js').then((m) => m.command) },
+  { name: 'sign', describe: 'Write detached ASCII-armored signatures (FILE.asc) for dist files', load: () => import('./commands/sign.js').then((m) => m.command) },
+  { name: 'verify', describe: 'Verify files against their .asc signatures and the trusted keyring (fail-closed)', load: () => import('./commands/verify.js').then((m) => m.command) },
+  { name: 'check', describe: 'Check dist metadata and scan for leaked secrets before upload', load: () => import('./commands/check.js').then((m) => m.command) },
+  {
+    name: 'upload',
+    describe: 'Upload dists to a PyPI-compatible index or a conda channel',
+    load: async () => group('upload', 'Upload dists to a PyPI-compatible index or a conda channel', [
+      (await import('./commands/upload/pypi.js')).command,
+      (await import('./commands/upload/conda.js')).command,
+    ]),
+  },
+  { name: 'channel', describe: 'Maintain and verify a signed conda file channel', load: () => import('./commands/channel/index.js').then((m) => m.command) },
+  {
+    name: 'login',
+    describe: 'Store an index token in the OS keychain',
+    load: async () => group('login', 'Store an index token in the OS keychain', [
+      (await import('./commands/login/pypi.js')).command,
+      (await import('./commands/login/conda.js')).command,
+    ]),
+  },
+];
+
+function group(command: string, describe: string, subcommands: LeafCommand[]): GroupCommand {
+  return { command, describe, subcommands };
+}
+
+/** Flags that take a value, so the lazy loader can find the command word after them. */
+const GLOBAL_VALUE_FLAGS = new Set(['--home']);
+
+function firstCommandWord(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (GLOBAL_VALUE_FLAGS.has(arg)) {
+      i += 1;
+      continue;
+    }
+    if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+function globalOptions(y: Argv): Argv<any> {
+  return y
+    .option('json', { type: 'boolean', describe: 'Print results as JSON on stdout', global: true })
+    .option('verbose', { type: 'boolean', describe: 'Explain what happens (never prints secrets)', global: true })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print only results and warnings', global: true })
+    .option('interactive', { type: 'boolean', default: true, describe: 'Allow prompts (--no-interactive; also off when stdin is not a terminal or CI is set)', global: true })
+    .option('home', { type: 'string', describe: 'distseal home (default: DISTSEAL_HOME, $XDG_CONFIG_HOME/distseal, ~/.config/distseal)', global: true });
+}
+
+/** Wrap a leaf's run() so errors and the context are handled in one place. */
+function leafHandler(leaf: LeafCommand, state: RunState, io: ContextIO) {
+  return async (argv: Record<string, any>) => {
+    const ctx = createContext(argv as GlobalFlags, io);
+    state.ctx = ctx;
+    const code = await leaf.run(argv, ctx);
+    state.code = typeof code === 'number' ? code : ExitCode.ok;
+  };
+}
+
+function registerLeaf(y: Argv, leaf: LeafCommand, state: RunState, io: ContextIO): Argv {
+  return y.command({
+    command: leaf.command,
+    describe: leaf.describe,
+    aliases: leaf.aliases,
+    builder: (sub: Argv) => (leaf.builder ? leaf.builder(sub) : sub),
+    handler: leafHandler(leaf, state, io),
+  });
+}
+
+interface RunState {
+  code: number;
+  ctx?: Context;
+}
+
+/** Render an error and return its exit code. The one place errors become exit codes. */
+export function reportError(error: unknown, ctx: Context | undefined, io: ContextIO): number {
+  const context = ctx ?? createContext({}, io);
+  const code = exitCodeFor(error);
+  if (error instanceof DistsealError) {
+    if (context.json) context.out.result('', { ok: false, error: error.toJSON() });
+    context.out.err(`distseal: ${error.message}`);
+    if (error.hint) context.out.err(`  hint: ${error.hint}`);
+    if (context.verbose && error.cause instanceof Error) context.out.err(`  cause: ${error.cause.message}`);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    if (context.json) context.out.result('', { ok: false, error: { code: 'E_BUG', kind: 'operational', message } });
+    context.out.err(`distseal: unexpected error: ${message}`);
+    context.out.err('  This is a bug in distseal. Please report it with the command you ran (re-run with --verbose for details).');
+    if (context.verbose && error instanceof Error && error.stack) context.out.err(error.stack);
+  }
+  return code;
+}
+
+/** Run the CLI with `argv` (without node and script). Resolves to the exit code. */
+export async function main(argv: string[], io: ContextIO = {}): Promise<number> {
+  const state: RunState = { code: ExitCode.ok };
+  const word = firstCommandWord(argv);
+  const stdin = io.stdin ?? process.stdin;
+  const stderr = io.stderr ?? process.stderr;
+
+  if (argv.length === 0 && stdin.isTTY && stderr.isTTY) {
+    const ctx = createContext({}, io);
+    if (ctx.interactive) {
+      try {
+        const { runWizard } = await import('../wizard/index.js');
+        return await runWizard(ctx);
+      } catch (error) {
+        return reportError(error, ctx, io);
+      }
+    }
+  }
+
+  let y = globalOptions(yargs(argv))
+    .scriptName('distseal')
+    .usage('$0 <command> [options]\n\nSign, upload and verify Python and conda distributions with OpenPGP.')
+    .strict()
+    .demandCommand(1, 'Name a command (see the list above).')
+    .recommendCommands()
+    .exitProcess(false)
+    .showHelpOnFail(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message, { hint: 'Run `distseal --help` for the commands and their options.' });
+    })
+    .help()
+    .alias('help', 'h')
+    .version()
+    .wrap(Math.min(100, (io.stdout ?? process.stdout).columns ?? 100));
+
+  for (const entry of COMMANDS) {
+    if (entry.name !== word) {
+      y = y.command(entry.name, entry.describe, () => undefined as never, () => undefined);
+      continue;
+    }
+    const module = await entry.load();
+    if (isGroup(module)) {
+      y = y.command(module.command, module.describe, (sub: Argv) => {
+        let g = sub.demandCommand(1, `Name a ${module.command} subcommand (see the list above).`);
+        for (const leaf of module.subcommands) g = registerLeaf(g, leaf, state, io);
+        return g;
+      });
+    } else {
+      y = registerLeaf(y, module, state, io);
+    }
+  }
+
+  try {
+    await y.parseAsync();
+    return state.code;
+  } catch (error) {
+    return reportError(error, state.ctx, io);
+  }
+}

@@ -1,0 +1,106 @@
+import type { Writable } from 'node:stream';
+import type { Logger, ProgressEvent } from '../core/logger.js';
+
+export interface OutputOptions {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  json: boolean;
+  verbose: boolean;
+  quiet: boolean;
+}
+
+const MASK = '********';
+
+/**
+ * Results go to stdout (text or one JSON document), everything else to stderr. Every string
+ * that leaves the process passes through `redact`, which masks any secret registered with
+ * `addSecret` (passphrases, tokens) and passwords embedded in URLs.
+ */
+export class Output {
+  readonly logger: Logger;
+  private readonly secrets = new Set<string>();
+  private readonly progressState = new Map<string, number>();
+
+  constructor(private readonly options: OutputOptions) {
+    const self = this;
+    this.logger = {
+      info(message) {
+        if (!options.quiet && !options.json) self.err(message);
+      },
+      warn(message) {
+        self.err(`warning: ${message}`);
+      },
+      debug(message) {
+        if (options.verbose) self.err(`debug: ${message}`);
+      },
+      progress(event) {
+        self.progress(event);
+      },
+    };
+  }
+
+  /** Remember a secret value so it is masked wherever it might be printed. */
+  addSecret(value: string | undefined): void {
+    if (value && value.length >= 4) this.secrets.add(value);
+  }
+
+  redact(text: string): string {
+    let result = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+):[^@\s/]+@/gi, `$1:${MASK}@`);
+    for (const secret of this.secrets) result = result.split(secret).join(MASK);
+    return result;
+  }
+
+  /** Print a command's result: `text` normally, `data` as JSON under --json. */
+  result(text: string | string[], data?: unknown): void {
+    if (this.options.json) {
+      if (data !== undefined) this.options.stdout.write(`${this.redact(JSON.stringify(data, null, 2))}\n`);
+      return;
+    }
+    const lines = Array.isArray(text) ? text.join('\n') : text;
+    if (lines !== '') this.options.stdout.write(`${this.redact(lines)}\n`);
+  }
+
+  /** A line on stderr (not suppressed by --json; used for errors and prompts' context). */
+  err(message: string): void {
+    this.options.stderr.write(`${this.redact(message)}\n`);
+  }
+
+  get json(): boolean {
+    return this.options.json;
+  }
+
+  /**
+   * Progress: a redrawn bar per task in a terminal, a line at start and end otherwise, and
+   * nothing at all under --json or --quiet.
+   */
+  progress(event: ProgressEvent): void {
+    if (this.options.json || this.options.quiet) return;
+    const tty = Boolean(this.options.stderr.isTTY);
+    if (!tty) {
+      if (event.finished) this.err(`${event.label}: done (${formatBytes(event.done)})`);
+      return;
+    }
+    const now = Date.now();
+    const last = this.progressState.get(event.id) ?? 0;
+    if (!event.finished && now - last < 100) return;
+    this.progressState.set(event.id, now);
+    const width = Math.max(10, Math.min(30, (this.options.stderr.columns ?? 80) - 50));
+    const ratio = event.total ? Math.min(1, event.done / event.total) : 0;
+    const filled = Math.round(ratio * width);
+    const bar = event.total ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(ratio * 100)}%` : formatBytes(event.done);
+    this.options.stderr.write(`\r\x1b[K${this.redact(event.label)} ${bar}${event.finished ? '\n' : ''}`);
+    if (event.finished) this.progressState.delete(event.id);
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { errnoCode, OperationalError } from '../errors.js';
+
+export interface WriteAtomicOptions {
+  /** File mode for the new file (default 0o644; secrets use 0o600). */
+  mode?: number;
+  /** Refuse to replace an existing file (default false). */
+  exclusive?: boolean;
+}
+
+/** The temp name used beside `target`; exported so tests and cleanup can recognise leftovers. */
+export function tempPathFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * Write `data` to `target` so that a crash at any moment leaves either the old file or the new
+ * one, never a partial file: write a temp file in the same directory, fsync it, rename it over the
+ * target, fsync the directory. The temp file is removed on any failure.
+ */
+export async function writeFileAtomic(target: string, data: string | Uint8Array, options: WriteAtomicOptions = {}): Promise<void> {
+  const mode = options.mode ?? 0o644;
+  const tmp = tempPathFor(target);
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    await handle.writeFile(data);
+    await handle.chmod(mode); // umask may have narrowed or widened nothing; make the mode exact
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    if (options.exclusive) {
+      // link() fails when the target exists, so no existing file is ever replaced.
+      await fs.link(tmp, target);
+      await fs.unlink(tmp);
+    } else {
+      await fs.rename(tmp, target);
+    }
+    await syncDir(path.dirname(target));
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await fs.unlink(tmp).catch(() => undefined);
+    if (errnoCode(error) === 'EEXIST' && options.exclusive) {
+      throw new OperationalError('E_EXISTS', `${target} already exists.`, { subject: target, cause: error });
+    }
+    throw wrapFsError(error, target, 'write');
+  }
+}
+
+/** fsync a directory so a rename in it is durable. Some filesystems refuse; that is not fatal. */
+export async function syncDir(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, constants.O_RDONLY);
+    await handle.sync();
+  } catch {
+    /* best effort */
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/** Create a directory (and parents) with an exact mode for the last component. */
+export async function ensureDir(dir: string, mode = 0o700): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true, mode });
+  } catch (error) {
+    throw wrapFsError(error, dir, 'create the directory');
+  }
+}
+
+/** Turn an fs error into an OperationalError that names the path and suggests a fix. */
+export function wrapFsError(error: unknown, file: string, action: string): Error {
+  if (error instanceof OperationalError) return error;
+  const code = errnoCode(error);
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return new OperationalError('E_PERMISSION', `Cannot ${action} ${file}: permission denied.`, {
+        subject: file,
+        cause: error,
+        hint: 'Check the permissions of the file and its directory, or choose another location with --home.',
+      });
+    case 'EROFS':
+      return new OperationalError('E_READONLY', `Cannot ${action} ${file}: the file system is read-only.`, {
+        subject: file,
+        cause: error,
+        hint: 'Use a writable location (--home DIR or DISTSEAL_HOME).',
+      });
+    case 'ENOSPC':
+      return new OperationalError('E_NOSPACE', `Cannot ${action} ${file}: no space left on device.`, { subject: file, cause: error });
+    default:
+      return new OperationalError('E_IO', `Cannot ${action} ${file}: ${(error as Error)?.message ?? String(error)}`, {
+        subject: file,
+        cause: error,
+      });
+  }
+}
