@@ -1,0 +1,170 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { condaDigests, type CondaDigests } from '../dist/conda/digests.js';
+import { filenameProblems } from '../dist/conda/filename.js';
+import { requireValidIndex, type CondaIndex } from '../dist/conda/index-json.js';
+import { readCondaMeta } from '../dist/conda/read.js';
+import { errnoCode, InputError, OperationalError, UsageError } from '../errors.js';
+import { ensureDir, wrapFsError, writeFileAtomic } from '../fs/atomic.js';
+import { withLock } from '../fs/lock.js';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import { recordFor, sectionFor, type Repodata } from './repodata.js';
+import { CHANNEL_LOCK, copyFileAtomic, fileSize, readSubdirRepodata, SIGNATURE_SUFFIX, writeSubdirRepodata } from './store.js';
+
+export interface ChannelAddOptions {
+  /** The channel root directory (created when missing). */
+  channel: string;
+  /** Package files to add (.conda / .tar.bz2). */
+  files: string[];
+  /** Makes an armored detached signature of a file; called for packages without a FILE.asc and for each repodata.json. */
+  sign: (file: string) => Promise<string>;
+  /** Replace a different file that has the same name (default: refuse). */
+  force?: boolean;
+  /** Also reindex every package already in the touched subdirs (repairs a damaged repodata.json). */
+  rebuild?: boolean;
+  dryRun?: boolean;
+  logger?: Logger;
+}
+
+export interface ChannelAddResult {
+  file: string;
+  target: string;
+  subdir: string;
+  status: 'added' | 'replaced' | 'unchanged' | 'would-add';
+  sha256: string;
+  size: number;
+  signature: 'copied' | 'signed' | 'kept';
+}
+
+export interface ChannelAddReport {
+  channel: string;
+  results: ChannelAddResult[];
+  /** Every repodata.json written (and signed) by this run. */
+  repodata: string[];
+}
+
+/**
+ * `distseal channel add`: place each package under `<subdir>/`, put its `.asc` beside it, update
+ * that subdir's repodata.json incrementally (existing records are kept; only new files are
+ * read) and sign every repodata.json written. All of it under the channel lock, all writes atomic.
+ */
+export async function addToChannel(options: ChannelAddOptions): Promise<ChannelAddReport> {
+  const logger = options.logger ?? silentLogger;
+  const channel = path.resolve(options.channel);
+  // Read and validate every input before touching the channel: a bad file changes nothing.
+  const inputs: Array<{ file: string; basename: string; index: CondaIndex; subdir: string; digests: CondaDigests }> = [];
+  for (const file of options.files) {
+    const basename = path.basename(file);
+    const problems = filenameProblems(basename);
+    if (problems.length) throw new InputError('E_CONDA_NAME', `${file}: ${problems.join(' ')}`, { subject: file });
+    const meta = await readCondaMeta(file);
+    const index = requireValidIndex(meta.index, file, meta.filename);
+    const digests = await condaDigests(file, { logger, label: `hashing ${basename}` });
+    inputs.push({ file, basename, index, subdir: index.subdir!, digests });
+  }
+  const seen = new Map<string, string>();
+  for (const input of inputs) {
+    const key = `${input.subdir}/${input.basename}`;
+    if (seen.has(key) && seen.get(key) !== input.digests.sha256) {
+      throw new UsageError(`Two different files named ${input.basename} were given.`, { subject: input.file });
+    }
+    seen.set(key, input.digests.sha256);
+  }
+  if (options.dryRun) {
+    return {
+      channel,
+      repodata: [],
+      results: inputs.map((i) => ({ file: i.file, target: path.join(channel, i.subdir, i.basename), subdir: i.subdir, status: 'would-add', sha256: i.digests.sha256, size: i.digests.size, signature: 'kept' })),
+    };
+  }
+  await ensureDir(channel, 0o755);
+  return withLock(path.join(channel, CHANNEL_LOCK), async () => {
+    const subdirs = [...new Set(['noarch', ...inputs.map((i) => i.subdir)])];
+    const repodatas = new Map<string, Repodata>();
+    const changed = new Set<string>();
+    for (const subdir of subdirs) {
+      const { repodata, existed } = options.rebuild ? { repodata: await rebuildSubdir(channel, subdir, logger), existed: false } : await readSubdirRepodata(channel, subdir);
+      repodatas.set(subdir, repodata);
+      if (!existed) changed.add(subdir); // noarch/repodata.json must always exist
+    }
+    const results: ChannelAddResult[] = [];
+    for (const input of inputs) {
+      const dir = path.join(channel, input.subdir);
+      await ensureDir(dir, 0o755);
+      const target = path.join(dir, input.basename);
+      const repodata = repodatas.get(input.subdir)!;
+      const section = sectionFor(input.basename);
+      const existingSize = await fileSize(target);
+      let status: ChannelAddResult['status'] = 'added';
+      if (existingSize !== undefined) {
+        const same = existingSize === input.digests.size && (await condaDigests(target)).sha256 === input.digests.sha256;
+        if (same) status = 'unchanged';
+        else if (!options.force) {
+          throw new OperationalError('E_CHANNEL_EXISTS', `${target} already exists with different contents than ${input.file}.`, {
+            subject: target,
+            hint: 'A published package must not change under the same name. Bump the build number, or pass --force to replace it.',
+          });
+        } else status = 'replaced';
+      }
+      if (status !== 'unchanged') await copyFileAtomic(input.file, target);
+      const signature = await placeSignature(input.file, target, status, options.sign);
+      const record = recordFor(input.index, input.digests);
+      if (JSON.stringify(repodata[section][input.basename]) !== JSON.stringify(record)) {
+        repodata[section][input.basename] = record;
+        changed.add(input.subdir);
+      }
+      logger.info(`${status === 'unchanged' ? 'Already in the channel' : status === 'replaced' ? 'Replaced' : 'Added'}: ${input.subdir}/${input.basename}`);
+      results.push({ file: input.file, target, subdir: input.subdir, status, sha256: input.digests.sha256, size: input.digests.size, signature });
+    }
+    const written: string[] = [];
+    for (const subdir of changed) written.push(await writeSubdirRepodata(channel, subdir, repodatas.get(subdir)!, options.sign));
+    // A repodata.json whose signature is missing (e.g. an earlier run was interrupted) is signed again.
+    for (const subdir of subdirs) {
+      if (changed.has(subdir)) continue;
+      const file = path.join(channel, subdir, 'repodata.json');
+      if ((await fileSize(file + SIGNATURE_SUFFIX)) === undefined) {
+        await writeFileAtomic(file + SIGNATURE_SUFFIX, await options.sign(file));
+        written.push(file);
+      }
+    }
+    return { channel, results, repodata: written };
+  });
+}
+
+/** Keep the package's existing signature, copy the one beside the source, or sign it now. */
+async function placeSignature(source: string, target: string, status: ChannelAddResult['status'], sign: (file: string) => Promise<string>): Promise<ChannelAddResult['signature']> {
+  const targetSig = target + SIGNATURE_SUFFIX;
+  const sourceSig = source + SIGNATURE_SUFFIX;
+  if (path.resolve(sourceSig) !== path.resolve(targetSig) && (await fileSize(sourceSig)) !== undefined) {
+    await copyFileAtomic(sourceSig, targetSig);
+    return 'copied';
+  }
+  if (status === 'unchanged' && (await fileSize(targetSig)) !== undefined) return 'kept';
+  await writeFileAtomic(targetSig, await sign(target));
+  return 'signed';
+}
+
+/** Reindex every package file in a subdir from scratch (for a damaged repodata.json). */
+async function rebuildSubdir(channel: string, subdir: string, logger: Logger): Promise<Repodata> {
+  const dir = path.join(channel, subdir);
+  const repodata: Repodata = { info: { subdir }, packages: {}, 'packages.conda': {}, removed: [], repodata_version: 1 };
+  let names: string[] = [];
+  try {
+    names = await fs.readdir(dir);
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw wrapFsError(error, dir, 'read');
+  }
+  for (const name of names.sort()) {
+    if (!name.endsWith('.conda') && !name.endsWith('.tar.bz2')) continue;
+    const file = path.join(dir, name);
+    try {
+      const meta = await readCondaMeta(file);
+      const index = requireValidIndex(meta.index, file, meta.filename);
+      repodata[sectionFor(name)][name] = recordFor(index, await condaDigests(file));
+    } catch (error) {
+      logger.warn(`Skipping ${file}: ${(error as Error).message}`);
+    }
+  }
+  return repodata;
+}

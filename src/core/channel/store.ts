@@ -1,0 +1,78 @@
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { errnoCode } from '../errors.js';
+import { ensureDir, syncDir, tempPathFor, wrapFsError, writeFileAtomic } from '../fs/atomic.js';
+import { emptyRepodata, parseRepodata, serializeRepodata, type Repodata } from './repodata.js';
+
+/** File names inside a channel subdir. */
+export const REPODATA_FILE = 'repodata.json';
+export const SIGNATURE_SUFFIX = '.asc';
+export const CHANNEL_LOCK = '.distseal-channel.lock';
+
+/** Read `<channel>/<subdir>/repodata.json`, or an empty one when absent. Damaged files throw. */
+export async function readSubdirRepodata(channel: string, subdir: string): Promise<{ repodata: Repodata; existed: boolean }> {
+  const file = path.join(channel, subdir, REPODATA_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return { repodata: emptyRepodata(subdir), existed: false };
+    throw wrapFsError(error, file, 'read');
+  }
+  return { repodata: parseRepodata(text, file, subdir), existed: true };
+}
+
+/** Write repodata.json atomically and then its detached signature, also atomically. */
+export async function writeSubdirRepodata(channel: string, subdir: string, repodata: Repodata, sign: (file: string) => Promise<string>): Promise<string> {
+  const dir = path.join(channel, subdir);
+  await ensureDir(dir, 0o755);
+  const file = path.join(dir, REPODATA_FILE);
+  await writeFileAtomic(file, serializeRepodata(repodata), { mode: 0o644 });
+  const armored = await sign(file);
+  await writeFileAtomic(file + SIGNATURE_SUFFIX, armored, { mode: 0o644 });
+  return file;
+}
+
+/**
+ * Copy `source` to `target` so that readers never see a partial package: stream into a temp
+ * file in the target directory, fsync, then rename over the target.
+ */
+export async function copyFileAtomic(source: string, target: string): Promise<void> {
+  const tmp = tempPathFor(target);
+  try {
+    await pipeline(createReadStream(source), createWriteStream(tmp, { flags: 'wx', mode: 0o644 }));
+    const handle = await fs.open(tmp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, target);
+    await syncDir(path.dirname(target));
+  } catch (error) {
+    await fs.unlink(tmp).catch(() => undefined);
+    throw wrapFsError(error, target, 'write');
+  }
+}
+
+/** Subdirs that hold a repodata.json (or packages) in a local channel, always including noarch. */
+export async function listSubdirs(channel: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await fs.readdir(channel, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+  } catch (error) {
+    throw wrapFsError(error, channel, 'read the channel directory');
+  }
+  return [...new Set([...names, 'noarch'])].sort();
+}
+
+/** Same bytes? Compared by size first, then by content hash computed by the caller. */
+export async function fileSize(file: string): Promise<number | undefined> {
+  try {
+    return (await fs.stat(file)).size;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw wrapFsError(error, file, 'read');
+  }
+}
