@@ -1,7 +1,54 @@
+import * as openpgp from 'openpgp';
+import type { LeafCommand } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
+import { KeyStore } from '../core/keys/store.js';
+import { Keychain } from '../core/secrets/keychain.js';
+import type { KeysLeaf, WizardDeps } from './deps.js';
+import { inquirerPrompter } from './inquirer-prompter.js';
+import { runMenu } from './menu.js';
 
-/** The interactive menu shown by `distseal` with no arguments in a terminal. */
-export async function runWizard(ctx: Context): Promise<number> {
-  ctx.out.err('The wizard is not available yet. Run `distseal --help` for the commands.');
-  return 0;
+export type { WizardDeps, WizardKey, KeysLeaf } from './deps.js';
+export type { Prompter } from './prompter.js';
+
+/** Load `src/cli/commands/keys/<name>.ts`: the wizard runs the very command the flags run. */
+async function loadKeysLeaf(name: KeysLeaf): Promise<LeafCommand> {
+  const module = (await import(`../cli/commands/keys/${name}.js`)) as { command: LeafCommand };
+  return module.command;
+}
+
+/** The real dependencies: inquirer on the terminal, the key store in ctx.home, the keys commands. */
+export function defaultDeps(ctx: Context): WizardDeps {
+  const keychain = new Keychain(ctx.logger);
+  const store = () => KeyStore.open({ home: ctx.home, logger: ctx.logger });
+  return {
+    ctx,
+    prompter: inquirerPrompter(ctx),
+    listKeys: async () => (await store()).listOwn({ keychain }),
+    loadLeaf: loadKeysLeaf,
+    hasPassphrase: async (fingerprint) => {
+      const own = await (await store()).findOwn(fingerprint);
+      if (own.info.passphraseProtected !== undefined) return own.info.passphraseProtected;
+      return own.key.isPrivate() ? !own.key.isDecrypted() : false;
+    },
+    checkPassphrase: async (fingerprint, passphrase) => {
+      const own = await (await store()).findOwn(fingerprint);
+      if (!own.key.isPrivate()) return false;
+      try {
+        await openpgp.decryptKey({ privateKey: own.key, passphrase });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+/**
+ * The interactive menu shown by `distseal` with no arguments in a terminal. It only gathers
+ * options and calls the same keys commands the flags call, printing each equivalent command.
+ * Resolves to an exit code; Ctrl-C rejects with InterruptedError (exit 130, nothing written).
+ */
+export async function runWizard(ctx: Context, deps: WizardDeps = defaultDeps(ctx)): Promise<number> {
+  ctx.out.err('distseal: sign, upload and verify Python and conda dists. Ctrl-C leaves at any time; nothing is written before you confirm.');
+  return runMenu(deps);
 }

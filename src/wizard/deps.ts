@@ -1,0 +1,39 @@
+import type { LeafCommand } from '../cli/command.js';
+import type { Context } from '../cli/context.js';
+import type { Prompter } from './prompter.js';
+
+/** What the wizard needs to know about one of the user's own keys (a subset of A's KeyInfo). */
+export interface WizardKey {
+  fingerprint: string;
+  userIDs: string[];
+  algorithm?: string;
+  expires?: string | null;
+  revoked: boolean;
+  hasSecret: boolean;
+  isDefault: boolean;
+  passphraseInKeychain?: boolean;
+}
+
+/** The keys leaf commands the wizard drives (src/cli/commands/keys/<name>.ts). */
+export type KeysLeaf = 'generate' | 'import' | 'export' | 'list' | 'revoke' | 'passwd' | 'delete' | 'default' | 'remember' | 'forget';
+
+/**
+ * Everything a flow touches, injected so tests can script the prompts, record the run() calls
+ * and fix the clock. `defaultDeps` (src/wizard/index.ts) wires the real ones.
+ */
+export interface WizardDeps {
+  ctx: Context;
+  prompter: Prompter;
+  /** The user's own keys, fresh each time (KeyStore.listOwn()). */
+  listKeys(): Promise<WizardKey[]>;
+  /** Load a keys leaf command; the wizard calls its run() exactly as the CLI would. */
+  loadLeaf(name: KeysLeaf): Promise<LeafCommand>;
+  /**
+   * True when `passphrase` unlocks the key's secret (used to check the current passphrase as it
+   * is typed); true as well for a key that has no passphrase.
+   */
+  checkPassphrase(fingerprint: string, passphrase: string): Promise<boolean>;
+  /** True when the key's secret is protected by a passphrase. */
+  hasPassphrase(fingerprint: string): Promise<boolean>;
+  now?: Date;
+}

@@ -1,0 +1,73 @@
+import { DistsealError, exitCodeFor, InterruptedError } from '../core/errors.js';
+import type { Action } from './action.js';
+import type { WizardDeps } from './deps.js';
+import { executeAction } from './execute.js';
+import { generateFlow } from './keys/generate.js';
+import { exportFlow, importFlow } from './keys/import-export.js';
+import { defaultFlow, deleteFlow, forgetFlow, listFlow, passwdFlow, rememberFlow, revokeFlow } from './keys/simple.js';
+import { Q, type KeysChoice, type MainChoice } from './questions.js';
+
+/** The flow behind each entry of the Keys menu. */
+export const KEY_FLOWS: Record<Exclude<KeysChoice, 'back'>, (deps: WizardDeps) => Promise<Action | undefined>> = {
+  generate: generateFlow,
+  import: importFlow,
+  export: exportFlow,
+  list: listFlow,
+  default: defaultFlow,
+  remember: rememberFlow,
+  forget: forgetFlow,
+  passwd: passwdFlow,
+  revoke: revokeFlow,
+  delete: deleteFlow,
+};
+
+/** Menu entries not built into the wizard yet point at their commands. */
+const ELSEWHERE: Record<Exclude<MainChoice, 'keys' | 'quit'>, string> = {
+  sign: 'Use `distseal sign FILE... [--key FPR]` (see `distseal sign --help`).',
+  verify: 'Use `distseal verify FILE... [--keyring FILE]` (see `distseal verify --help`).',
+  upload: 'Use `distseal upload pypi FILE...` or `distseal upload conda FILE...` (see `distseal upload --help`).',
+  trust: 'Use `distseal trust add KEYFILE [--for PROJECT]`, `distseal trust list`, `distseal trust remove FPR`.',
+};
+
+/**
+ * Run one Keys flow and its command. A refused action (bad input, a key problem, an I/O error)
+ * is reported and the menu comes back; Ctrl-C and unexpected errors end the wizard.
+ */
+export async function runKeyFlow(choice: Exclude<KeysChoice, 'back'>, deps: WizardDeps): Promise<number> {
+  try {
+    const action = await KEY_FLOWS[choice](deps);
+    if (!action) {
+      deps.prompter.say('Cancelled: nothing was changed.');
+      return 0;
+    }
+    return await executeAction(action, deps);
+  } catch (error) {
+    if (!(error instanceof DistsealError) || error instanceof InterruptedError) throw error;
+    deps.ctx.out.err(`distseal: ${error.message}`);
+    if (error.hint) deps.ctx.out.err(`  hint: ${error.hint}`);
+    return exitCodeFor(error);
+  }
+}
+
+/** The Keys submenu, until "Back". Returns the exit code of the last action run. */
+async function keysMenu(deps: WizardDeps, last: number): Promise<number> {
+  for (;;) {
+    const choice = await deps.prompter.select(Q.keysMenu());
+    if (choice === 'back') return last;
+    last = await runKeyFlow(choice, deps);
+  }
+}
+
+/**
+ * The wizard's main menu, until "Quit". Resolves to the exit code of the last action (0 when
+ * it succeeded or nothing ran); Ctrl-C anywhere rejects with InterruptedError (exit 130).
+ */
+export async function runMenu(deps: WizardDeps): Promise<number> {
+  let last = 0;
+  for (;;) {
+    const choice = await deps.prompter.select(Q.main());
+    if (choice === 'quit') return last;
+    if (choice === 'keys') last = await keysMenu(deps, last);
+    else deps.prompter.say(ELSEWHERE[choice]);
+  }
+}
