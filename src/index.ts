@@ -9,3 +9,6 @@ export * from './core/trust/policy.js';
 export * from './core/secrets/keychain.js';
 export * from './core/secrets/resolve.js';
 export { writeFileAtomic } from './core/fs/atomic.js';
+// Keys and trust (issue 2): the key store, generate/import/export/revoke, passphrase unlocking.
+export * from './core/keys/index.js';
+export * from './core/secrets/passphrase.js';
