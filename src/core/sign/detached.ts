@@ -1,0 +1,111 @@
+import * as openpgp from 'openpgp';
+import { KeyError, OperationalError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { drain, fileWebStream, openRegularFile, readText } from './file-stream.js';
+
+/** What was made, besides the armored text: the facts `sign` reports. */
+export interface DetachedSignature {
+  armored: string;
+  primaryFingerprint: string;
+  signingKeyFingerprint: string;
+  /** 'SHA512', 'SHA256', ... */
+  hashAlgorithm: string;
+  /** ISO 8601 UTC. */
+  created: string;
+}
+
+/** Hashes every OpenPGP implementation we must interoperate with reads (no SHA3: gpg 2.2 and sqv 1.x fail on it, spec section 2). */
+const INTEROPERABLE_HASHES = new Set(['sha256', 'sha384', 'sha512', 'sha224']);
+
+/** The openpgp.js configuration for signing: v4 signatures, SHA-512 unless the curve needs more. */
+export const SIGN_CONFIG: Partial<openpgp.Config> = { preferredHashAlgorithm: openpgp.enums.hash.sha512 };
+
+/**
+ * The (sub)key that will sign: the newest valid signing-capable subkey whose secret is present,
+ * else the primary. openpgp.js's own choice ignores whether the secret is there (a gnu-dummy
+ * primary from `gpg --export-secret-subkeys` must not be picked), so choose here and pass the ID.
+ */
+export async function selectSigningKey(key: openpgp.PrivateKey, date = new Date()): Promise<openpgp.PrivateKey | openpgp.Subkey> {
+  if (!key.isPrivate()) throw new KeyError('E_NO_SECRET', `Key ${fpr(key)} has no secret part, so it cannot sign.`, { hint: 'Import the secret key with `distseal keys import`.' });
+  const candidates = [...key.subkeys]
+    .sort((a, b) => b.getCreationTime().getTime() - a.getCreationTime().getTime() || b.keyPacket.algorithm - a.keyPacket.algorithm);
+  let lastError: unknown;
+  for (const candidate of [...candidates, key]) {
+    const packet = candidate.keyPacket as openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket;
+    if (!('isDummy' in packet) || packet.isDummy()) continue;
+    try {
+      const chosen = await key.getSigningKey(candidate.getKeyID(), date);
+      if (chosen.getFingerprint() !== candidate.getFingerprint()) continue;
+      if (!packet.isDecrypted()) {
+        throw new KeyError('E_KEY_LOCKED', `The secret key ${fpr(key)} is still protected by its passphrase.`, { hint: 'Unlock it first (the CLI asks for the passphrase).' });
+      }
+      return candidate as openpgp.PrivateKey | openpgp.Subkey;
+    } catch (error) {
+      if (error instanceof KeyError) throw error;
+      lastError = error;
+    }
+  }
+  throw new KeyError('E_NO_SIGNING_KEY', `Key ${fpr(key)} has no usable signing (sub)key with its secret present${lastError ? `: ${(lastError as Error).message}` : ''}.`, {
+    hint: 'The key may be expired or revoked, or only its public part was imported. Check `distseal keys list`.',
+    cause: lastError,
+  });
+}
+
+function fpr(key: openpgp.Key): string {
+  return key.getFingerprint().toUpperCase();
+}
+
+/**
+ * Sign a web stream of bytes with a binary-mode (0x00) detached signature, in constant memory.
+ *
+ * Why not plain `sign({format:'armored'})`: for detached output openpgp.js 6.3 reads the whole
+ * input into one buffer (`readToEnd` over `message.packets.write()`), 2.2 GB for a 1 GiB file.
+ * Asking for `format:'object'` skips that wrapper; we then drain the message's packet stream
+ * ourselves, which feeds the hash, and armor the finished signature (spec section 3). A test in
+ * test/sign/ signs a large generated stream under an RSS bound in case an upgrade changes this.
+ */
+export async function signStream(data: ReadableStream<Uint8Array>, signingKey: openpgp.PrivateKey, options: { date?: Date } = {}): Promise<DetachedSignature> {
+  const date = options.date ?? new Date();
+  const subkey = await selectSigningKey(signingKey, date);
+  let signature: openpgp.Signature;
+  try {
+    const message = await openpgp.createMessage({ binary: data, format: 'binary' });
+    signature = (await openpgp.sign({ message, signingKeys: signingKey, signingKeyIDs: [subkey.getKeyID()], detached: true, format: 'object', date, config: SIGN_CONFIG })) as unknown as openpgp.Signature;
+    // Order matters: sign() must resolve first, then the drain feeds the hash (observed: awaiting both together stalls).
+    await drain(message.packets.write() as unknown as ReadableStream<unknown>);
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && typeof (error as { code: unknown }).code === 'string' && (error as { code: string }).code.startsWith('E_')) throw error;
+    throw new OperationalError('E_SIGN', `Signing failed: ${(error as Error).message}`, { cause: error });
+  }
+  const armored = await readText(signature.armor() as unknown as string | ReadableStream<string>);
+  const packet = signature.packets[0] as openpgp.SignaturePacket;
+  const hash = String(openpgp.enums.read(openpgp.enums.hash, (packet.hashAlgorithm ?? -1) as number));
+  if (!INTEROPERABLE_HASHES.has(hash.toLowerCase())) {
+    throw new OperationalError('E_SIGN_HASH', `openpgp.js chose the ${hash} hash, which GnuPG 2.2 and sqv cannot check.`, { hint: "Check the key's preferred hash algorithms (they should include SHA512)." });
+  }
+  return {
+    armored,
+    primaryFingerprint: fpr(signingKey),
+    signingKeyFingerprint: subkey.getFingerprint().toUpperCase(),
+    hashAlgorithm: hash.toUpperCase(),
+    created: (packet.created ?? date).toISOString(),
+  };
+}
+
+/** Sign one file; see `signStream`. Progress goes to `options.logger.progress`. */
+export async function signFileDetailed(file: string, signingKey: openpgp.PrivateKey, options: { logger?: Logger; label?: string } = {}): Promise<DetachedSignature> {
+  const { handle, size } = await openRegularFile(file);
+  try {
+    return await signStream(fileWebStream(handle, file, { size, logger: options.logger, label: options.label }), signingKey);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * A detached, ASCII-armored, binary-mode signature of `file` (what `gpg --detach-sign -a` makes),
+ * streamed in constant memory, made with the signing subkey when there is one.
+ */
+export async function createDetachedSignature(file: string, signingKey: openpgp.PrivateKey, options: { logger?: Logger } = {}): Promise<string> {
+  return (await signFileDetailed(file, signingKey, options)).armored;
+}
