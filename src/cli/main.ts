@@ -56,6 +56,23 @@ function firstCommandWord(argv: string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * `distseal` alone, or with only --home/--verbose/--quiet (`distseal --home DIR`), opens the
+ * wizard in a terminal; anything else (a command, --help, --no-interactive) goes to yargs.
+ */
+function wizardGlobals(argv: string[]): GlobalFlags | undefined {
+  const flags: GlobalFlags = {};
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--home' && i + 1 < argv.length) flags.home = argv[++i];
+    else if (arg.startsWith('--home=')) flags.home = arg.slice('--home='.length);
+    else if (arg === '--verbose') flags.verbose = true;
+    else if (arg === '--quiet' || arg === '-q') flags.quiet = true;
+    else return undefined;
+  }
+  return flags;
+}
+
 function globalOptions(y: Argv): Argv<any> {
   return y
     .option('json', { type: 'boolean', describe: 'Print results as JSON on stdout', global: true })
@@ -116,8 +133,9 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
   const stdin = io.stdin ?? process.stdin;
   const stderr = io.stderr ?? process.stderr;
 
-  if (argv.length === 0 && stdin.isTTY && stderr.isTTY) {
-    const ctx = createContext({}, io);
+  const wizardFlags = wizardGlobals(argv);
+  if (wizardFlags && stdin.isTTY && stderr.isTTY) {
+    const ctx = createContext(wizardFlags, io);
     if (ctx.interactive) {
       try {
         const { runWizard } = await import('../wizard/index.js');
