@@ -1,0 +1,80 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseMultipart, type Part } from './multipart.js';
+
+export interface PrefixSeen {
+  path: string;
+  authorization?: string;
+  force: boolean;
+  status: number;
+  part?: Omit<Part, 'data'>;
+}
+
+/**
+ * A strict local prefix.dev upload endpoint (rattler_upload prefix.rs, the form since
+ * rattler-build PR #1370): `POST /api/v1/upload/<channel>[?force=true]`, `Authorization: Bearer
+ * <key>`, one multipart part `file` whose own headers carry Content-Type, Content-Length,
+ * X-File-Name and X-File-SHA256, all checked against the bytes. 409 when the file exists.
+ */
+export class FakePrefix {
+  readonly requests: PrefixSeen[] = [];
+  /** channel -> filename -> sha256 */
+  readonly files = new Map<string, Map<string, string>>();
+  private server?: http.Server;
+  url = '';
+
+  constructor(readonly options: { keys?: string[]; channels?: string[]; fail503?: number } = {}) {}
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((error: Error) => this.reply(res, req, 500, `fake server bug: ${error.message}`));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  private reply(res: http.ServerResponse, req: http.IncomingMessage, status: number, text: string, part?: Part): void {
+    const url = new URL(req.url!, 'http://x');
+    const { data: _data, ...meta } = part ?? ({} as Part);
+    this.requests.push({ path: url.pathname, authorization: req.headers.authorization, force: url.searchParams.get('force') === 'true', status, part: part ? meta : undefined });
+    if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain' });
+    res.end(text);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url!, 'http://x');
+    const m = /^\/api\/v1\/upload\/([^/]+)$/.exec(url.pathname);
+    if (req.method !== 'POST' || !m) return req.resume(), this.reply(res, req, 404, 'Not Found');
+    if ((this.options.fail503 ?? 0) > 0) {
+      this.options.fail503! -= 1;
+      return req.resume(), this.reply(res, req, 503, 'Service Unavailable');
+    }
+    const key = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!key || !(this.options.keys ?? []).includes(key)) return req.resume(), this.reply(res, req, 401, 'Unauthorized: invalid or expired API key');
+    const channel = decodeURIComponent(m[1]!);
+    if (!(this.options.channels ?? []).includes(channel)) return req.resume(), this.reply(res, req, 404, `Channel ${channel} not found`);
+    const parts = await parseMultipart(req);
+    const file = parts.find((p) => p.name === 'file');
+    if (!file || parts.length !== 1) return this.reply(res, req, 422, 'Expected exactly one part named file', file);
+    const h = file.headers;
+    const problems = [
+      h['content-type'] !== 'application/octet-stream' && 'Content-Type',
+      h['content-length'] !== String(file.size) && 'Content-Length',
+      h['x-file-name'] !== file.filename && 'X-File-Name',
+      h['x-file-sha256'] !== file.sha256 && 'X-File-SHA256',
+    ].filter(Boolean);
+    if (problems.length) return this.reply(res, req, 400, `Part headers wrong or missing: ${problems.join(', ')}`, file);
+    const stored = this.files.get(channel) ?? new Map<string, string>();
+    this.files.set(channel, stored);
+    const force = url.searchParams.get('force') === 'true';
+    if (stored.has(file.filename!) && !force) return this.reply(res, req, 409, `Package ${file.filename} already exists`, file);
+    stored.set(file.filename!, file.sha256);
+    return this.reply(res, req, 200, 'OK', file);
+  }
+}
