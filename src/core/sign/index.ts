@@ -87,12 +87,12 @@ export async function signFiles(options: SignFilesOptions): Promise<SignResult[]
   return mapLimit(targets, concurrency, async (t, i): Promise<SignResult> => {
     const done = existing[i];
     if (done) {
-      logger.info(`${t.file}: already signed by ${primaryFingerprint} (${t.signatureFile})`);
+      logger.debug(`${t.file}: already signed by ${primaryFingerprint} (${t.signatureFile})`);
       return done;
     }
     const sig = await signFileDetailed(t.file, options.signingKey, { logger, label: `sign ${path.basename(t.file)}` });
     await writeFileAtomic(t.signatureFile, sig.armored, { mode: 0o644 });
-    logger.info(`${t.file}: signed -> ${t.signatureFile}`);
+    logger.debug(`${t.file}: signed -> ${t.signatureFile}`);
     return { ...t, status: 'signed', primaryFingerprint, signingKeyFingerprint: sig.signingKeyFingerprint ?? subkey.getFingerprint().toUpperCase(), hashAlgorithm: sig.hashAlgorithm, created: sig.created };
   });
 }

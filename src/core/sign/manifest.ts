@@ -80,6 +80,6 @@ export async function writeManifest(options: ManifestOptions): Promise<ManifestR
   const entries = options.files.map((file, i) => ({ file, name: names[i]!, sha256: digests[i]! }));
   await writeFileAtomic(options.manifest, formatManifest(entries));
   const [signature] = await signFiles({ files: [options.manifest], signingKey: options.signingKey, force: true, logger });
-  logger.info(`${options.manifest}: ${entries.length} file(s) listed and signed`);
+  logger.debug(`${options.manifest}: ${entries.length} file(s) listed and signed`);
   return { manifest: options.manifest, entries, signature: signature! };
 }

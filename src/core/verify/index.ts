@@ -101,3 +101,4 @@ function summarize(report: VerifyReport): Reason {
   if (report.signatures.length === 1 && first) return { ...first.reason };
   return reason('E_NO_GOOD_SIGNATURE', `none of the ${report.signatures.length} signatures is good and trusted`, first?.reason.hint);
 }
+export { verifyManifest, parseManifest, type ManifestVerifyReport, type ManifestEntryResult, type ManifestVerifyOptions } from './manifest.js';
