@@ -83,7 +83,7 @@ export async function promptNewPassphrase(ctx: Context, what: string): Promise<s
  */
 export async function resolveNewPassphrase(
   ctx: Context,
-  options: { file?: string; fd?: number; flag: string; none?: boolean; value?: string; what: string; envName?: string },
+  options: { file?: string; fd?: number; flag: string; none?: boolean; value?: string; what: string; envNames?: string[] },
 ): Promise<string> {
   if (options.none) {
     if (options.file !== undefined || options.fd !== undefined) throw new UsageError(`--no-passphrase contradicts --${options.flag}-file/--${options.flag}-fd.`);
@@ -96,14 +96,18 @@ export async function resolveNewPassphrase(
   }
   const fromFlag = await readSecretFlag(ctx, options.file, options.fd, options.flag);
   if (fromFlag !== undefined) return fromFlag;
-  const envName = options.envName;
-  if (envName && ctx.env[envName]) {
-    ctx.logger.debug(`Using the passphrase from ${envName}.`);
-    ctx.out.addSecret(ctx.env[envName]);
-    return ctx.env[envName]!;
+  const envNames = options.envNames ?? [];
+  for (const envName of envNames) {
+    const value = ctx.env[envName];
+    if (value) {
+      ctx.logger.debug(`Using the passphrase from ${envName}.`);
+      ctx.out.addSecret(value);
+      return value;
+    }
   }
   if (ctx.interactive) return promptNewPassphrase(ctx, options.what);
+  const noFlag = options.flag === 'passphrase' ? '--no-passphrase' : '--no-passphrase (remove the protection)';
   throw new UsageError(`No passphrase was given for ${options.what}.`, {
-    hint: `Supply it with one of: --${options.flag}-file FILE, --${options.flag}-fd N${envName ? `, ${envName}` : ''}, a prompt (run in a terminal); or --no-passphrase for an unprotected key.`,
+    hint: `Supply it with one of: --${options.flag}-file FILE, --${options.flag}-fd N${envNames.length ? `, ${envNames.join(', ')}` : ''}, a prompt (run in a terminal); or ${noFlag} for an unprotected key.`,
   });
 }

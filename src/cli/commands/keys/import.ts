@@ -1,0 +1,67 @@
+import { promises as fs } from 'node:fs';
+import type { Argv } from 'yargs';
+import { errnoCode, InputError, UsageError } from '../../../core/errors.js';
+import { exportFromGpg } from '../../../core/keys/from-gpg.js';
+import { importKeys, type ImportedKey } from '../../../core/keys/import.js';
+import type { LeafCommand } from '../../command.js';
+import type { Context } from '../../context.js';
+import { readSecretFlag } from '../../passphrase-input.js';
+import { PASSPHRASE_ENV, withPassphraseOptions } from '../../unlock.js';
+import { openStore } from './shared.js';
+
+/** Read a key file (or stdin for "-"); unreadable files are InputError naming the file (exit 2). */
+export async function readInputFile(ctx: Context, file: string): Promise<{ data: Buffer; source: string }> {
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of ctx.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    return { data: Buffer.concat(chunks), source: 'standard input' };
+  }
+  try {
+    return { data: await fs.readFile(file), source: file };
+  } catch (error) {
+    const code = errnoCode(error);
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    throw new InputError('E_KEY_FILE', `Cannot read ${file}: ${why}.`, { subject: file, cause: error, hint: 'Check the path and its permissions.' });
+  }
+}
+
+/** One line per imported key, in words. */
+export function describeImport(r: ImportedKey): string {
+  const what = r.hasSecret ? 'secret key' : 'public key';
+  const head =
+    r.status === 'new' ? `Imported ${what} ${r.fingerprint}` : r.status === 'updated' ? `Updated ${what} ${r.fingerprint}: ${r.changes.join('; ')}` : `Unchanged ${what} ${r.fingerprint} (already present)`;
+  return `${head}${r.userIDs[0] ? `  ${r.userIDs[0]}` : ''}${r.madeDefault ? '  (now the default signing key)' : ''}`;
+}
+
+export const command: LeafCommand = {
+  command: 'import [file]',
+  describe: 'Import your key (secret or public, armored or binary, several keys or armor blocks) from FILE, - (stdin) or gpg',
+  builder: (y: Argv) =>
+    withPassphraseOptions(
+      y
+        .positional('file', { type: 'string', describe: 'Key file, or - for standard input' })
+        .option('from-gpg', { type: 'string', describe: "Take the key from GnuPG (gpg --export-secret-keys ID, else gpg --export ID; GNUPGHOME honoured)" }),
+    ),
+  async run(argv, ctx) {
+    const file = argv.file as string | undefined;
+    const fromGpg = argv.fromGpg as string | undefined;
+    if ((file === undefined) === (fromGpg === undefined)) {
+      throw new UsageError(file === undefined ? 'Give a key FILE (or - for stdin), or --from-gpg ID.' : 'Give either a key FILE or --from-gpg ID, not both.');
+    }
+    let data: Buffer;
+    let source: string;
+    if (fromGpg !== undefined) {
+      // gpg 2.1+ asks for the passphrase to export a secret key; feed it through loopback when we have one.
+      const passphrase = (await readSecretFlag(ctx, argv.passphraseFile, argv.passphraseFd, 'passphrase')) ?? ctx.env[PASSPHRASE_ENV];
+      ctx.out.addSecret(passphrase);
+      const exported = await exportFromGpg(fromGpg, { env: { ...ctx.env }, interactive: ctx.interactive, passphrase });
+      data = exported.data;
+      source = `gpg ${exported.secret ? '--export-secret-keys' : '--export'} ${fromGpg}`;
+    } else {
+      ({ data, source } = await readInputFile(ctx, file!));
+    }
+    const store = await openStore(ctx);
+    const results = await importKeys(store, data, { source, logger: ctx.logger });
+    ctx.out.result(results.map(describeImport), { imported: results.map(({ info: _info, ...r }) => r) });
+  },
+};
