@@ -49,6 +49,6 @@ export function defaultDeps(ctx: Context): WizardDeps {
  * Resolves to an exit code; Ctrl-C rejects with InterruptedError (exit 130, nothing written).
  */
 export async function runWizard(ctx: Context, deps: WizardDeps = defaultDeps(ctx)): Promise<number> {
-  ctx.out.err('distseal: sign, upload and verify Python and conda dists. Ctrl-C leaves at any time; nothing is written before you confirm.');
+  ctx.out.err('distseal wizard: Ctrl-C quits at any step; nothing is written until you confirm.');
   return runMenu(deps);
 }

@@ -93,7 +93,7 @@ export const Q = {
   importFile: (): InputQuestion => ({ id: 'import-file', message: 'Key file:', validate: validatePath }),
   importPaste: (): PasteQuestion => ({ id: 'import-paste', message: 'Paste the key:', validate: validateArmor }),
   gpgId: (): InputQuestion => ({ id: 'gpg-id', message: 'gpg key ID, fingerprint or e-mail:', validate: validateGpgId }),
-  gpgSecret: (): ConfirmQuestion => ({ id: 'gpg-secret', message: 'Import the secret key too (needed to sign)?', default: true }),
+  gpgPassphrase: (): PasswordQuestion => ({ id: 'gpg-passphrase', message: "The key's passphrase in gpg, to export its secret (empty: it has none):" }),
   key: (message: string, choices: SelectQuestion<string>['choices']): SelectQuestion<string> => ({ id: 'key', message, choices }),
   exportKind: (): SelectQuestion<'public' | 'secret' | 'subkeys-only'> => ({
     id: 'export-kind',

@@ -22,7 +22,7 @@ const HAPPY: Record<string, Array<[string, Answer]>> = {
     ['main', 'keys'], ['keys-menu', 'import'], ['import-source', 'paste'],
     ['import-paste', '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxjME\n-----END PGP PUBLIC KEY BLOCK-----\n'], ['keys-menu', 'back'], ['main', 'quit'],
   ],
-  importGpg: [['main', 'keys'], ['keys-menu', 'import'], ['import-source', 'gpg'], ['gpg-id', 'ada@example.org'], ['keys-menu', 'back'], ['main', 'quit']],
+  importGpg: [['main', 'keys'], ['keys-menu', 'import'], ['import-source', 'gpg'], ['gpg-id', 'ada@example.org'], ['gpg-passphrase', PASS], ['keys-menu', 'back'], ['main', 'quit']],
   exportSecret: [
     ['main', 'keys'], ['keys-menu', 'export'], ['key', FPR], ['export-kind', 'secret'], ['export-format', 'armor'], ['export-output', ''],
     ['confirm-secret-export', true], ['keys-menu', 'back'], ['main', 'quit'],
@@ -109,7 +109,9 @@ test('generate: bad answers are refused as typed with a reason, then the options
   t.is(call!.leaf, 'generate');
   t.like(call!.argv, { name: 'Ada Lovelace', email: 'ada@example.org', algo: 'ed25519', expires: '2y' });
   t.deepEqual(call!.argv._, ['keys', 'generate']);
-  t.false(JSON.stringify(call!.argv).includes(PASS) && !('passphraseValue' in call!.argv || 'newPassphraseValue' in call!.argv));
+  // The passphrase reaches the command in memory (its context's env), never in its argv.
+  t.false(JSON.stringify(call!.argv).includes(PASS));
+  t.is(call!.env.DISTSEAL_NEW_PASSPHRASE, PASS);
   t.regex(r.stderr(), /distseal keys generate --name 'Ada Lovelace' --email ada@example.org --algo ed25519 --expires 2y --passphrase-file FILE/);
 });
 
@@ -185,6 +187,8 @@ test('import: a missing file is refused as typed; a paste reaches the command as
   const g = run('importGpg');
   await g.done;
   t.like(g.calls[0]!.argv, { 'from-gpg': 'ada@example.org', fromGpg: 'ada@example.org' });
+  t.is(g.calls[0]!.env.DISTSEAL_PASSPHRASE, PASS);
+  t.regex(g.stderr(), /distseal keys import --from-gpg ada@example.org --passphrase-file FILE/);
 });
 
 test('a wrong current passphrase is refused as typed; delete and revoke default to no', async (t) => {
@@ -201,6 +205,18 @@ test('a wrong current passphrase is refused as typed; delete and revoke default 
   await rev.done;
   t.like(rev.calls[0]!.argv, { fpr: FPR, reason: 'superseded', message: 'moved to a new key' });
   t.regex(rev.stderr(), /keys revoke 2D28D36625F7B560715E1EC3939327BD1F11724B --reason superseded --message 'moved to a new key'/);
+});
+
+test('passwd: the current passphrase (checked) and the new one reach the command in memory only', async (t) => {
+  const r = run('passwd');
+  t.is(await r.done, 0);
+  const [call] = r.calls;
+  t.like(call!.argv, { fpr: FPR });
+  t.false(JSON.stringify(call!.argv).includes(PASS) || JSON.stringify(call!.argv).includes('new passphrase 2'));
+  t.is(call!.env.DISTSEAL_PASSPHRASE, PASS);
+  t.is(call!.env.DISTSEAL_NEW_PASSPHRASE, 'new passphrase 2');
+  t.regex(r.stderr(), new RegExp(`distseal keys passwd ${FPR} --passphrase-file FILE --new-passphrase-file NEWFILE`));
+  t.false(r.stderr().includes('new passphrase 2'));
 });
 
 test('with no keys, key actions explain what to do and return to the menu', async (t) => {

@@ -49,7 +49,17 @@ export async function importFlow(deps: WizardDeps): Promise<Action> {
   }
   const id = (await p.input(Q.gpgId())).trim();
   plan.flags['from-gpg'] = id;
-  return { leaf: 'import', plan };
+  // gpg 2.1+ needs the key's passphrase to export its secret; distseal feeds it to gpg through
+  // loopback (the command reads it like any unlocking passphrase). Empty: the key has none, or
+  // gpg holds only its public part; a protected secret then fails with gpg's own message.
+  const passphrase = await p.password(Q.gpgPassphrase());
+  if (passphrase === '') return { leaf: 'import', plan };
+  deps.ctx.out.addSecret(passphrase);
+  return {
+    leaf: 'import',
+    plan: { ...plan, secretHints: ['--passphrase-file', 'FILE'], secretNote: 'FILE holds the passphrase of the key in gpg (or set DISTSEAL_PASSPHRASE).' },
+    secrets: { passphrase },
+  };
 }
 
 /** Check an output path as typed: empty allowed only for public keys; never overwrite. */

@@ -68,7 +68,8 @@ export async function passwdFlow(deps: WizardDeps): Promise<Action> {
       command: ['keys', 'passwd'],
       positionals: [{ name: KEY_ARG, value: key.fingerprint }],
       flags: {},
-      secretNote: `${UNLOCK_NOTE} It asks for the new passphrase twice.`,
+      secretHints: [...(passphrase === undefined ? [] : ['--passphrase-file', 'FILE']), '--new-passphrase-file', 'NEWFILE'],
+      secretNote: `FILE holds the current passphrase, NEWFILE the new one (or DISTSEAL_PASSPHRASE and DISTSEAL_NEW_PASSPHRASE).`,
     },
   });
 }
@@ -82,6 +83,7 @@ export async function revokeFlow(deps: WizardDeps): Promise<Action | undefined> 
   const passphrase = await askCurrentPassphrase(deps, key.fingerprint, key.passphraseInKeychain === true);
   if (!(await p.confirm(Q.confirmRevoke(describeKey(key))))) return undefined;
   const action = keyAction('revoke', key.fingerprint, { reason, message: message || undefined }, { secrets: { passphrase } });
+  if (passphrase !== undefined) action.plan.secretHints = ['--passphrase-file', 'FILE'];
   action.plan.secretNote = UNLOCK_NOTE;
   return action;
 }
