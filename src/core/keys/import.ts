@@ -5,6 +5,7 @@ import { hasAnySecret, keyInfo, type KeyInfo } from './info.js';
 import { mergeKey } from './merge.js';
 import { readKeysFromBytes } from './parse.js';
 import type { KeyStore } from './store.js';
+import type { StoreTransaction } from './transaction.js';
 
 export interface ImportOptions {
   /** Names the input in messages (a path, "stdin", "gpg --export ID"). */
@@ -12,6 +13,8 @@ export interface ImportOptions {
   /** Own keys (default) or the trusted keyring (public parts only). */
   into?: 'own' | 'trusted';
   logger?: Logger;
+  /** More writes to make in the same locked transaction, after the keys (e.g. trust pins). */
+  alsoWrite?: (tx: StoreTransaction, imported: ImportedKey[]) => Promise<void>;
 }
 
 export interface ImportedKey {
@@ -75,6 +78,7 @@ export async function importKeys(store: KeyStore, data: Uint8Array, options: Imp
       if (info.hasSecret && !info.passphraseProtected) logger.warn(`The secret key ${fpr} has no passphrase; protect it with \`distseal keys passwd ${fpr}\`.`);
       results.push({ fingerprint: fpr, userIDs: info.userIDs, status: plan.status, changes: plan.changes, hasSecret: info.hasSecret, madeDefault, file, info });
     }
+    if (options.alsoWrite) await options.alsoWrite(tx, results);
     return results;
   });
 }

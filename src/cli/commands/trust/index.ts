@@ -1,9 +1,11 @@
-import { UsageError } from '../../../core/errors.js';
 import type { GroupCommand } from '../../command.js';
+import { command as add } from './add.js';
+import { command as list } from './list.js';
+import { command as remove } from './remove.js';
 
-// PLACEHOLDER: replaced by the helper that builds this command.
+/** `distseal trust ...`: the trusted keyring (third parties' public keys) and per-project pins. */
 export const command: GroupCommand = {
   command: 'trust',
-  describe: 'not built yet',
-  subcommands: [{ command: 'todo', describe: 'not built yet', run: async () => { throw new UsageError('not built yet'); } }],
+  describe: "Manage the trusted keyring (other people's public keys) and per-project pins",
+  subcommands: [add, list, remove],
 };
