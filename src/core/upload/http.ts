@@ -25,6 +25,8 @@ export interface HttpRequest {
   cert?: Buffer;
   /** Client key (PEM); may be the same file as `cert`. */
   key?: Buffer;
+  /** Keep at most this many response bytes (default MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
   /** Upload progress: bytes of the body written so far. */
   onBodyProgress?: (sent: number) => void;
 }
@@ -129,10 +131,11 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     };
     const request = (isHttps ? https : http).request(options, (res) => {
       const chunks: Buffer[] = [];
+      const cap = req.maxResponseBytes ?? MAX_RESPONSE_BYTES;
       let kept = 0;
       res.on('data', (chunk: Buffer) => {
-        if (kept < MAX_RESPONSE_BYTES) {
-          const part = chunk.subarray(0, MAX_RESPONSE_BYTES - kept);
+        if (kept < cap) {
+          const part = chunk.subarray(0, cap - kept);
           chunks.push(part);
           kept += part.length;
         }
