@@ -1,49 +1,40 @@
+import { DistsealError } from '../core/errors.js';
+import { parseExpiry } from '../core/keys/expiry.js';
+import { checkEmail, checkName } from '../core/keys/user-id.js';
+
 /**
  * Validators for what the wizard asks, run as the user types (inquirer shows the message
  * under the prompt and asks again). Each returns `true` or a message saying what to fix.
  * They mirror what the flags accept, so the wizard never builds a command the CLI would refuse.
  */
 
-/** C0 and C1 control characters and DEL: never allowed in a user ID (issue 2, bad input). */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** C0 and C1 control characters, DEL and line separators: never allowed in what we ask. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-/** The name part of a user ID: non-empty, no control characters, no angle brackets. */
+/** The name part of a user ID: required here, then the very check `keys generate --name` makes. */
 export function validateName(value: string): true | string {
-  const v = value.trim();
-  if (v === '') return 'Enter a name (for example your full name or your project\'s name).';
-  if (CONTROL.test(value)) return 'The name contains a control character; type it without one.';
-  if (/[<>]/.test(v)) return 'The name may not contain < or > (the e-mail is asked next).';
-  return true;
+  if (value.trim() === '' && !CONTROL.test(value)) return "Enter a name (for example your full name or your project's name).";
+  return checkName(value);
 }
 
-/** An e-mail address of the usual local@domain.tld form. */
+/** An e-mail address, checked as `keys generate --email` checks it. */
 export function validateEmail(value: string): true | string {
-  const v = value.trim();
-  if (v === '') return 'Enter an e-mail address, like maintainer@example.org.';
-  if (CONTROL.test(value)) return 'The e-mail address contains a control character; type it without one.';
-  if (!/^[^\s@<>()",;]+@[^\s@<>()",;]+\.[A-Za-z0-9-]{2,}$/.test(v)) return `"${v}" is not an e-mail address; use the form name@example.org.`;
-  return true;
+  if (value.trim() === '') return 'Enter an e-mail address, like maintainer@example.org.';
+  return checkEmail(value);
 }
 
 /**
- * The --expires forms: `never`, N followed by d/w/m/y (days, weeks, months, years; N > 0), or
- * a calendar date YYYY-MM-DD in the future. `now` is injectable for tests.
+ * The --expires forms (`never`, Nd/Nw/Nm/Ny, a future YYYY-MM-DD), parsed by the same function
+ * `keys generate --expires` uses, so the wizard accepts exactly what the flag accepts.
  */
 export function validateExpiry(value: string, now: Date = new Date()): true | string {
-  const v = value.trim().toLowerCase();
-  const forms = 'Use never, a duration like 2y, 18m, 6w or 90d, or a date like 2030-12-31.';
-  if (v === 'never') return true;
-  const duration = /^(\d+)([dwmy])$/.exec(v);
-  if (duration) return Number(duration[1]) > 0 ? true : `A duration must be more than zero. ${forms}`;
-  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-  if (date) {
-    const [y, m, d] = [Number(date[1]), Number(date[2]), Number(date[3])];
-    const when = new Date(Date.UTC(y, m - 1, d));
-    if (when.getUTCFullYear() !== y || when.getUTCMonth() !== m - 1 || when.getUTCDate() !== d) return `${value.trim()} is not a calendar date. ${forms}`;
-    if (when.getTime() <= now.getTime()) return `${value.trim()} is in the past; a key must expire in the future. ${forms}`;
+  try {
+    parseExpiry(value, now);
     return true;
+  } catch (error) {
+    if (!(error instanceof DistsealError)) throw error;
+    return `${error.message.replace(/^--expires /, '')} ${error.hint ?? 'Use never, a length like 2y, 18m, 6w or 90d, or a date like 2030-12-31.'}`;
   }
-  return `"${value.trim()}" is not an expiry. ${forms}`;
 }
 
 /** A new passphrase: not empty (choose "no passphrase" instead), no line breaks. */

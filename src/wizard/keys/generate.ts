@@ -23,7 +23,8 @@ export async function generateFlow(deps: WizardDeps): Promise<Action | undefined
   } else {
     p.say('Without a passphrase, anyone who can read the key file can sign as you.');
   }
-  const summary = `an ${algo} key for "${name} <${email}>", expiring ${expires === 'never' ? 'never' : `in/at ${expires}`}${passphrase ? ', with a passphrase' : ', WITHOUT a passphrase'}`;
+  const when = expires === 'never' ? 'that never expires' : /^\d+[dwmy]$/.test(expires) ? `expiring in ${expires}` : `expiring on ${expires}`;
+  const summary = `an ${algo} key for "${name} <${email}>" ${when}, ${passphrase ? 'with a passphrase' : 'WITHOUT a passphrase'}`;
   if (!(await p.confirm(Q.confirmGenerate(summary)))) return undefined;
 
   const before = new Set((await deps.listKeys()).map((k) => k.fingerprint));
