@@ -101,6 +101,10 @@ async function precheck(packet: openpgp.SignaturePacket, report: SignatureReport
   if (!((packet.signatureType ?? -1) in SIG_TYPES)) {
     return { verdict: 'bad', reason: reason('E_WRONG_SIGNATURE_TYPE', `signature type ${report.signatureType} is not a signature over a file (expected binary 0x00)`) };
   }
+  if (packet.signatureType === openpgp.enums.signature.text) {
+    // A text-mode signature ignores line-ending changes (CRLF vs LF), so the file's exact bytes are not protected.
+    return { verdict: 'bad', reason: reason('E_TEXT_MODE', 'a text-mode (0x01) signature does not protect the exact bytes (line endings may change); dist files must be signed in binary mode', 'Ask the maintainer to sign again without --textmode (gpg --detach-sign -a, or distseal sign).') };
+  }
   if (WEAK_HASHES.has(hashName(packet.hashAlgorithm ?? -1))) {
     return { verdict: 'bad', reason: reason('E_WEAK_HASH', `the data signature uses ${report.hashAlgorithm}, which is rejected (collisions are practical; SHA-1 is refused since 2013)`) };
   }

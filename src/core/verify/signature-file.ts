@@ -45,6 +45,9 @@ export async function readSignatureFile(file: string): Promise<SignatureFileResu
 export async function parseSignatureBytes(bytes: Uint8Array, source: string): Promise<SignatureFileResult> {
   const text = Buffer.from(bytes).toString('latin1');
   const packets: Array<openpgp.SignaturePacket | UnsupportedPacket> = [];
+  if (/-----BEGIN PGP SIGNED MESSAGE-----/.test(text)) {
+    return fail('E_NOT_DETACHED', `${source} is a cleartext-signed message, not a detached signature`, 'Get the detached .asc made for the file (gpg --detach-sign -a, or distseal sign).');
+  }
   if (/-----BEGIN PGP /.test(text)) {
     const blocks = [...text.matchAll(ARMOR_BLOCK)];
     if (blocks.length === 0) return fail('E_SIGNATURE_MALFORMED', `${source} has an armor header but no complete armor block (truncated?)`);
