@@ -1,5 +1,6 @@
 import * as openpgp from 'openpgp';
 import { InputError } from '../errors.js';
+import { armorChecksum, crc24 } from './armor-crc.js';
 
 /** One armor block found in a text: its header type ("PUBLIC KEY BLOCK") and full text. */
 export interface ArmorBlock {
@@ -79,6 +80,10 @@ export async function readKeysFromBytes(data: Uint8Array, source: string): Promi
       throw keyFileError(source, crc ? `has a damaged armor block${where}: its checksum (CRC) does not match.` : `has an unreadable armor block${where}: ${describeOpenpgpError(error)}.`, error);
     }
     if (binary.length === 0) throw keyFileError(source, `has an empty armor block${where}.`);
+    const expected = armorChecksum(block.text);
+    if (expected !== undefined && expected !== crc24(binary)) {
+      throw keyFileError(source, `has a damaged armor block${where}: its checksum (CRC) does not match, so the text was changed after it was made.`);
+    }
     keys.push(...(await readBinaryKeys(binary, `${source}${where}`)));
   }
   return keys;
