@@ -35,7 +35,8 @@ export async function importFlow(deps: WizardDeps): Promise<Action> {
   const plan = { command: ['keys', 'import'], positionals: [] as Action['plan']['positionals'], flags: {} as Action['plan']['flags'] };
   if (source === 'file') {
     const file = (await p.input(readableFile(Q.importFile(), deps.ctx.cwd))).trim();
-    plan.positionals.push({ name: 'file', value: file });
+    // Absolute, so the printed command works from any directory.
+    plan.positionals.push({ name: 'file', value: path.resolve(deps.ctx.cwd, file) });
     return { leaf: 'import', plan };
   }
   if (source === 'paste') {
@@ -107,7 +108,7 @@ export async function exportFlow(deps: WizardDeps): Promise<Action | undefined> 
         secret: kind === 'secret' ? true : undefined,
         'subkeys-only': kind === 'subkeys-only' ? true : undefined,
         binary: format === 'binary' ? true : undefined,
-        output: output || undefined,
+        output: output ? path.resolve(deps.ctx.cwd, output) : undefined,
       },
     },
   };
