@@ -30,6 +30,7 @@ export function verifyBuilder(y: Argv): Argv {
     .option('policy', { type: 'string', describe: 'Trust policy JSON mapping projects to fingerprints (added to the pins from `trust add --for`)' })
     .option('threshold', { type: 'number', default: 1, describe: 'Good signatures required, from distinct trusted keys' })
     .option('manifest', { type: 'string', describe: 'Verify this signed SHA256SUMS, then the files it lists (or the FILEs given, which must be listed)' })
+    .option('channel', { type: 'string', describe: 'Also check each conda FILE against this channel (DIR or URL): its signed repodata.json must list the same sha256 and size' })
     .example('$0 verify dist/*.whl', 'against the trusted keyring in the home')
     .example('$0 verify pkg-1.0.tar.gz --keyring maintainer.asc --signer FPR', 'against one key, pinned')
     .example('$0 verify --manifest SHA256SUMS', 'the signed checksums, then every listed file');
@@ -77,6 +78,11 @@ export const command: LeafCommand = {
     if (!argv.manifest && files.length === 0) throw new UsageError('Name the files to verify, or --manifest SHA256SUMS.');
     const settings = await loadVerifySettings(argv, ctx);
     const common = { keys: settings.keys, policy: settings.policy, signers: settings.signers, threshold: settings.threshold, logger: ctx.logger };
+    if (argv.channel) {
+      if (argv.manifest || argv.signature) throw new UsageError('--channel does not combine with --manifest or --signature.');
+      const { runVerifyChannel } = await import('./channel/verify-file.js');
+      return runVerifyChannel(files, argv.channel, settings, ctx);
+    }
 
     if (argv.manifest) {
       const report: ManifestVerifyReport = await verifyManifest({ ...common, manifest: path.resolve(ctx.cwd, argv.manifest), files: files.length > 0 ? files : undefined });

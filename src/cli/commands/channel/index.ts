@@ -1,9 +1,10 @@
-import { UsageError } from '../../../core/errors.js';
 import type { GroupCommand } from '../../command.js';
+import { command as add } from './add.js';
+import { command as verify } from './verify.js';
 
-// PLACEHOLDER: replaced by the helper that builds this command.
+/** `distseal channel add | verify`: a signed conda file channel. */
 export const command: GroupCommand = {
   command: 'channel',
-  describe: 'not built yet',
-  subcommands: [{ command: 'todo', describe: 'not built yet', run: async () => { throw new UsageError('not built yet'); } }],
+  describe: 'Maintain and verify a signed conda file channel',
+  subcommands: [add, verify],
 };

@@ -1,0 +1,76 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { errnoCode } from '../errors.js';
+import { wrapFsError } from '../fs/atomic.js';
+import { downloadToFile } from '../upload/conda/download.js';
+import { maskUrl } from '../upload/http.js';
+import { listSubdirs } from './store.js';
+
+/** conda's known platform subdirs: what a URL channel may have (a URL cannot be listed). */
+export const KNOWN_SUBDIRS = [
+  'noarch', 'emscripten-wasm32', 'freebsd-64', 'linux-32', 'linux-64', 'linux-aarch64', 'linux-armv6l', 'linux-armv7l', 'linux-ppc64', 'linux-ppc64le',
+  'linux-riscv64', 'linux-s390x', 'osx-64', 'osx-arm64', 'wasi-wasm32', 'win-32', 'win-64', 'win-arm64', 'zos-z',
+];
+
+/**
+ * A channel to read: a local directory (files used in place) or an http(s) URL (each file
+ * streamed to a private temp directory, removed by `close`). Both give local paths, so the
+ * verifier has one code path.
+ */
+export interface ChannelSource {
+  /** The channel as the user named it (URL with any password masked). */
+  display: string;
+  isRemote: boolean;
+  /** A local path for `<subdir>/<name>`, or undefined when it does not exist (404). */
+  fetch(relative: string): Promise<string | undefined>;
+  /** Subdirs worth looking at (local: the directories; URL: conda's known list). */
+  subdirs(): Promise<string[]>;
+  /** Drop a fetched copy early (big packages). */
+  release(localPath: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openChannelSource(channel: string, cwd = process.cwd()): Promise<ChannelSource> {
+  if (/^https?:\/\//i.test(channel)) return openRemote(channel.replace(/\/+$/, ''));
+  const root = path.resolve(cwd, channel);
+  try {
+    if (!(await stat(root)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (error) {
+    throw wrapFsError(error, root, 'open the channel');
+  }
+  return {
+    display: root,
+    isRemote: false,
+    fetch: async (relative) => {
+      const file = path.join(root, ...relative.split('/'));
+      try {
+        return (await stat(file)).isFile() ? file : undefined;
+      } catch (error) {
+        if (errnoCode(error) === 'ENOENT') return undefined;
+        throw wrapFsError(error, file, 'read');
+      }
+    },
+    subdirs: () => listSubdirs(root),
+    release: async () => undefined,
+    close: async () => undefined,
+  };
+}
+
+async function openRemote(base: string): Promise<ChannelSource> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'distseal-channel-'));
+  let n = 0;
+  return {
+    display: maskUrl(base),
+    isRemote: true,
+    fetch: async (relative) => {
+      n += 1;
+      const dest = path.join(dir, `${n}-${path.basename(relative)}`);
+      const status = await downloadToFile(`${base}/${relative.split('/').map(encodeURIComponent).join('/')}`, dest, { maxRedirects: 3 });
+      return status === 200 ? dest : undefined;
+    },
+    subdirs: async () => KNOWN_SUBDIRS,
+    release: (localPath) => rm(localPath, { force: true }),
+    close: () => rm(dir, { recursive: true, force: true }),
+  };
+}
