@@ -85,15 +85,20 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyRepo
   } finally {
     await handle.close().catch(() => undefined);
   }
+  return conclude(report, options.keys.length);
+}
+
+/** Count distinct good signers, decide, and explain a failure. Shared by every verify entry point. */
+export function conclude<R extends Omit<VerifyReport, 'file' | 'signatureFile'>>(report: R, keyCount: number): R {
   const good = new Set(report.signatures.filter((s) => s.verdict === 'good').map((s) => s.primaryFingerprint));
   report.goodSignatures = good.size;
-  report.verified = good.size >= threshold;
+  report.verified = good.size >= report.threshold;
   if (!report.verified) report.problems.push(summarize(report));
-  if (options.keys.length === 0) report.problems.push(reason('E_EMPTY_KEYRING', 'the trusted keyring is empty', 'Add the maintainer\'s public key with `distseal trust add KEYFILE`, or pass --keyring FILE|DIR.'));
+  if (keyCount === 0) report.problems.push(reason('E_EMPTY_KEYRING', 'the trusted keyring is empty', 'Add the maintainer\'s public key with `distseal trust add KEYFILE`, or pass --keyring FILE|DIR.'));
   return report;
 }
 
-function summarize(report: VerifyReport): Reason {
+function summarize(report: Omit<VerifyReport, 'file' | 'signatureFile'>): Reason {
   if (report.goodSignatures > 0) {
     return reason('E_THRESHOLD', `${report.goodSignatures} good signature(s) from distinct trusted keys, ${report.threshold} required`, 'Get the missing signers\' keys or signatures, or lower --threshold.');
   }
@@ -101,4 +106,5 @@ function summarize(report: VerifyReport): Reason {
   if (report.signatures.length === 1 && first) return { ...first.reason };
   return reason('E_NO_GOOD_SIGNATURE', `none of the ${report.signatures.length} signatures is good and trusted`, first?.reason.hint);
 }
+export { verifyDetachedBytes, type VerifyBytesOptions, type BytesVerifyReport } from './bytes.js';
 export { verifyManifest, parseManifest, type ManifestVerifyReport, type ManifestEntryResult, type ManifestVerifyOptions } from './manifest.js';

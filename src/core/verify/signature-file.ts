@@ -43,6 +43,7 @@ export async function readSignatureFile(file: string): Promise<SignatureFileResu
 
 /** Parse signature bytes; see readSignatureFile. */
 export async function parseSignatureBytes(bytes: Uint8Array, source: string): Promise<SignatureFileResult> {
+  if (bytes.length > MAX_SIGNATURE_BYTES) return fail('E_SIGNATURE_MALFORMED', `${source} is ${bytes.length} bytes, too large for a detached signature (limit ${MAX_SIGNATURE_BYTES})`);
   const text = Buffer.from(bytes).toString('latin1');
   const packets: Array<openpgp.SignaturePacket | UnsupportedPacket> = [];
   if (/-----BEGIN PGP SIGNED MESSAGE-----/.test(text)) {
