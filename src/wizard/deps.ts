@@ -10,6 +10,8 @@ export interface WizardKey {
   expires?: string | null;
   revoked: boolean;
   hasSecret: boolean;
+  /** False when only the subkeys' secrets are here (a `--subkeys-only` import). */
+  primarySecret?: boolean;
   isDefault: boolean;
   passphraseInKeychain?: boolean;
 }

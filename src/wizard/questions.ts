@@ -135,5 +135,4 @@ export const Q = {
   }),
   confirmRevoke: (label: string): ConfirmQuestion => ({ id: 'confirm-revoke', message: `Revoke ${label}? This cannot be undone once published.`, default: false }),
   confirmDelete: (label: string): ConfirmQuestion => ({ id: 'confirm-delete', message: `Delete ${label} from this home? Without a backup it is gone.`, default: false }),
-  again: (): ConfirmQuestion => ({ id: 'again', message: 'Back to the menu?', default: true }),
 } as const;

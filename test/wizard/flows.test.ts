@@ -219,6 +219,17 @@ test('passwd: the current passphrase (checked) and the new one reach the command
   t.false(r.stderr().includes('new passphrase 2'));
 });
 
+test('revoke without the primary secret asks no reason or passphrase (the stored certificate is used)', async (t) => {
+  const pub = 'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333';
+  const r = run('x', [['main', 'keys'], ['keys-menu', 'revoke'], ['key', pub], ['confirm-revoke', true], ['keys-menu', 'back'], ['main', 'quit']]);
+  t.is(await r.done, 0);
+  t.true(r.prompter.said.some((l) => /revocation certificate stored at generation/.test(l)));
+  t.is(r.calls[0]!.argv.fpr, pub);
+  t.is(r.calls[0]!.argv.reason, undefined);
+  t.is(r.calls[0]!.env.DISTSEAL_PASSPHRASE, undefined);
+  t.true(r.stderr().includes(`distseal keys revoke ${pub} --home `), r.stderr());
+});
+
 test('with no keys, key actions explain what to do and return to the menu', async (t) => {
   const s = scriptedDeps([['main', 'keys'], ['keys-menu', 'export'], ['keys-menu', 'back'], ['main', 'quit']], { keys: [] });
   t.is(await runMenu(s.deps), 2);

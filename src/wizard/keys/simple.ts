@@ -77,10 +77,14 @@ export async function passwdFlow(deps: WizardDeps): Promise<Action> {
 /** `keys revoke FPR --reason R [--message M]`, after a confirmation that defaults to no. */
 export async function revokeFlow(deps: WizardDeps): Promise<Action | undefined> {
   const p = deps.prompter;
-  const key = await chooseKey(deps, 'Revoke which key?', usable, 'You have no unrevoked secret key.');
-  const reason = await p.select(Q.revokeReason());
-  const message = (await p.input(Q.revokeMessage())).trim();
-  const passphrase = await askCurrentPassphrase(deps, key.fingerprint, key.passphraseInKeychain === true);
+  const key = await chooseKey(deps, 'Revoke which key?', (k) => !k.revoked, 'You have no unrevoked key.');
+  // Without the primary secret, the command applies the revocation certificate stored at
+  // generation instead: its reason is fixed and no passphrase is needed.
+  const signs = key.hasSecret && key.primarySecret !== false;
+  const reason = signs ? await p.select(Q.revokeReason()) : undefined;
+  const message = signs ? (await p.input(Q.revokeMessage())).trim() : '';
+  const passphrase = signs ? await askCurrentPassphrase(deps, key.fingerprint, key.passphraseInKeychain === true) : undefined;
+  if (!signs) p.say('Only the public part of this key is here: the revocation certificate stored at generation will be used.');
   if (!(await p.confirm(Q.confirmRevoke(describeKey(key))))) return undefined;
   const action = keyAction('revoke', key.fingerprint, { reason, message: message || undefined }, { secrets: { passphrase } });
   if (passphrase !== undefined) action.plan.secretHints = ['--passphrase-file', 'FILE'];
