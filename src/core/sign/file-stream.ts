@@ -5,6 +5,8 @@ import type { Logger } from '../logger.js';
 
 /** Read size per pull: large enough for OpenSSL to hash at full speed, small enough to stay flat. */
 export const READ_CHUNK_BYTES = 1 << 20;
+/** Files smaller than this report no progress: they are done before a bar could be drawn. */
+export const PROGRESS_MIN_BYTES = 16 << 20;
 
 /**
  * A web ReadableStream over a file, read with explicit backpressure (one chunk per pull), so
@@ -13,7 +15,7 @@ export const READ_CHUNK_BYTES = 1 << 20;
  */
 export function fileWebStream(handle: fs.FileHandle, file: string, options: { size?: number; logger?: Logger; label?: string } = {}): ReadableStream<Uint8Array> {
   let done = 0;
-  const progress = options.logger?.progress?.bind(options.logger);
+  const progress = options.size === undefined || options.size >= PROGRESS_MIN_BYTES ? options.logger?.progress?.bind(options.logger) : undefined;
   const label = options.label ?? file;
   return new ReadableStream<Uint8Array>(
     {
