@@ -9,7 +9,7 @@ import { ensureDir, wrapFsError, writeFileAtomic } from '../fs/atomic.js';
 import { withLock } from '../fs/lock.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import { recordFor, sectionFor, type Repodata } from './repodata.js';
+import { pythonJson, recordFor, sectionFor, type Repodata } from './repodata.js';
 import { CHANNEL_LOCK, copyFileAtomic, fileSize, readSubdirRepodata, SIGNATURE_SUFFIX, writeSubdirRepodata } from './store.js';
 
 export interface ChannelAddOptions {
@@ -110,7 +110,7 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
       if (status !== 'unchanged') await copyFileAtomic(input.file, target);
       const signature = await placeSignature(input.file, target, status, options.sign);
       const record = recordFor(input.index, input.digests);
-      if (JSON.stringify(repodata[section][input.basename]) !== JSON.stringify(record)) {
+      if (pythonJson(repodata[section][input.basename]) !== pythonJson(record)) {
         repodata[section][input.basename] = record;
         changed.add(input.subdir);
       }
