@@ -118,3 +118,19 @@ test('Ctrl-C in the paste step (our own line reader) exits 130 too', async (t) =
   t.is(await s.exitCode(), 130);
   t.deepEqual(await readdir(home).catch(() => []), []);
 });
+
+test('in a terminal with CI set, or with a command, there is no wizard', async (t) => {
+  const { dir, cleanup } = await tempDir('distseal-pty-');
+  const ci = new TmuxSession(dir, ['--home', path.join(dir, 'home')], ['CI=true']);
+  t.teardown(async () => {
+    ci.kill();
+    await cleanup();
+  });
+  t.is(await ci.exitCode(), 2);
+  t.regex(ci.screen(), /Name a command/);
+  t.notRegex(ci.screen(), /What do you want to do/);
+  // Not a terminal at all: usage error, no prompt.
+  const piped = await runCli(['--home', path.join(dir, 'home')]);
+  t.is(piped.code, 2);
+  t.notRegex(piped.stderr, /What do you want to do/);
+});

@@ -8,18 +8,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * One distseal process in a real pseudo-terminal: a detached tmux session on a private server
- * socket (`tmux -L`), so the user's tmux is never touched and `kill()` ends exactly ours.
+ * socket (`tmux -S` in the test's temp dir), so the user's tmux is never touched and `kill()` ends exactly ours.
  * The child gets a clean environment (no CI, no DISTSEAL_*, a throwaway HOME, TERM set) and
  * writes its exit status to `exitFile` when it ends.
  */
 export class TmuxSession {
-  readonly socket = `distseal-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+  /** A private server socket inside the test's temp dir (removed with it). */
+  readonly socket: string;
   readonly exitFile: string;
 
-  constructor(readonly dir: string, args: string[]) {
+  constructor(readonly dir: string, args: string[], extraEnv: string[] = []) {
+    this.socket = path.join(dir, `tmux-${randomBytes(3).toString('hex')}.sock`);
     this.exitFile = path.join(dir, 'exit-status');
     const quote = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
-    const env = ['env', '-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, `HOME=${dir}`, 'TERM=xterm-256color', 'LANG=C.UTF-8'];
+    const env = ['env', '-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, `HOME=${dir}`, 'TERM=xterm-256color', 'LANG=C.UTF-8', ...extraEnv];
     const child = [...env, process.execPath, BIN, ...args].map(quote).join(' ');
     // `sleep` keeps the pane (and its last screen) around after distseal exits.
     const command = `${child}; echo EXIT:$? > ${quote(this.exitFile)}; sleep 60`;
@@ -27,7 +29,7 @@ export class TmuxSession {
   }
 
   private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm-256color' } });
+    return execFileSync('tmux', ['-S', this.socket, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm-256color' } });
   }
 
   screen(): string {
