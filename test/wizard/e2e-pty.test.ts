@@ -1,6 +1,6 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { KEYS_EXAMPLE, runCli, tempDir } from '../helpers/cli.js';
 import { peerTest } from '../helpers/peers.js';
 import { TmuxSession } from './tmux.js';
 
@@ -102,6 +102,26 @@ test('Ctrl-C while typing the passphrase exits 130 and writes nothing', async (t
   t.is(await s.exitCode(), 130);
   t.regex(s.screen(), /Interrupted: nothing was changed/);
   t.deepEqual(await readdir(home).catch(() => []), [], 'the home was not even created');
+});
+
+test('paste an armored public key into the terminal: it is imported', async (t) => {
+  const { s, home } = await session(t);
+  s.press('Enter');
+  await s.waitFor(/\? Keys:/);
+  s.press('Down', 'Enter'); // Import
+  await s.waitFor(/\? Import from:/);
+  s.press('Down', 'Enter'); // Paste
+  await s.waitFor(/Paste the key/);
+  const armored = await readFile(path.join(KEYS_EXAMPLE, 'example-public.asc'), 'utf8');
+  s.type(armored.replace(/\n/g, '\r'));
+  s.press('Enter');
+  await s.waitFor(/Imported public key 2D28D36625F7B560715E1EC3939327BD1F11724B[\s\S]*\? Keys:/);
+  s.press('Up', 'Enter');
+  await s.waitFor(/\? What do you want to do\?[\s\S]*❯ Keys/);
+  s.press('Up', 'Enter');
+  t.is(await s.exitCode(), 0);
+  const keys = await ownKeys(home);
+  t.deepEqual(keys.map((k) => [k.fingerprint, k.hasSecret]), [['2D28D36625F7B560715E1EC3939327BD1F11724B', false]]);
 });
 
 test('Ctrl-C in the paste step (our own line reader) exits 130 too', async (t) => {
