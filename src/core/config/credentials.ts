@@ -43,7 +43,7 @@ export async function resolveCredentials(input: CredentialInput): Promise<Creden
     { name: '-u/--username', get: () => (input.username?.source === '-u/--username' ? input.username.value : undefined) },
     { name: 'TWINE_USERNAME', get: () => (input.username?.source === 'TWINE_USERNAME' ? input.username.value : undefined) },
     // twine >= 6: PyPI and TestPyPI only take API tokens, whose user is always __token__.
-    { name: `the PyPI default (${TOKEN_USERNAME})`, get: () => TOKEN_USERNAME, enabled: repo.isPyPI },
+    { name: `the default ${TOKEN_USERNAME} (PyPI and TestPyPI only)`, get: () => TOKEN_USERNAME, enabled: repo.isPyPI },
     { name: section, get: () => repo.username?.value },
     { name: 'a prompt (interactive terminals only)', get: () => input.prompts?.username('Enter your username: '), enabled: Boolean(input.prompts) },
   ];

@@ -95,14 +95,14 @@ class HashingGuard extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
     this.acc.update(chunk);
     if (this.acc.size > this.expected) {
-      callback(new Error(`${this.file} grew while it was being uploaded`));
+      callback(Object.assign(new Error(`${this.file} grew while it was being uploaded`), { code: 'E_FILE_CHANGED' }));
       return;
     }
     callback(null, chunk);
   }
   override _flush(callback: TransformCallback): void {
     if (this.acc.size !== this.expected) {
-      callback(new Error(`${this.file} shrank while it was being uploaded`));
+      callback(Object.assign(new Error(`${this.file} shrank while it was being uploaded`), { code: 'E_FILE_CHANGED' }));
       return;
     }
     this.done?.(this.acc.digest());

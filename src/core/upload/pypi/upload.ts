@@ -198,16 +198,27 @@ async function sendOne(p: Prepared, fields: FormField[], options: PypiUploadOpti
       onBodyProgress: (sent) => logger.progress?.({ id: p.file, label: `Uploading ${basename}`, done: Math.min(sent, length), total: length }),
     },
     { retries: options.retries ?? DEFAULT_UPLOAD_RETRIES, baseDelayMs: options.retryBaseMs, logger, describe: `Upload of ${basename}` },
-  );
-  logger.progress?.({ id: p.file, label: `Uploading ${basename}`, done: length, total: length, finished: true });
-  if (response.status >= 300 && response.status < 400) throw redirectError(repo.url, response);
-  if (response.status >= 200 && response.status < 300) {
-    if (streamed && (streamed.sha256 !== p.digests.sha256 || streamed.blake2_256 !== p.digests.blake2_256)) {
-      throw new InputError('E_FILE_CHANGED', `${p.file} changed while it was being uploaded: the bytes sent do not match the digests computed before.`, {
+  ).catch((error: unknown) => {
+    const cause = error instanceof HttpError ? error.cause : error;
+    if ((cause as { code?: string })?.code === 'E_FILE_CHANGED') {
+      throw new InputError('E_FILE_CHANGED', `${(cause as Error).message}; the upload was abandoned.`, {
         subject: p.file,
-        hint: 'Do not rebuild while uploading. Check what the index now holds, then upload the final file again.',
+        hint: 'Do not rebuild while uploading. Upload the final file again.',
       });
     }
+    throw error;
+  });
+  logger.progress?.({ id: p.file, label: `Uploading ${basename}`, done: length, total: length, finished: true });
+  if (response.status >= 300 && response.status < 400) throw redirectError(repo.url, response);
+  // Whatever the index said, bytes that differ from the ones hashed mean the file changed under us.
+  const sent = streamed as DistDigests | undefined;
+  if (sent && (sent.sha256 !== p.digests.sha256 || sent.blake2_256 !== p.digests.blake2_256)) {
+    throw new InputError('E_FILE_CHANGED', `${p.file} changed while it was being uploaded: the bytes sent do not match the digests computed before (the index answered ${response.status}).`, {
+      subject: p.file,
+      hint: 'Do not rebuild while uploading. Check what the index now holds, then upload the final file again.',
+    });
+  }
+  if (response.status >= 200 && response.status < 300) {
     const note = response.body.trim();
     if (note && !/^<!DOCTYPE|^<html/i.test(note)) logger.warn(`${maskUrl(repo.url)} says about ${basename}: ${serverMessage(response)}`);
     return { status: 'uploaded', httpStatus: response.status };
