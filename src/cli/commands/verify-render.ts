@@ -16,10 +16,11 @@ function validity(v: string | undefined): string {
 }
 
 /** Lines describing one signature. */
-export function renderSignature(s: SignatureReport, show: (f: string) => string = (f) => f): string[] {
-  void show;
+export function renderSignature(s: SignatureReport, brief = false): string[] {
   const head = s.verdict === 'good' ? 'good' : s.verdict === 'bad' ? 'BAD' : 'could not check';
-  const lines = [`  signature ${s.index + 1}: ${head}${s.verdict === 'good' ? '' : ` - ${s.reason.message}`}`];
+  // With one signature the file's verdict line already carries the message: give only the code.
+  const why = s.verdict === 'good' ? '' : brief ? ` (${s.reason.code})` : ` - ${s.reason.message} (${s.reason.code})`;
+  const lines = [`  signature ${s.index + 1}: ${head}${why}`];
   if (s.primaryFingerprint) {
     lines.push(`    key       ${s.primaryFingerprint}${s.signingKeyFingerprint && s.signingKeyFingerprint !== s.primaryFingerprint ? ` (signing subkey ${s.signingKeyFingerprint})` : ''}`);
   } else if (s.keyID) {
@@ -45,7 +46,7 @@ export function renderReport(r: VerifyReport, show: (f: string) => string): stri
     ? `${show(r.file)}: VERIFIED${required} by ${path.basename(r.signatureFile)}`
     : `${show(r.file)}: FAILED - ${r.problems[0]?.message ?? 'no good signature'}${required}`;
   const lines = [head];
-  for (const s of r.signatures) lines.push(...renderSignature(s, show));
+  for (const s of r.signatures) lines.push(...renderSignature(s, !r.verified && r.signatures.length === 1));
   for (const p of r.problems.slice(r.verified ? 0 : 1)) lines.push(`  problem: ${p.message}`);
   if (!r.verified && r.signatures.length === 0 && r.problems[0]?.hint) lines.push(`  hint: ${r.problems[0].hint}`);
   return lines;
