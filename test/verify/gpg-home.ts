@@ -32,8 +32,8 @@ export class GpgHome {
   }
 
   /** Generate a key with `gpg --quick-gen-key`; returns its fingerprint. `usage` e.g. 'sign' or 'cert'. */
-  genKey(uid: string, algo: string, options: { usage?: string; expire?: string; fakedTime?: string } = {}): string {
-    this.gpg(['--quick-gen-key', uid, algo, options.usage ?? 'sign', options.expire ?? '0'], { fakedTime: options.fakedTime });
+  genKey(uid: string, algo: string, options: { usage?: string; expire?: string; fakedTime?: string; extra?: string[] } = {}): string {
+    this.gpg([...(options.extra ?? []), '--quick-gen-key', uid, algo, options.usage ?? 'sign', options.expire ?? '0'], { fakedTime: options.fakedTime });
     return this.fingerprint(uid);
   }
 

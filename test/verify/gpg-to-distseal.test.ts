@@ -39,6 +39,7 @@ if (havePeer('gpg')) {
     // self-signature (T0+1h) that sets a one-day expiry: at T0+4d the key had expired.
     fpr.expired = gpg.genKey('Expired <expired@example.invalid>', 'ed25519', { fakedTime: '20250101T000000!' });
     fpr.unknown = gpg.genKey('Not Trusted <unknown@example.invalid>', 'ed25519');
+    fpr.sha1bound = gpg.genKey('SHA1 Bound <sha1bound@example.invalid>', 'rsa2048', { extra: ['--cert-digest-algo', 'SHA1'] });
 
     const sig = (name: string, signers: string[], opts: { digest?: string; binary?: boolean; fakedTime?: string; file?: string } = {}) =>
       gpg.sign(opts.file ?? data, path.join(dir, name), signers, opts);
@@ -55,6 +56,7 @@ if (havePeer('gpg')) {
     sig('expired.asc', [fpr.expired], { fakedTime: '20250105T000000!' });
     gpg.gpg(['--quick-set-expire', fpr.expired, '1d'], { fakedTime: '20250101T010000!' });
     sig('unknown.asc', [fpr.unknown]);
+    sig('sha1bound.asc', [fpr.sha1bound], { digest: 'SHA256' });
     sig('good-and-unknown.asc', [fpr.ed, fpr.unknown]);
     const other = path.join(dir, 'other-1.0.tar.gz');
     await fs.writeFile(other, 'another file\n');
@@ -175,4 +177,13 @@ gtest('keyrings: armored multi-key export, binary export and GnuPG pubring.kbx a
   t.true(kbx.length >= 10, `read ${kbx.length} keys from pubring.kbx`);
   const r = await verifyFile({ file: t.context.data, signatureFile: path.join(t.context.dir, 'ed.asc'), keys: kbx });
   t.true(r.verified);
+});
+
+gtest('a key whose user IDs are bound only by SHA-1 self-signatures: verified, with a warning naming that', async (t) => {
+  const r = await check(t, 'sha1bound.asc');
+  t.true(r.verified, JSON.stringify(r.problems));
+  t.is(r.signatures[0]!.hashAlgorithm, 'SHA256');
+  t.true(r.signatures[0]!.warnings.some((w) => /bound only by SHA-1 self-signatures/.test(w)), JSON.stringify(r.signatures[0]!.warnings));
+  const plain = await check(t, 'ed.asc');
+  t.deepEqual(plain.signatures[0]!.warnings, []);
 });
