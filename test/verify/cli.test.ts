@@ -27,7 +27,8 @@ async function setup() {
 test('verified (exit 0) against a keyring directory; --json carries every fact', async (t) => {
   const s = await setup();
   t.teardown(s.cleanup);
-  const r = await runCli(['--home', path.join(s.dir, 'home'), '--json', 'verify', s.file, '--keyring', s.keys]);
+  // Flags before the file: a repeatable --keyring must not swallow the FILE after it.
+  const r = await runCli(['--home', path.join(s.dir, 'home'), '--json', 'verify', '--keyring', s.keys, '--keyring', path.join(s.keys, 'alice.asc'), s.file]);
   t.is(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   t.true(out.ok);

@@ -25,8 +25,8 @@ export function verifyBuilder(y: Argv): Argv {
   return y
     .positional('files', { type: 'string', array: true, describe: 'Files to verify (their signature is FILE.asc, else FILE.sig)' })
     .option('signature', { alias: 's', type: 'string', describe: 'The signature file, when verifying a single FILE' })
-    .option('keyring', { type: 'string', array: true, describe: 'Trusted keys: a key file (armored or binary, several keys) or a directory of .asc/.gpg/.pgp (repeatable); default: the trusted keyring in the home' })
-    .option('signer', { type: 'string', array: true, describe: 'Accept only these primary fingerprints (repeatable)' })
+    .option('keyring', { type: 'string', describe: 'Trusted keys: a key file (armored or binary, several keys) or a directory of .asc/.gpg/.pgp (repeatable); default: the trusted keyring in the home' })
+    .option('signer', { type: 'string', describe: 'Accept only these primary fingerprints (repeatable)' })
     .option('policy', { type: 'string', describe: 'Trust policy JSON mapping projects to fingerprints (added to the pins from `trust add --for`)' })
     .option('threshold', { type: 'number', default: 1, describe: 'Good signatures required, from distinct trusted keys' })
     .option('manifest', { type: 'string', describe: 'Verify this signed SHA256SUMS, then the files it lists (or the FILEs given, which must be listed)' })
@@ -36,11 +36,18 @@ export function verifyBuilder(y: Argv): Argv {
     .example('$0 verify --manifest SHA256SUMS', 'the signed checksums, then every listed file');
 }
 
+/** A repeatable string flag as a list (undefined when absent). */
+function listOf(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
 /** Keys, policy and pins from the flags and the home. */
 export async function loadVerifySettings(argv: Record<string, any>, ctx: Context): Promise<VerifySettings> {
   const threshold = argv.threshold ?? 1;
   if (!Number.isInteger(threshold) || threshold < 1) throw new UsageError(`--threshold must be a whole number of at least 1 (got ${argv.threshold}).`);
-  const signers = (argv.signer as string[] | undefined)?.map(normalizeFingerprint);
+  // Not yargs `array: true`: that would swallow the FILEs after `--keyring K`. Repeats still give arrays.
+  const signers = listOf(argv.signer)?.map(normalizeFingerprint);
   for (const s of signers ?? []) {
     if (!/^([0-9A-F]{40}|[0-9A-F]{64})$/.test(s)) throw new UsageError(`--signer ${s} is not a full fingerprint (40 or 64 hex digits).`, { hint: 'Short key IDs can be forged; use the full fingerprint from `distseal trust list`.' });
   }
@@ -53,7 +60,7 @@ export async function loadVerifySettings(argv: Record<string, any>, ctx: Context
     });
     policy = mergePolicies(policy, parsePolicy(text, file));
   }
-  const keyrings = (argv.keyring as string[] | undefined)?.map((k) => path.resolve(ctx.cwd, k));
+  const keyrings = listOf(argv.keyring)?.map((k) => path.resolve(ctx.cwd, k));
   const keys = keyrings && keyrings.length > 0 ? await loadKeyring(keyrings, { logger: ctx.logger }) : await store.trustedKeys();
   const keySource = keyrings && keyrings.length > 0 ? keyrings.join(', ') : `the trusted keyring in ${ctx.home}`;
   ctx.logger.debug(`${keys.length} trusted key(s) from ${keySource}`);
