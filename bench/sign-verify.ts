@@ -89,7 +89,10 @@ async function main(): Promise<void> {
       await writeRandom(file, size);
       rows.push([label, 'distseal sign', timed([process.execPath, BIN, 'sign', '--force', file], dsEnv)]);
       rows.push([label, 'distseal verify', timed([process.execPath, BIN, 'verify', '--keyring', path.join(dir, 'pub.asc'), file], dsEnv)]);
-      rows.push([label, 'gpg --detach-sign -a', timed(['gpg', '--batch', '--yes', '--detach-sign', '--armor', '--output', `${file}.gpg.asc`, file], env)]);
+      rows.push([label, 'gpg --detach-sign -a (SHA-256, its default)', timed(['gpg', '--batch', '--yes', '--detach-sign', '--armor', '--output', `${file}.gpg.asc`, file], env)]);
+      // openpgp.js signs Ed25519 with SHA-512 (the curve's hash); compare like with like too.
+      rows.push([label, 'gpg --detach-sign -a --digest-algo SHA512', timed(['gpg', '--batch', '--yes', '--detach-sign', '--armor', '--digest-algo', 'SHA512', '--output', `${file}.gpg512.asc`, file], env)]);
+      rows.push([label, "distseal verify (gpg's SHA-256 signature)", timed([process.execPath, BIN, 'verify', '--keyring', path.join(dir, 'pub.asc'), '--signature', `${file}.gpg.asc`, file], dsEnv)]);
       rows.push([label, 'gpg --verify', timed(['gpg', '--batch', '--verify', `${file}.gpg.asc`, file], env)]);
       rows.push([label, 'gpgv', timed(['gpgv', '--keyring', path.join(dir, 'pub.gpg'), `${file}.gpg.asc`, file], env)]);
       rows.push([label, 'sqv', timed(['sqv', '--keyring', path.join(dir, 'pub.asc'), `${file}.asc`, file], env)]);
