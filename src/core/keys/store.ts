@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as openpgp from 'openpgp';
 import { DistsealError, errnoCode, InputError, KeyError, OperationalError } from '../errors.js';
-import { ensureDir, wrapFsError } from '../fs/atomic.js';
+import { wrapFsError } from '../fs/atomic.js';
 import { withLock } from '../fs/lock.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
@@ -223,8 +223,8 @@ export class KeyStore {
    */
   async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     try {
-      await ensureDir(this.home, 0o700);
-      for (const dir of [this.path('keys'), this.path('revocations'), this.path('trusted')]) await ensureDir(dir, 0o700);
+      await makeDirs(this.home);
+      for (const dir of [this.path('keys'), this.path('revocations'), this.path('trusted')]) await makeDirs(dir);
       return await withLock(this.path('lock'), () => fn(new StoreTransaction(this)));
     } catch (error) {
       if (error instanceof OperationalError && (error.code === 'E_READONLY' || error.code === 'E_PERMISSION')) {
@@ -236,6 +236,37 @@ export class KeyStore {
       }
       if (error instanceof DistsealError) throw error;
       throw wrapFsError(error, this.home, 'update');
+    }
+  }
+}
+
+/**
+ * mkdir -p with mode 0700 for every directory it creates. Done one level at a time because
+ * Node 20's recursive mkdir never returns on some pseudo file systems (/proc), which would hang
+ * a user who points --home there.
+ */
+async function makeDirs(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let current = path.resolve(dir);
+  for (;;) {
+    const st = await fs.stat(current).catch((error: unknown) => {
+      if (errnoCode(error) === 'ENOENT') return undefined;
+      throw wrapFsError(error, current, 'create the directory');
+    });
+    if (st) {
+      if (!st.isDirectory()) throw wrapFsError(Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }), current, 'use the directory');
+      break;
+    }
+    missing.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const d of missing) {
+    try {
+      await fs.mkdir(d, { mode: 0o700 });
+    } catch (error) {
+      if (errnoCode(error) !== 'EEXIST') throw wrapFsError(error, d, 'create the directory');
     }
   }
 }
