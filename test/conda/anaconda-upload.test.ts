@@ -115,6 +115,17 @@ test('a dropped S3 POST is re-staged and the upload completes; 503s are retried'
   });
 });
 
+test('a commit whose answer is lost is retried, and the refused retry is recognised as done', async (t) => {
+  await withServer({ dropCommitAnswer: 1 }, async (s) => {
+    const report = await uploadToAnaconda({ files: [CONDA], apiUrl: s.url, token: 'good', retry: fast });
+    t.is(report.results[0]!.status, 'uploaded');
+    t.is(s.requests.filter((r) => r.path.startsWith('/commit/')).length, 2);
+    t.is(s.requests.filter((r) => r.path.startsWith('/commit/')).at(-1)!.status, 404);
+    t.is(s.dists.size, 1);
+    t.is(s.packages.size, 1, 'nothing was cleaned up by mistake');
+  });
+});
+
 test('an upload that keeps failing cleans up the package and release it created', async (t) => {
   await withServer({ dropS3: 10 }, async (s) => {
     const error = await t.throwsAsync(uploadToAnaconda({ files: [CONDA], apiUrl: s.url, token: 'good', retry: { ...fast, retries: 1 } }));

@@ -34,6 +34,8 @@ export interface FakeAnacondaOptions {
   readOnlyTokens?: string[];
   /** Drop (destroy the socket of) this many storage POSTs, mid-body. */
   dropS3?: number;
+  /** Commit this many times but drop the connection instead of answering (the client cannot know it worked). */
+  dropCommitAnswer?: number;
   /** Answer 503 to this many requests whose path starts with the key. */
   fail503?: Record<string, number>;
 }
@@ -255,6 +257,11 @@ export class FakeAnaconda {
     const basename = seg.slice(4).join('/');
     this.dists.set(key, { owner, name, version, basename, type: String(staged.body.distribution_type), labels: staged.body.channels as string[], attrs: staged.body.attrs as Record<string, unknown>, ...staged.uploaded });
     this.releases.get(`${owner}/${name}/${version}`)?.distributions.push(key);
+    if ((this.options.dropCommitAnswer ?? 0) > 0) {
+      this.options.dropCommitAnswer! -= 1;
+      this.requests.push({ method: 'POST', path: req.url!.split('?')[0]!, status: 0 });
+      return void req.socket.destroy();
+    }
     return this.json(res, req, 200, { url: `${this.url}/${owner}/${name}/${version}/${basename}` }, { body });
   }
 }

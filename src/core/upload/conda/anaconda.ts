@@ -158,12 +158,13 @@ async function stageAndSend(api: AnacondaApi, owner: string, a: CondaArtifact, o
   let createdRelease = false;
   let committed = false;
   try {
+    // 409 on create: an earlier attempt of ours (retried after a dropped connection) already made it.
     if (!(await api.getOptional(pkgPath))) {
-      await api.expect('POST', pkgPath, [200, 201], createdPayload(a, !options.private));
+      await api.expect('POST', pkgPath, [200, 201, 409], createdPayload(a, !options.private));
       createdPackage = true;
     }
     if (!(await api.getOptional(relPath))) {
-      await api.expect('POST', relPath, [200, 201], releasePayload(a));
+      await api.expect('POST', relPath, [200, 201, 409], releasePayload(a));
       createdRelease = true;
     }
     const attempts = (options.retry?.retries ?? 3) + 1;
@@ -186,7 +187,12 @@ async function stageAndSend(api: AnacondaApi, owner: string, a: CondaArtifact, o
         continue;
       }
       const commitPath = `/commit/${quote(owner, '')}/${quote(a.packageName, '')}/${quote(a.version, '')}/${quote(a.remoteBasename)}`;
-      await api.expect('POST', commitPath, [200, 201], { dist_id: stage.dist_id });
+      const commit = await api.send('POST', commitPath, { dist_id: stage.dist_id });
+      if (commit.status !== 200 && commit.status !== 201) {
+        // A commit retried after a dropped answer may be refused although the first one went through.
+        const there = await api.getOptional(distPath(owner, a));
+        if (!there || (typeof there.sha256 === 'string' && there.sha256 !== a.digests.sha256)) throw anacondaError(commit, `POST ${api.apiUrl}${commitPath}`);
+      }
       committed = true;
       return 'done';
     }
