@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import * as openpgp from 'openpgp';
 import { signStream } from '../../src/core/sign/index.js';
 import { verifyDetachedBytes } from '../../src/core/verify/index.js';
+import { parseSignatureBytes } from '../../src/core/verify/signature-file.js';
 import { testKey } from '../sign/keys.js';
 
 /**
@@ -11,7 +12,8 @@ import { testKey } from '../sign/keys.js';
  * in-process so thousands of cases stay fast.
  *
  * "Never verifies" is exact for the data. For the signature, a few bits carry no signed meaning
- * (the armor checksum, an MPI's bit-count header, the unhashed subpacket area): a flip there may
+ * (the armor checksum, text after the armor, an MPI's bit-count header, the unhashed
+ * subpacket area): a flip there may
  * leave a signature that still verifies, as in every OpenPGP implementation. What must never
  * happen is a *different* signed statement verifying: so when a flipped signature verifies, its
  * hashed part must equal the original's, by the same key, over the same data.
@@ -29,9 +31,12 @@ function flip(bytes: Uint8Array, bit: number): Uint8Array {
   return out;
 }
 
+/** The hashed part of each signature packet, read by the verifier's own parser (which ignores text around the armor). */
 async function hashedPart(signature: string | Uint8Array): Promise<string[]> {
-  const sig = typeof signature === 'string' ? await openpgp.readSignature({ armoredSignature: signature }) : await openpgp.readSignature({ binarySignature: signature });
-  return (sig.packets as unknown as openpgp.SignaturePacket[]).map((p) => Buffer.from(p.signatureData ?? new Uint8Array()).toString('hex'));
+  const bytes = typeof signature === 'string' ? Buffer.from(signature, 'latin1') : signature;
+  const parsed = await parseSignatureBytes(bytes, 'flipped');
+  if (!parsed.ok) return [];
+  return parsed.packets.map((p) => ('unsupported' in p ? 'unsupported' : Buffer.from(p.signatureData ?? new Uint8Array()).toString('hex')));
 }
 
 async function fixtures() {
