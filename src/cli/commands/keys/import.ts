@@ -11,7 +11,8 @@ import { openStore } from './shared.js';
 
 /** Read a key file (or stdin for "-"); unreadable files are InputError naming the file (exit 2). */
 export async function readInputFile(ctx: Context, file: string): Promise<{ data: Buffer; source: string }> {
-  if (file === '-') {
+  // yargs hands a lone "-" positional over as an empty string.
+  if (file === '-' || file === '') {
     const chunks: Buffer[] = [];
     for await (const chunk of ctx.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     return { data: Buffer.concat(chunks), source: 'standard input' };
