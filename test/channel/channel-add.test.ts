@@ -156,3 +156,14 @@ test('dry run reads and checks but creates nothing', async (t) => {
   await t.throwsAsync(stat(channel));
   await rm(channel, { recursive: true, force: true });
 });
+
+test('no passphrase or a wrong one: exit 2 and nothing is written to the channel', async (t) => {
+  const channel = path.join(root, 'c8');
+  const none = await cli(home, ['channel', 'add', channel, CONDA], { env: { DISTSEAL_PASSPHRASE: undefined } });
+  t.is(none.code, 2, none.stderr);
+  t.regex(none.stderr, /DISTSEAL_PASSPHRASE/);
+  const wrong = await cli(home, ['channel', 'add', channel, CONDA], { env: { DISTSEAL_PASSPHRASE: 'not-it' } });
+  t.is(wrong.code, 2, wrong.stderr);
+  await t.throwsAsync(stat(path.join(channel, 'noarch', path.basename(CONDA))));
+  await t.throwsAsync(stat(path.join(channel, 'noarch', 'repodata.json')));
+});

@@ -24,6 +24,8 @@ export interface ChannelAddOptions {
   /** Also reindex every package already in the touched subdirs (repairs a damaged repodata.json). */
   rebuild?: boolean;
   dryRun?: boolean;
+  /** Called once, before the first write (e.g. to unlock the signing key), so a failure here changes nothing. */
+  prepare?: () => Promise<void>;
   logger?: Logger;
 }
 
@@ -79,6 +81,8 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
     };
   }
   await ensureDir(channel, 0o755);
+  let prepared: Promise<void> | undefined;
+  const beforeWrite = () => (prepared ??= options.prepare?.() ?? Promise.resolve());
   return withLock(path.join(channel, CHANNEL_LOCK), async () => {
     const subdirs = [...new Set(['noarch', ...inputs.map((i) => i.subdir)])];
     const repodatas = new Map<string, Repodata>();
@@ -107,8 +111,11 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
           });
         } else status = 'replaced';
       }
-      if (status !== 'unchanged') await copyFileAtomic(input.file, target);
-      const signature = await placeSignature(input.file, target, status, options.sign);
+      if (status !== 'unchanged') {
+        await beforeWrite();
+        await copyFileAtomic(input.file, target);
+      }
+      const signature = await placeSignature(input.file, target, status, options.sign, beforeWrite);
       const record = recordFor(input.index, input.digests);
       if (pythonJson(repodata[section][input.basename]) !== pythonJson(record)) {
         repodata[section][input.basename] = record;
@@ -118,12 +125,14 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
       results.push({ file: input.file, target, subdir: input.subdir, status, sha256: input.digests.sha256, size: input.digests.size, signature });
     }
     const written: string[] = [];
+    if (changed.size) await beforeWrite();
     for (const subdir of changed) written.push(await writeSubdirRepodata(channel, subdir, repodatas.get(subdir)!, options.sign));
     // A repodata.json whose signature is missing (e.g. an earlier run was interrupted) is signed again.
     for (const subdir of subdirs) {
       if (changed.has(subdir)) continue;
       const file = path.join(channel, subdir, 'repodata.json');
       if ((await fileSize(file + SIGNATURE_SUFFIX)) === undefined) {
+        await beforeWrite();
         await writeFileAtomic(file + SIGNATURE_SUFFIX, await options.sign(file));
         written.push(file);
       }
@@ -133,14 +142,16 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
 }
 
 /** Keep the package's existing signature, copy the one beside the source, or sign it now. */
-async function placeSignature(source: string, target: string, status: ChannelAddResult['status'], sign: (file: string) => Promise<string>): Promise<ChannelAddResult['signature']> {
+async function placeSignature(source: string, target: string, status: ChannelAddResult['status'], sign: (file: string) => Promise<string>, beforeWrite: () => Promise<void>): Promise<ChannelAddResult['signature']> {
   const targetSig = target + SIGNATURE_SUFFIX;
   const sourceSig = source + SIGNATURE_SUFFIX;
   if (path.resolve(sourceSig) !== path.resolve(targetSig) && (await fileSize(sourceSig)) !== undefined) {
+    await beforeWrite();
     await copyFileAtomic(sourceSig, targetSig);
     return 'copied';
   }
   if (status === 'unchanged' && (await fileSize(targetSig)) !== undefined) return 'kept';
+  await beforeWrite();
   await writeFileAtomic(targetSig, await sign(target));
   return 'signed';
 }

@@ -9,8 +9,8 @@ import { unlockOwnKey, withPassphraseOptions } from '../../unlock.js';
 
 /**
  * `distseal channel add CHANNEL_DIR FILE...`: place, sign, index, sign the index. The key is
- * unlocked only when something needs a signature (the first call of `sign`), so adding a file
- * that is already there with its .asc asks for nothing.
+ * unlocked only when something will be written, so adding a file that is already there with its
+ * .asc asks for nothing.
  */
 export const command: LeafCommand = {
   command: 'add <channel> [files..]',
@@ -32,11 +32,10 @@ export const command: LeafCommand = {
     const files = ((argv.files as string[] | undefined) ?? []).map((f) => path.resolve(ctx.cwd, f));
     if (files.length === 0 && !argv.rebuild) throw new UsageError('Name the packages to add (or pass --rebuild to reindex the channel).');
     let key: Promise<openpgp.PrivateKey> | undefined;
-    const sign = async (file: string) => {
-      key ??= unlockOwnKey(ctx, { key: argv.key, passphraseFile: argv.passphraseFile, passphraseFd: argv.passphraseFd }).then((k) => k.privateKey);
-      return createDetachedSignature(file, await key, { logger: ctx.logger });
-    };
-    const report = await addToChannel({ channel, files, sign, force: argv.force, rebuild: argv.rebuild, dryRun: argv.dryRun, logger: ctx.logger });
+    const unlock = () => (key ??= unlockOwnKey(ctx, { key: argv.key, passphraseFile: argv.passphraseFile, passphraseFd: argv.passphraseFd }).then((k) => k.privateKey));
+    const sign = async (file: string) => createDetachedSignature(file, await unlock(), { logger: ctx.logger });
+    // The key is unlocked before the first write, so a missing or wrong passphrase changes nothing.
+    const report = await addToChannel({ channel, files, sign, prepare: async () => void (await unlock()), force: argv.force, rebuild: argv.rebuild, dryRun: argv.dryRun, logger: ctx.logger });
     const show = (f: string) => path.relative(ctx.cwd, f) || f;
     const lines = report.results.map((r) => `${r.status.padEnd(9)} ${show(r.target)} (signature ${r.signature})`);
     for (const file of report.repodata) lines.push(`indexed   ${show(file)} (signed: ${show(file)}.asc)`);
