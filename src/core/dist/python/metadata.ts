@@ -76,7 +76,7 @@ export function parseCoreMetadata(text: string): CoreMetadata {
     // The body is the description (Metadata 2.1+). A file with both keeps the header's value
     // and notes the duplicate, as packaging does.
     if (meta.fields.description === undefined) {
-      meta.fields.description = body.replace(/\n+$/, '\n');
+      meta.fields.description = body; // verbatim, as packaging and pkginfo keep it
       meta.descriptionSource = 'body';
     } else {
       meta.duplicates.push('Description');
