@@ -5,12 +5,16 @@ import { filenameProblems } from '../dist/conda/filename.js';
 import { requireValidIndex, type CondaIndex } from '../dist/conda/index-json.js';
 import { readCondaMeta } from '../dist/conda/read.js';
 import { errnoCode, InputError, OperationalError, UsageError } from '../errors.js';
-import { ensureDir, wrapFsError, writeFileAtomic } from '../fs/atomic.js';
+import { ensureDir, syncDir, wrapFsError, writeFileAtomic } from '../fs/atomic.js';
+import { mapLimit } from '../sign/limit.js';
 import { withLock } from '../fs/lock.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { pythonJson, recordFor, sectionFor, type Repodata } from './repodata.js';
-import { CHANNEL_LOCK, copyFileAtomic, fileSize, readSubdirRepodata, SIGNATURE_SUFFIX, writeSubdirRepodata } from './store.js';
+import { CHANNEL_LOCK, copyFileAtomic, fileSize, readSubdirRepodata, SIGNATURE_SUFFIX, writeFileSynced, writeSubdirRepodata } from './store.js';
+
+/** Packages read, copied and signed at once. */
+export const CHANNEL_CONCURRENCY = 8;
 
 export interface ChannelAddOptions {
   /** The channel root directory (created when missing). */
@@ -55,16 +59,16 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
   const logger = options.logger ?? silentLogger;
   const channel = path.resolve(options.channel);
   // Read and validate every input before touching the channel: a bad file changes nothing.
-  const inputs: Array<{ file: string; basename: string; index: CondaIndex; subdir: string; digests: CondaDigests }> = [];
-  for (const file of options.files) {
+  // Reading is CPU-bound (decompression), hashing and copying are I/O-bound: a few at a time overlap both.
+  const inputs = await mapLimit(options.files, CHANNEL_CONCURRENCY, async (file) => {
     const basename = path.basename(file);
     const problems = filenameProblems(basename);
     if (problems.length) throw new InputError('E_CONDA_NAME', `${file}: ${problems.join(' ')}`, { subject: file });
     const meta = await readCondaMeta(file);
-    const index = requireValidIndex(meta.index, file, meta.filename);
-    const digests = await condaDigests(file, { logger, label: `hashing ${basename}` });
-    inputs.push({ file, basename, index, subdir: index.subdir!, digests });
-  }
+    const index: CondaIndex = requireValidIndex(meta.index, file, meta.filename);
+    const digests: CondaDigests = await condaDigests(file, { logger, label: `hashing ${basename}` });
+    return { file, basename, index, subdir: index.subdir!, digests };
+  });
   const seen = new Map<string, string>();
   for (const input of inputs) {
     const key = `${input.subdir}/${input.basename}`;
@@ -92,11 +96,9 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
       repodatas.set(subdir, repodata);
       if (!existed) changed.add(subdir); // noarch/repodata.json must always exist
     }
-    const results: ChannelAddResult[] = [];
-    for (const input of inputs) {
-      const dir = path.join(channel, input.subdir);
-      await ensureDir(dir, 0o755);
-      const target = path.join(dir, input.basename);
+    for (const subdir of new Set(inputs.map((i) => i.subdir))) await ensureDir(path.join(channel, subdir), 0o755);
+    const results = await mapLimit(inputs, CHANNEL_CONCURRENCY, async (input): Promise<ChannelAddResult> => {
+      const target = path.join(channel, input.subdir, input.basename);
       const repodata = repodatas.get(input.subdir)!;
       const section = sectionFor(input.basename);
       const existingSize = await fileSize(target);
@@ -122,8 +124,10 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
         changed.add(input.subdir);
       }
       logger.info(`${status === 'unchanged' ? 'Already in the channel' : status === 'replaced' ? 'Replaced' : 'Added'}: ${input.subdir}/${input.basename}`);
-      results.push({ file: input.file, target, subdir: input.subdir, status, sha256: input.digests.sha256, size: input.digests.size, signature });
-    }
+      return { file: input.file, target, subdir: input.subdir, status, sha256: input.digests.sha256, size: input.digests.size, signature };
+    });
+    // One directory fsync per subdir makes every rename above durable before the index names them.
+    for (const subdir of subdirs) await syncDir(path.join(channel, subdir));
     const written: string[] = [];
     if (changed.size) await beforeWrite();
     for (const subdir of changed) written.push(await writeSubdirRepodata(channel, subdir, repodatas.get(subdir)!, options.sign));
@@ -152,7 +156,7 @@ async function placeSignature(source: string, target: string, status: ChannelAdd
   }
   if (status === 'unchanged' && (await fileSize(targetSig)) !== undefined) return 'kept';
   await beforeWrite();
-  await writeFileAtomic(targetSig, await sign(target));
+  await writeFileSynced(targetSig, await sign(target));
   return 'signed';
 }
 

@@ -54,6 +54,7 @@ export async function openRegularFile(file: string): Promise<{ handle: fs.FileHa
     const code = errnoCode(error);
     if (code === 'ENOENT') throw new InputError('E_NOT_FOUND', `${file} does not exist.`, { subject: file, hint: 'Check the path and try again.' });
     if (code === 'EISDIR') throw notAFile(file);
+    if (code === 'EACCES' || code === 'EPERM') throw new InputError('E_UNREADABLE', `Cannot read ${file}: permission denied.`, { subject: file, hint: 'Check the file\'s permissions.', cause: error });
     throw wrapFsError(error, file, 'open');
   }
   const stat = await handle.stat();

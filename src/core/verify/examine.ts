@@ -1,4 +1,5 @@
 import * as openpgp from 'openpgp';
+import { DistsealError } from '../errors.js';
 import { drain } from '../sign/file-stream.js';
 import { normalizeFingerprint } from '../trust/policy.js';
 import { algorithmFacts, boundOnlyBySha1, claimedUserID, expiryOf, hashName, keyAlgorithmProblem, signingValidityAt, WEAK_HASHES } from './key-facts.js';
@@ -151,10 +152,18 @@ async function verifyPending(pending: Pending[], data: () => ReadableStream<Uint
   const list = new openpgp.PacketList<openpgp.SignaturePacket>();
   for (const p of pending) list.push(p.packet);
   const keys = [...new Set(pending.map((p) => p.key))];
-  const message = await openpgp.createMessage({ binary: data(), format: 'binary' });
-  const result = await openpgp.verify({ message, signature: new openpgp.Signature(list), verificationKeys: keys, format: 'binary', date: now });
-  await drain(result.data as ReadableStream<unknown>);
-  const outcomes = await Promise.allSettled(result.signatures.map((s) => s.verified));
+  let outcomes: Array<PromiseSettledResult<boolean>>;
+  try {
+    const message = await openpgp.createMessage({ binary: data(), format: 'binary' });
+    const result = await openpgp.verify({ message, signature: new openpgp.Signature(list), verificationKeys: keys, format: 'binary', date: now });
+    await drain(result.data as ReadableStream<unknown>);
+    outcomes = await Promise.allSettled(result.signatures.map((s) => s.verified));
+  } catch (error) {
+    // A read error of the file is ours to report (it names the file); anything openpgp.js throws
+    // about the signatures themselves fails them all, closed.
+    if (error instanceof DistsealError) throw error;
+    outcomes = pending.map(() => ({ status: 'rejected', reason: error }));
+  }
   // openpgp.js keeps only binary/text signatures, in order; precheck already dropped all others.
   for (const [i, p] of pending.entries()) {
     const outcome = outcomes[i];
