@@ -70,25 +70,27 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
     return { file, basename, index, subdir: index.subdir!, digests };
   });
   const seen = new Map<string, string>();
-  for (const input of inputs) {
+  const unique = inputs.filter((input) => {
     const key = `${input.subdir}/${input.basename}`;
-    if (seen.has(key) && seen.get(key) !== input.digests.sha256) {
+    const before = seen.get(key);
+    if (before !== undefined && before !== input.digests.sha256) {
       throw new UsageError(`Two different files named ${input.basename} were given.`, { subject: input.file });
     }
     seen.set(key, input.digests.sha256);
-  }
+    return before === undefined;
+  });
   if (options.dryRun) {
     return {
       channel,
       repodata: [],
-      results: inputs.map((i) => ({ file: i.file, target: path.join(channel, i.subdir, i.basename), subdir: i.subdir, status: 'would-add', sha256: i.digests.sha256, size: i.digests.size, signature: 'kept' })),
+      results: unique.map((i) => ({ file: i.file, target: path.join(channel, i.subdir, i.basename), subdir: i.subdir, status: 'would-add', sha256: i.digests.sha256, size: i.digests.size, signature: 'kept' })),
     };
   }
   await ensureDir(channel, 0o755);
   let prepared: Promise<void> | undefined;
   const beforeWrite = () => (prepared ??= options.prepare?.() ?? Promise.resolve());
   return withLock(path.join(channel, CHANNEL_LOCK), async () => {
-    const subdirs = [...new Set(['noarch', ...inputs.map((i) => i.subdir)])];
+    const subdirs = [...new Set(['noarch', ...unique.map((i) => i.subdir)])];
     const repodatas = new Map<string, Repodata>();
     const changed = new Set<string>();
     for (const subdir of subdirs) {
@@ -96,23 +98,24 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
       repodatas.set(subdir, repodata);
       if (!existed) changed.add(subdir); // noarch/repodata.json must always exist
     }
-    for (const subdir of new Set(inputs.map((i) => i.subdir))) await ensureDir(path.join(channel, subdir), 0o755);
-    const results = await mapLimit(inputs, CHANNEL_CONCURRENCY, async (input): Promise<ChannelAddResult> => {
+    for (const subdir of new Set(unique.map((i) => i.subdir))) await ensureDir(path.join(channel, subdir), 0o755);
+    // Decide every file's fate before writing anything: a conflict refuses the whole batch untouched.
+    const statuses = await mapLimit(unique, CHANNEL_CONCURRENCY, async (input): Promise<ChannelAddResult['status']> => {
+      const target = path.join(channel, input.subdir, input.basename);
+      const existingSize = await fileSize(target);
+      if (existingSize === undefined) return 'added';
+      if (existingSize === input.digests.size && (await condaDigests(target)).sha256 === input.digests.sha256) return 'unchanged';
+      if (options.force) return 'replaced';
+      throw new OperationalError('E_CHANNEL_EXISTS', `${target} already exists with different contents than ${input.file}.`, {
+        subject: target,
+        hint: 'A published package must not change under the same name. Bump the build number, or pass --force to replace it. Nothing was changed.',
+      });
+    });
+    const results = await mapLimit(unique, CHANNEL_CONCURRENCY, async (input, i): Promise<ChannelAddResult> => {
       const target = path.join(channel, input.subdir, input.basename);
       const repodata = repodatas.get(input.subdir)!;
       const section = sectionFor(input.basename);
-      const existingSize = await fileSize(target);
-      let status: ChannelAddResult['status'] = 'added';
-      if (existingSize !== undefined) {
-        const same = existingSize === input.digests.size && (await condaDigests(target)).sha256 === input.digests.sha256;
-        if (same) status = 'unchanged';
-        else if (!options.force) {
-          throw new OperationalError('E_CHANNEL_EXISTS', `${target} already exists with different contents than ${input.file}.`, {
-            subject: target,
-            hint: 'A published package must not change under the same name. Bump the build number, or pass --force to replace it.',
-          });
-        } else status = 'replaced';
-      }
+      const status = statuses[i]!;
       if (status !== 'unchanged') {
         await beforeWrite();
         await copyFileAtomic(input.file, target);
@@ -170,16 +173,20 @@ async function rebuildSubdir(channel: string, subdir: string, logger: Logger): P
   } catch (error) {
     if (errnoCode(error) !== 'ENOENT') throw wrapFsError(error, dir, 'read');
   }
-  for (const name of names.sort()) {
-    if (!name.endsWith('.conda') && !name.endsWith('.tar.bz2')) continue;
+  const packages = names.filter((n) => n.endsWith('.conda') || n.endsWith('.tar.bz2')).sort();
+  const records = await mapLimit(packages, CHANNEL_CONCURRENCY, async (name) => {
     const file = path.join(dir, name);
     try {
       const meta = await readCondaMeta(file);
       const index = requireValidIndex(meta.index, file, meta.filename);
-      repodata[sectionFor(name)][name] = recordFor(index, await condaDigests(file));
+      return recordFor(index, await condaDigests(file));
     } catch (error) {
       logger.warn(`Skipping ${file}: ${(error as Error).message}`);
+      return undefined;
     }
-  }
+  });
+  packages.forEach((name, i) => {
+    if (records[i]) repodata[sectionFor(name)][name] = records[i]!;
+  });
   return repodata;
 }
