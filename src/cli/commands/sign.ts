@@ -4,6 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { signFiles, writeManifest } from '../../core/sign/index.js';
 import type { LeafCommand } from '../command.js';
 import { unlockOwnKey, withPassphraseOptions } from '../unlock.js';
+import { dropSignaturesOfListed } from './sig-args.js';
 
 /**
  * `distseal sign FILE... [--key FPR] [--output-dir D] [--manifest SHA256SUMS] [--force]`
@@ -26,7 +27,8 @@ export const command: LeafCommand = {
         .example('$0 sign dist/* --manifest dist/SHA256SUMS', 'one signed checksum list for the whole release'),
     ),
   run: async (argv, ctx) => {
-    const files = (argv.files as string[]).map((f) => path.resolve(ctx.cwd, f));
+    const { files, dropped } = dropSignaturesOfListed((argv.files as string[]).map((f) => path.resolve(ctx.cwd, f)));
+    for (const d of dropped) ctx.logger.debug(`skipping ${d}: it is the signature of a file also named`);
     if (files.length === 0) throw new UsageError('Name at least one file to sign.');
     if (argv.manifest && argv.outputDir) throw new UsageError('--manifest and --output-dir do not combine: the manifest signature goes beside the manifest.');
     const { privateKey } = await unlockOwnKey(ctx, { key: argv.key, passphraseFile: argv.passphraseFile, passphraseFd: argv.passphraseFd });

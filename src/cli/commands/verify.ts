@@ -9,6 +9,7 @@ import { loadKeyring, verifyFile, verifyManifest, type VerifyReport } from '../.
 import type { ManifestVerifyReport } from '../../core/verify/manifest.js';
 import type { LeafCommand } from '../command.js';
 import type { Context } from '../context.js';
+import { dropSignaturesOfListed } from './sig-args.js';
 import { renderManifest, renderReport } from './verify-render.js';
 
 /** The options every verification mode shares: keys, pins, policy, threshold. */
@@ -76,7 +77,8 @@ export const command: LeafCommand = {
   describe: 'Verify files against their .asc signatures and the trusted keyring (fail-closed)',
   builder: verifyBuilder,
   run: async (argv, ctx) => {
-    const files = ((argv.files as string[] | undefined) ?? []).map((f) => path.resolve(ctx.cwd, f));
+    const { files, dropped } = dropSignaturesOfListed(((argv.files as string[] | undefined) ?? []).map((f) => path.resolve(ctx.cwd, f)));
+    for (const d of dropped) ctx.logger.debug(`skipping ${d}: it is the signature of a file also named`);
     const show = (f: string) => {
       const rel = path.relative(ctx.cwd, f);
       return rel && !rel.startsWith('..') ? rel : f;
