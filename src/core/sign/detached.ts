@@ -61,7 +61,7 @@ function fpr(key: openpgp.Key): string {
  * Why not plain `sign({format:'armored'})`: for detached output openpgp.js 6.3 reads the whole
  * input into one buffer (`readToEnd` over `message.packets.write()`), 2.2 GB for a 1 GiB file.
  * Asking for `format:'object'` skips that wrapper; we then drain the message's packet stream
- * ourselves, which feeds the hash, and armor the finished signature (spec section 3). A test in
+ * ourselves (see dataToDrain), which feeds the hash, and armor the finished signature (spec section 3). A test in
  * test/sign/ signs a large generated stream under an RSS bound in case an upgrade changes this.
  */
 export async function signStream(data: ReadableStream<Uint8Array>, signingKey: openpgp.PrivateKey, options: { date?: Date } = {}): Promise<DetachedSignature> {
@@ -72,7 +72,7 @@ export async function signStream(data: ReadableStream<Uint8Array>, signingKey: o
     const message = await openpgp.createMessage({ binary: data, format: 'binary' });
     signature = (await openpgp.sign({ message, signingKeys: signingKey, signingKeyIDs: [subkey.getKeyID()], detached: true, format: 'object', date, config: SIGN_CONFIG })) as unknown as openpgp.Signature;
     // Order matters: sign() must resolve first, then the drain feeds the hash (observed: awaiting both together stalls).
-    await drain(message.packets.write() as unknown as ReadableStream<unknown>);
+    await drain(dataToDrain(message));
   } catch (error) {
     if (error instanceof Error && 'code' in error && typeof (error as { code: unknown }).code === 'string' && (error as { code: string }).code.startsWith('E_')) throw error;
     throw new OperationalError('E_SIGN', `Signing failed: ${(error as Error).message}`, { cause: error });
@@ -90,6 +90,19 @@ export async function signStream(data: ReadableStream<Uint8Array>, signingKey: o
     hashAlgorithm: hash.toUpperCase(),
     created: (packet.created ?? date).toISOString(),
   };
+}
+
+/**
+ * What to read so the signature's hash sees every byte. The hash reads a passive clone of the
+ * literal data packet's stream, so draining that stream itself is enough; it skips the packet
+ * framing `message.packets.write()` would add (a copy of every chunk: about 40% of the CPU time,
+ * measured on 256 MiB). Falls back to the framed stream if openpgp.js's message shape changes;
+ * the interop and memory tests would catch a signature that no longer covers the data.
+ */
+function dataToDrain(message: openpgp.Message<ReadableStream<Uint8Array>>): ReadableStream<unknown> {
+  const literal = message.packets.findPacket(openpgp.enums.packet.literalData) as unknown as { data?: unknown } | undefined;
+  if (message.packets.length === 1 && literal && literal.data instanceof ReadableStream) return literal.data;
+  return message.packets.write() as unknown as ReadableStream<unknown>;
 }
 
 /** Sign one file; see `signStream`. Progress goes to `options.logger.progress`. */
