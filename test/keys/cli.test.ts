@@ -14,8 +14,9 @@ async function setup(t: { teardown: (fn: () => Promise<void>) => void }) {
   const home = path.join(dir, 'home');
   const pw = path.join(dir, 'pw');
   await fs.writeFile(pw, 'correct horse battery\n', { mode: 0o600 });
+  // A generous kill timer: RSA-4096 generation on a loaded CI machine can take a while.
   const cli = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
-    runCli(['--home', home, ...args], { ...options, env: { ...NO_DBUS, ...options.env } });
+    runCli(['--home', home, ...args], { ...options, env: { ...NO_DBUS, ...options.env }, timeoutMs: 110_000 });
   return { dir, home, pw, cli };
 }
 

@@ -61,7 +61,9 @@ test('unlockOwnKey: no source at all is a usage error naming every way; the keyc
   const error = (await t.throwsAsync(unlockOwnKey(ctx, {}))) as DistsealError;
   t.is(error.code, 'E_USAGE');
   t.regex(error.hint!, /--passphrase-file FILE or --passphrase-fd N, DISTSEAL_PASSPHRASE, the OS keychain .*, a prompt/);
-  t.is(stderr().match(/keychain is not reachable/g)?.length, 1);
+  // In-process the native keychain module sees this process's own D-Bus session (when the tests
+  // run under with-secret-service.sh it is reachable): so "at most once", never repeated.
+  t.true((stderr().match(/keychain is not reachable/g)?.length ?? 0) <= 1);
 });
 
 test('unlockOwnKey: a key without a passphrase unlocks without asking; a public-only key is E_NO_SECRET', async (t) => {
