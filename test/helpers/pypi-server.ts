@@ -14,7 +14,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { blake2b } from '@noble/hashes/blake2.js';
+import { createBlake2b256 } from '../../src/core/dist/digests.js';
 import { parseMultipart } from './multipart-parser.js';
 
 export type Fault =
@@ -43,7 +43,7 @@ export interface IndexServerOptions {
   users?: Record<string, string>;
   /** 'warehouse' (400 for an existing file) or 'pypiserver' (409). */
   flavor?: 'warehouse' | 'pypiserver';
-  /** Skip the blake2b check (the JS implementation is slow for the 1 GiB bench). */
+  /** Skip the blake2b check (default: checked). */
   checkBlake2?: boolean;
   dir?: string;
 }
@@ -151,14 +151,15 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
   ): Promise<void> {
     let current: { name: string; filename?: string; contentType?: string; chunks: Buffer[]; size: number } | undefined;
     let out: ReturnType<typeof createWriteStream> | undefined;
-    let hashes: { sha: ReturnType<typeof createHash>; md5: ReturnType<typeof createHash>; blake?: ReturnType<typeof blake2b.create> } | undefined;
+    let hashes: { sha: ReturnType<typeof createHash>; md5: ReturnType<typeof createHash>; blake?: Awaited<ReturnType<typeof createBlake2b256>> } | undefined;
+    const blake = options.checkBlake2 === false ? undefined : await createBlake2b256();
     const pending: Promise<void>[] = [];
     await parseMultipart(req, String(req.headers['content-type'] ?? ''), {
       start(h) {
         current = { name: h.name, filename: h.filename, contentType: h.contentType, chunks: [], size: 0 };
         if (h.name === 'content') {
           out = createWriteStream(tmp);
-          hashes = { sha: createHash('sha256'), md5: createHash('md5'), blake: options.checkBlake2 === false ? undefined : blake2b.create({ dkLen: 32 }) };
+          hashes = { sha: createHash('sha256'), md5: createHash('md5'), blake };
         }
       },
       data(chunk) {
@@ -178,7 +179,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
         if (c.name === 'content') {
           const o = out!;
           pending.push(new Promise<void>((r) => o.end(r)));
-          onContent({ filename: c.filename, contentType: c.contentType, size: c.size, sha256: hashes!.sha.digest('hex'), md5: hashes!.md5.digest('hex'), blake2: hashes!.blake ? Buffer.from(hashes!.blake.digest()).toString('hex') : '' });
+          onContent({ filename: c.filename, contentType: c.contentType, size: c.size, sha256: hashes!.sha.digest('hex'), md5: hashes!.md5.digest('hex'), blake2: hashes!.blake ? hashes!.blake.hex() : '' });
         } else if (c.name === 'gpg_signature') {
           onSig({ filename: c.filename, data: Buffer.concat(c.chunks) });
         } else {

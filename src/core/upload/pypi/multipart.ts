@@ -5,12 +5,11 @@
  * `gpg_signature` has filename `<dist>.asc` and no Content-Type; `content` comes last with the
  * dist's filename and `application/octet-stream`.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import FormData from 'form-data';
-import { DigestAccumulator, type DistDigests } from '../../dist/digests.js';
 import type { FormField } from './fields.js';
 
 export interface MultipartInput {
@@ -20,8 +19,8 @@ export interface MultipartInput {
   size: number;
   /** The armored signature to send as `gpg_signature` (non-PyPI indexes only). */
   signature?: Buffer;
-  /** Receives the digests of the bytes actually streamed, once the file part has been read to the end. */
-  onContentDigest?: (digests: DistDigests) => void;
+  /** Receives the sha256 (hex) of the bytes actually streamed, once the file part has been read to the end. */
+  onContentDigest?: (sha256: string) => void;
 }
 
 export interface MultipartBody {
@@ -80,32 +79,35 @@ function buildForm(input: MultipartInput, boundary: string, dry: boolean): Multi
 }
 
 /**
- * Hashes the file bytes on their way into the request and refuses to send more or fewer bytes
- * than the Content-Length promised (a file that grew or shrank during upload).
+ * Hashes the file bytes on their way into the request (sha256 only: native, and enough to tell
+ * that the file changed) and refuses to send more or fewer bytes than the Content-Length
+ * promised (a file that grew or shrank during upload).
  */
 class HashingGuard extends Transform {
-  private readonly acc = new DigestAccumulator();
+  private readonly sha = createHash('sha256');
+  private size = 0;
   constructor(
     private readonly expected: number,
     private readonly file: string,
-    private readonly done?: (d: DistDigests) => void,
+    private readonly done?: (sha256: string) => void,
   ) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
-    this.acc.update(chunk);
-    if (this.acc.size > this.expected) {
+    this.sha.update(chunk);
+    this.size += chunk.length;
+    if (this.size > this.expected) {
       callback(Object.assign(new Error(`${this.file} grew while it was being uploaded`), { code: 'E_FILE_CHANGED' }));
       return;
     }
     callback(null, chunk);
   }
   override _flush(callback: TransformCallback): void {
-    if (this.acc.size !== this.expected) {
+    if (this.size !== this.expected) {
       callback(Object.assign(new Error(`${this.file} shrank while it was being uploaded`), { code: 'E_FILE_CHANGED' }));
       return;
     }
-    this.done?.(this.acc.digest());
+    this.done?.(this.sha.digest('hex'));
     callback();
   }
 }

@@ -174,7 +174,7 @@ async function sendOne(p: Prepared, fields: FormField[], options: PypiUploadOpti
   const repo = options.repository;
   const basename = path.basename(p.file);
   const sendSignature = p.signature && !repo.isPyPI ? p.signature : undefined;
-  let streamed: DistDigests | undefined;
+  let streamed: string | undefined;
   const auth: Record<string, string> = options.credentials
     ? { authorization: `Basic ${Buffer.from(`${options.credentials.username.value}:${options.credentials.password.value}`).toString('base64')}` }
     : {};
@@ -211,8 +211,8 @@ async function sendOne(p: Prepared, fields: FormField[], options: PypiUploadOpti
   logger.progress?.({ id: p.file, label: `Uploading ${basename}`, done: length, total: length, finished: true });
   if (response.status >= 300 && response.status < 400) throw redirectError(repo.url, response);
   // Whatever the index said, bytes that differ from the ones hashed mean the file changed under us.
-  const sent = streamed as DistDigests | undefined;
-  if (sent && (sent.sha256 !== p.digests.sha256 || sent.blake2_256 !== p.digests.blake2_256)) {
+  const sent = streamed as string | undefined;
+  if (sent && sent !== p.digests.sha256) {
     throw new InputError('E_FILE_CHANGED', `${p.file} changed while it was being uploaded: the bytes sent do not match the digests computed before (the index answered ${response.status}).`, {
       subject: p.file,
       hint: 'Do not rebuild while uploading. Check what the index now holds, then upload the final file again.',
