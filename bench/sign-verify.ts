@@ -25,16 +25,18 @@ function arg(name: string, fallback: number): number {
 
 interface Measure {
   wall: number;
+  /** user + system CPU seconds: steadier than wall time on a shared machine. */
+  cpu: number;
   rssMB: number;
   status: number | null;
 }
 
 /** Run a command under /usr/bin/time; returns wall seconds and max RSS. */
 function timed(cmd: string[], env: NodeJS.ProcessEnv, cwd?: string): Measure {
-  const r = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %M', ...cmd], { env, cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const m = /BENCH ([\d.]+) (\d+)/.exec(r.stderr ?? '');
+  const r = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %M %U %S', ...cmd], { env, cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const m = /BENCH ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
   if (!m) throw new Error(`${cmd.join(' ')}: no timing (${r.stderr})`);
-  return { wall: Number(m[1]), rssMB: Number(m[2]) / 1024, status: r.status };
+  return { wall: Number(m[1]), cpu: Number(m[3]) + Number(m[4]), rssMB: Number(m[2]) / 1024, status: r.status };
 }
 
 /** A shell loop, timed as one command (what a maintainer's script would do). */
@@ -117,9 +119,10 @@ async function main(): Promise<void> {
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`\n${os.cpus().length} x ${cpu}, Node ${process.version}; hash floor (openssl speed, 16 KiB blocks): ${opensslSpeed()}\n`);
-  console.log('| input | tool | wall (s) | peak RSS (MB) | exit |');
-  console.log('|---|---|---:|---:|---:|');
-  for (const [input, tool, m] of rows) console.log(`| ${input} | ${tool} | ${m.wall.toFixed(2)} | ${m.rssMB.toFixed(0)} | ${m.status} |`);
+  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  console.log('| input | tool | wall (s) | CPU (s) | peak RSS (MB) | exit |');
+  console.log('|---|---|---:|---:|---:|---:|');
+  for (const [input, tool, m] of rows) console.log(`| ${input} | ${tool} | ${m.wall.toFixed(2)} | ${m.cpu.toFixed(2)} | ${m.rssMB.toFixed(0)} | ${m.status} |`);
 }
 
 main().catch((error: unknown) => {
