@@ -120,3 +120,19 @@ test('two processes importing into one home at once: both keys land, no temp fil
   const config = JSON.parse(await fs.readFile(path.join(home, 'config.json'), 'utf8')) as { defaultKey: string };
   t.true(keys.some((k) => k.getFingerprint().toUpperCase() === config.defaultKey), 'exactly one of them became the default');
 });
+
+test('unlockOwnKey: --passphrase-fd N reads another descriptor; no default key is E_NO_DEFAULT_KEY', async (t) => {
+  const { dir, ctx } = await context(t);
+  const file = path.join(dir, 'fd-pass');
+  await fs.writeFile(file, `${EXAMPLE_PASSPHRASE}\nsecond line ignored\n`);
+  const handle = await fs.open(file, 'r');
+  const unlocked = await unlockOwnKey(ctx, { key: EXAMPLE_FPR, passphraseFd: handle.fd });
+  t.true(unlocked.privateKey.isDecrypted());
+  await handle.close().catch(() => undefined);
+  const empty = (await tempDir()).dir;
+  const bare = createContext({ home: empty, interactive: false }, { env: {}, stdout: new PassThrough(), stderr: new PassThrough() });
+  const error = (await t.throwsAsync(unlockOwnKey(bare, {}))) as DistsealError;
+  t.is(error.code, 'E_NO_DEFAULT_KEY');
+  t.regex(error.hint!, /distseal keys generate/);
+  await fs.rm(empty, { recursive: true, force: true });
+});

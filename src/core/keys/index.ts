@@ -12,3 +12,4 @@ export { revokeWithSecret, applyRevocationCertificate, REVOCATION_REASONS, type 
 export { exportFromGpg, type GpgExportOptions } from './from-gpg.js';
 export { parseExpiry, checkExpiry, DEFAULT_EXPIRES } from './expiry.js';
 export { buildUserID, checkName, checkEmail } from './user-id.js';
+export { addPins, removePins, pinsOf, canonicalProjects } from '../trust/pins.js';
