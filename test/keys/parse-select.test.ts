@@ -47,6 +47,7 @@ const bad: Array<[string, (s: string) => Buffer | Promise<Buffer>, RegExp]> = [
     async () => Buffer.from((await example('example-public.asc')).toString().replace(/^=(.{4})$/m, (_m, c: string) => `=${c === 'AAAA' ? 'BBBB' : 'AAAA'}`)),
     /checksum \(CRC\) does not match/,
   ],
+  ['a revocation certificate', () => example('example-revocation.asc'), /holds a signature \(such as a revocation certificate\), not a key/],
   ['a signature instead of a key', () => Buffer.from('-----BEGIN PGP SIGNATURE-----\n\nwnUEARYKAB0WIQQ=\n-----END PGP SIGNATURE-----\n'), /holds a "SIGNATURE", not a key/],
 ];
 for (const [title, make, message] of bad) {

@@ -53,6 +53,15 @@ async function readBinaryKeys(data: Uint8Array, source: string): Promise<openpgp
   try {
     return await openpgp.readKeys({ binaryKeys: data });
   } catch (error) {
+    // A lone signature packet (tag 2; old format 0x88-0x8b, new format 0xc2) is most likely a
+    // revocation certificate that was handed to import: point at the command that applies it.
+    if ((data[0]! & 0xfc) === 0x88 || data[0] === 0xc2) {
+      throw new InputError('E_KEY_FILE', `${source} holds a signature (such as a revocation certificate), not a key.`, {
+        subject: source,
+        cause: error,
+        hint: 'To apply a revocation certificate to one of your keys, run `distseal keys revoke FPR --certificate FILE`.',
+      });
+    }
     throw keyFileError(source, `is not a readable OpenPGP key: ${describeOpenpgpError(error)}.`, error);
   }
 }
