@@ -74,6 +74,14 @@ test('an existing file: fail by default (exit-1 error), skip with skip-existing,
     t.regex(error!.message, /already exists/);
     const skipped = await uploadToAnaconda({ files: [BZ2], apiUrl: s.url, token: 'good', existing: 'skip', retry: fast });
     t.is(skipped.results[0]!.status, 'skipped');
+    const same = await uploadToAnaconda({ files: [BZ2], apiUrl: s.url, token: 'good', existing: 'force', retry: fast });
+    t.is(same.results[0]!.status, 'skipped', '--force with identical bytes changes nothing');
+    t.false(s.sequence().some((x) => x.startsWith('DELETE')));
+    s.dists.get('alice/distseal-demo/1.0.0/noarch/distseal-demo-1.0.0-py_0.tar.bz2')!.sha256 = 'f'.repeat(64); // the server's copy differs
+    const warnings: string[] = [];
+    const logger = { info: () => undefined, debug: () => undefined, warn: (m: string) => void warnings.push(m) };
+    await uploadToAnaconda({ files: [BZ2], apiUrl: s.url, token: 'good', existing: 'skip', retry: fast, logger });
+    t.regex(warnings.join('\n'), /the file on the server is different/);
     const forced = await uploadToAnaconda({ files: [BZ2], apiUrl: s.url, token: 'good', existing: 'force', retry: fast });
     t.is(forced.results[0]!.status, 'replaced');
     t.true(s.sequence().includes('GET /download/alice/distseal-demo/1.0.0/noarch/distseal-demo-1.0.0-py_0.tar.bz2'), 'the old file is kept before deleting');
@@ -139,7 +147,9 @@ test('an upload that keeps failing cleans up the package and release it created'
 test('--force whose new upload fails puts the old file back', async (t) => {
   await withServer({}, async (s) => {
     await uploadToAnaconda({ files: [CONDA], apiUrl: s.url, token: 'good', retry: fast });
-    const before = s.dists.get('alice/distseal-demo/1.0.0/noarch/distseal-demo-1.0.0-py_0.conda')!.sha256;
+    const stored = s.dists.get('alice/distseal-demo/1.0.0/noarch/distseal-demo-1.0.0-py_0.conda')!;
+    const before = stored.sha256;
+    stored.sha256 = 'e'.repeat(64); // the server reports other bytes, so --force really replaces
     s.options.dropS3 = 2; // the new upload's two attempts die; the restore goes through
     await t.throwsAsync(uploadToAnaconda({ files: [CONDA], apiUrl: s.url, token: 'good', existing: 'force', retry: { ...fast, retries: 1 } }));
     const after = s.dists.get('alice/distseal-demo/1.0.0/noarch/distseal-demo-1.0.0-py_0.conda');

@@ -103,8 +103,11 @@ async function uploadOne(api: AnacondaApi, owner: string, a: CondaArtifact, opti
   const existing = await api.getOptional(distPath(owner, a));
   if (existing) {
     const mode = options.existing ?? 'fail';
-    if (mode === 'skip') {
-      logger.info(`Skipping ${a.filename}: ${where} already exists.`);
+    // anaconda-client skips by name only (its issue #655); we also say whether the bytes match.
+    const remoteSha = typeof existing.sha256 === 'string' ? existing.sha256.toLowerCase() : undefined;
+    if (mode === 'skip' || (mode === 'force' && remoteSha === a.digests.sha256)) {
+      if (remoteSha && remoteSha !== a.digests.sha256) logger.warn(`Skipping ${a.filename}, but the file on the server is different (sha256 ${remoteSha}); use --force to replace it.`);
+      else logger.info(`Skipping ${a.filename}: ${where} already exists${remoteSha ? ' with the same sha256' : ''}.`);
       return { ...base, status: 'skipped' };
     }
     if (mode === 'fail') throw existsError(where);
