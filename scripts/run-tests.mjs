@@ -20,9 +20,11 @@ child.stderr.on('data', (d) => {
 child.on('close', (code, signal) => {
   const clean = text.replace(/\x1b\[[0-9;]*m/g, '');
   const count = (re) => [...clean.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
-  const passed = count(/^\s*(\d+) tests? passed/gm);
-  let failed = count(/^\s*(\d+) tests? failed/gm) + count(/^\s*(\d+) uncaught exceptions?/gm) + count(/^\s*(\d+) unhandled rejections?/gm);
-  const skipped = count(/^\s*(\d+) tests? skipped/gm) + count(/^\s*(\d+) tests? todo/gm);
+  const lines = (re) => clean.split('\n').filter((l) => re.test(l)).length;
+  // ava prints "N tests passed" only when nothing failed, so count the per-test marks too.
+  const passed = Math.max(count(/^\s*(\d+) tests? passed/gm), lines(/^\s*✔/));
+  let failed = Math.max(count(/^\s*(\d+) tests? failed/gm), lines(/^\s*✘/)) + count(/^\s*(\d+) uncaught exceptions?/gm) + count(/^\s*(\d+) unhandled rejections?/gm);
+  const skipped = Math.max(count(/^\s*(\d+) tests? skipped/gm) + count(/^\s*(\d+) tests? todo/gm), lines(/^\s*- \S/));
   const exit = code ?? 1;
   if (exit !== 0 && failed === 0) failed = 1; // ava failed without counting (a crash, a timeout, no tests)
   process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
