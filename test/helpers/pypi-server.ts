@@ -135,7 +135,17 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       await rm(tmp, { force: true });
       return reply(res, fault.status, fault.message ?? 'Injected failure', record);
     }
-    if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.kind === 'slow') {
+      // Answer late, or not at all once the client gave up (no timer outlives the connection).
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, fault.delayMs);
+        res.on('close', () => {
+          clearTimeout(timer);
+          r();
+        });
+      });
+      if (res.destroyed) return;
+    }
     const verdict = await accept(req, values, content, signature, tmp);
     await rm(tmp, { force: true });
     reply(res, verdict.status, verdict.message, record);

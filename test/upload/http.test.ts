@@ -74,7 +74,7 @@ test('timeouts are reported and retried', async (t) => {
   let calls = 0;
   const s = await serve((_req, res) => { calls += 1; if (calls === 1) return; res.end('late but fine'); });
   try {
-    const r = await requestWithRetry({ method: 'GET', url: s.url, timeoutMs: 200 }, noSleep);
+    const r = await requestWithRetry({ method: 'GET', url: s.url, timeoutMs: 2000 }, noSleep);
     t.is(r.body, 'late but fine');
     t.is(calls, 2);
   } finally { await s.close(); }

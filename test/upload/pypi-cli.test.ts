@@ -112,10 +112,10 @@ test('a missing trailing slash is named; redirects are never followed', async (t
 test('5xx, a dropped connection and a slow response are retried, and the upload lands', async (t) => {
   const server = await withServer(t);
   const dir = await workdir(t);
-  server.faults.push({ kind: 'status', status: 503, message: 'Service Unavailable' }, { kind: 'drop' }, { kind: 'slow', delayMs: 3000 });
+  server.faults.push({ kind: 'status', status: 503, message: 'Service Unavailable' }, { kind: 'drop' }, { kind: 'slow', delayMs: 600_000 });
   const big = path.join(dir, 'distseal_sample-1.0.0-py3-none-any.whl');
   await copyFile(WHEEL, big);
-  const r = await upload(dir, ['--repository-url', server.uploadUrl, '-u', '__token__', '--timeout', '1', big], { TWINE_PASSWORD: TEST_TOKEN });
+  const r = await upload(dir, ['--repository-url', server.uploadUrl, '-u', '__token__', '--timeout', '3', big], { TWINE_PASSWORD: TEST_TOKEN });
   t.is(r.code, 0, r.stderr);
   t.regex(r.stderr, /503 Service Unavailable\); retry 1 of 5/);
   t.regex(r.stderr, /retry 2 of 5/);
