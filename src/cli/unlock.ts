@@ -93,11 +93,35 @@ export async function unlockOwnKey(
       hint: 'Import the secret key (`distseal keys import SECRET.asc`, or a `keys export --subkeys-only` file for CI).',
     });
   }
+  // Refuse before asking for a passphrase: what a revoked or expired key signs fails verification.
+  if (own.info.revoked) {
+    throw new KeyError('E_KEY_REVOKED', `Key ${own.fingerprint} is revoked; signatures made with it will not verify.`, {
+      subject: own.fingerprint,
+      hint: 'Create a new key (`distseal keys generate`) and make it the default, or name another with --key.',
+    });
+  }
+  if (own.info.expired) {
+    throw new KeyError('E_KEY_EXPIRED', `Key ${own.fingerprint} expired on ${own.info.expires?.slice(0, 10)}.`, {
+      subject: own.fingerprint,
+      hint: 'Extend it where its primary secret is (e.g. gpg --quick-set-expire FPR 1y, then `distseal keys import`), or create a new key.',
+    });
+  }
   const { privateKey, source } = await unlockPrivateKey(own.key, {
     fingerprint: own.fingerprint,
     sources: passphraseSources(ctx, opts, own.fingerprint, keyLabel(own.info)),
     logger: ctx.logger,
   });
   ctx.logger.debug(`Unlocked key ${own.fingerprint} (passphrase from ${source}).`);
+  try {
+    // The newest valid signing-capable (sub)key, exactly as openpgp.sign will choose it.
+    const signer = await privateKey.getSigningKey();
+    if ((signer.keyPacket as openpgp.SecretKeyPacket).isDummy?.()) throw new Error('the signing key has no secret here');
+  } catch (error) {
+    throw new KeyError('E_NO_SIGNING_KEY', `Key ${own.fingerprint} has no usable signing key here: ${(error as Error).message}.`, {
+      subject: own.fingerprint,
+      cause: error,
+      hint: 'Check `distseal keys list`: the signing subkey may have expired or been revoked, or only its public part is present.',
+    });
+  }
   return { fingerprint: own.fingerprint, privateKey, info: own.info };
 }

@@ -136,3 +136,16 @@ test('unlockOwnKey: --passphrase-fd N reads another descriptor; no default key i
   t.regex(error.hint!, /distseal keys generate/);
   await fs.rm(empty, { recursive: true, force: true });
 });
+
+test('unlockOwnKey refuses a revoked or an expired key before asking for a passphrase', async (t) => {
+  const { ctx } = await context(t);
+  const store = await KeyStore.open({ home: ctx.home });
+  const past = new Date(Date.now() - 400 * 86400e3);
+  const expired = await openpgp.generateKey({ userIDs: [{ email: 'expired@example.org' }], date: past, keyExpirationTime: 86400, format: 'object' });
+  const live = await openpgp.generateKey({ userIDs: [{ email: 'revoked@example.org' }], format: 'object' });
+  const revoked = await openpgp.revokeKey({ key: live.privateKey, format: 'object' });
+  await importKeys(store, expired.privateKey.write(), { source: 'expired' });
+  await importKeys(store, revoked.privateKey.write(), { source: 'revoked' });
+  t.is(((await t.throwsAsync(unlockOwnKey(ctx, { key: 'expired@example.org' }))) as DistsealError).code, 'E_KEY_EXPIRED');
+  t.is(((await t.throwsAsync(unlockOwnKey(ctx, { key: 'revoked@example.org' }))) as DistsealError).code, 'E_KEY_REVOKED');
+});
