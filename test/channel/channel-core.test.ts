@@ -80,6 +80,13 @@ test('a corrupt repodata.json is refused (input error, file kept) and rebuild re
   t.truthy(repodata['packages.conda'][path.basename(CONDA)]);
   t.truthy(repodata.packages[path.basename(BZ2)]);
   t.true((await verify(channel)).verified);
+  // --rebuild with no files repairs every subdir on disk, not only noarch.
+  await add(channel, [TINY]);
+  const linux = path.join(channel, 'linux-64', 'repodata.json');
+  await writeFile(linux, 'garbage');
+  await add(channel, [], { rebuild: true });
+  t.truthy(JSON.parse(await readFile(linux, 'utf8'))['packages.conda']['tinylib-0.1-h0_1.conda']);
+  t.true((await verify(channel)).verified);
 });
 
 test('bad packages change nothing: a renamed file, not a zip', async (t) => {

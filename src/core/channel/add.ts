@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { condaDigests, type CondaDigests } from '../dist/conda/digests.js';
-import { filenameProblems } from '../dist/conda/filename.js';
+import { filenameProblems, isValidSubdir } from '../dist/conda/filename.js';
 import { requireValidIndex, type CondaIndex } from '../dist/conda/index-json.js';
 import { readCondaMeta } from '../dist/conda/read.js';
 import { errnoCode, InputError, OperationalError, UsageError } from '../errors.js';
@@ -11,7 +11,7 @@ import { withLock } from '../fs/lock.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { pythonJson, recordFor, sectionFor, type Repodata } from './repodata.js';
-import { CHANNEL_LOCK, copyFileAtomic, fileSize, readSubdirRepodata, SIGNATURE_SUFFIX, writeFileSynced, writeSubdirRepodata } from './store.js';
+import { CHANNEL_LOCK, copyFileAtomic, listSubdirs, fileSize, readSubdirRepodata, SIGNATURE_SUFFIX, writeFileSynced, writeSubdirRepodata } from './store.js';
 
 /** Packages read, copied and signed at once. */
 export const CHANNEL_CONCURRENCY = 8;
@@ -90,7 +90,9 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
   let prepared: Promise<void> | undefined;
   const beforeWrite = () => (prepared ??= options.prepare?.() ?? Promise.resolve());
   return withLock(path.join(channel, CHANNEL_LOCK), async () => {
-    const subdirs = [...new Set(['noarch', ...unique.map((i) => i.subdir)])];
+    // --rebuild repairs every subdir on disk, not only the ones the new files go to.
+    const existingSubdirs = options.rebuild ? (await listSubdirs(channel)).filter(isValidSubdir) : [];
+    const subdirs = [...new Set(['noarch', ...existingSubdirs, ...unique.map((i) => i.subdir)])];
     const repodatas = new Map<string, Repodata>();
     const changed = new Set<string>();
     for (const subdir of subdirs) {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { errnoCode } from '../errors.js';
+import { errnoCode, InputError } from '../errors.js';
 import { wrapFsError } from '../fs/atomic.js';
 import { downloadToFile } from '../upload/conda/download.js';
 import { maskUrl } from '../upload/http.js';
@@ -37,6 +37,9 @@ export async function openChannelSource(channel: string, cwd = process.cwd()): P
   try {
     if (!(await stat(root)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') {
+      throw new InputError('E_NOT_A_CHANNEL', `${root} is not a directory, so it is not a channel.`, { subject: root, hint: 'Give the channel directory (the one holding noarch/) or its http(s) URL.' });
+    }
     throw wrapFsError(error, root, 'open the channel');
   }
   return {
