@@ -87,3 +87,15 @@ for (const [title, make, code, message] of bad) {
     }
   });
 }
+
+test('a .zip sdist is read by the single-root rule too', async (t) => {
+  const { dir, cleanup } = await tempDir();
+  t.teardown(cleanup);
+  const f = makeZip(dir, 'zipped-2.0.zip', [
+    ['zipped-2.0/PKG-INFO', metadataText({ 'Metadata-Version': '1.0', Name: 'zipped', Version: '2.0', Description: 'old style' })],
+    ['zipped-2.0/setup.py', ''],
+  ]);
+  const d = await readDist(f);
+  t.is(d.kind, 'sdist');
+  t.is(field(d.metadata, 'description'), 'old style');
+});

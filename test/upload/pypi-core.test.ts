@@ -121,3 +121,15 @@ test('attestations are sent as one JSON array text field', async (t) => {
   t.deepEqual(JSON.parse(part.value!), [{ version: 1, envelope: { statement: 'e30=', signature: 'c2ln' } }]);
   t.is(server.uploads[0]!.parts.at(-1)!.name, 'content');
 });
+
+test('an unsupported Metadata-Version or a name that disagrees with the filename is refused before anything is sent', async (t) => {
+  const server = await startIndexServer();
+  const { dir, cleanup } = await tempDir();
+  t.teardown(async () => { await server.close(); await cleanup(); });
+  const { makeWheel } = await import('../helpers/bad-dists.js');
+  const future = makeWheel(dir, 'future', '1.0', [], { 'Metadata-Version': '3.0' });
+  const err = await t.throwsAsync(uploadToPypi({ dists: [WHEEL, future], repository: { url: server.uploadUrl, isPyPI: false }, credentials: creds }));
+  t.is((err as { code?: string }).code, 'E_METADATA');
+  t.regex(err!.message, /future-1\.0-py3-none-any\.whl has invalid metadata .*Metadata-Version 3\.0 is not supported/);
+  t.is(server.uploads.length, 0, 'not even the good wheel went out');
+});
