@@ -43,6 +43,9 @@ export async function readCondaMeta(file: string, limits?: Partial<ArchiveLimits
   let index: Record<string, unknown> | undefined;
   let about: Record<string, unknown> | undefined;
   const visit: Visit = async (entry, body) => {
+    // cph and conda-build write info/ first: once index.json is in hand and the payload starts,
+    // stop rather than decompress the payload looking for an optional about.json.
+    if (index && !entry.name.startsWith('info/')) return false;
     if (entry.name === 'info/index.json') index = parseIndexJson((await body.read(MAX_JSON_BYTES)).toString('utf8'), file);
     else if (entry.name === 'info/about.json') about = parseAbout((await body.read(MAX_JSON_BYTES)).toString('utf8'));
     else body.skip();
