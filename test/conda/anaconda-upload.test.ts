@@ -165,3 +165,25 @@ test('dry run reads, validates and pre-checks but changes nothing', async (t) =>
     t.false(s.sequence().some((x) => x.startsWith('POST')));
   });
 });
+
+test('the fake storage is strict: a wrong Content-MD5 is refused as InvalidDigest and explained', async (t) => {
+  const { postToS3 } = await import('../../src/core/upload/conda/s3.js');
+  const { prepareArtifacts } = await import('../../src/core/upload/conda/artifacts.js');
+  const { silentLogger } = await import('../../src/core/logger.js');
+  await withServer({}, async (s) => {
+    await uploadToAnaconda({ files: [CONDA], apiUrl: s.url, token: 'good', dryRun: true, retry: fast });
+    const [artifact] = await prepareArtifacts([CONDA], silentLogger);
+    // Stage by hand to get a presigned form, then send the file with a wrong MD5.
+    const headers = { authorization: 'token good', 'content-type': 'application/json' };
+    const { httpRequest } = await import('../../src/core/upload/http.js');
+    for (const p of ['/package/alice/distseal-demo', '/release/alice/distseal-demo/1.0.0']) {
+      await httpRequest({ method: 'POST', url: `${s.url}${p}`, headers, body: () => JSON.stringify(p.startsWith('/package') ? { public: true, publish: false, public_attrs: { summary: 's', package_types: ['conda'] } } : { requirements: [], announce: null }) });
+    }
+    const staged = await httpRequest({ method: 'POST', url: `${s.url}/stage/alice/distseal-demo/1.0.0/noarch/${path.basename(CONDA)}`, headers, body: () => JSON.stringify({ distribution_type: 'conda', sha256: artifact!.digests.sha256, channels: [], attrs: { subdir: 'noarch' } }) });
+    const stage = JSON.parse(staged.body);
+    const wrong = { ...artifact!, digests: { ...artifact!.digests, md5Base64: Buffer.alloc(16).toString('base64') } };
+    const e = await t.throwsAsync(postToS3(stage.post_url, stage.form_data, wrong, silentLogger));
+    t.regex(e!.message, /MD5 checksum did not match/);
+    t.is(s.requests.at(-1)!.status, 400);
+  });
+});
