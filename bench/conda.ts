@@ -1,7 +1,7 @@
 /**
  * Hand-run benchmark (never in the test gate) for the conda side. Prints a Markdown table.
  *
- *   npm run build && node dist/bench/conda.js [--gib 1] [--existing 10000] [--add 1000]
+ *   npm run build && node dist/bench/conda.js [--gib 1] [--existing 10000] [--add 1000]   (--gib 0: skip the upload)
  *
  * 1. `distseal upload conda` of a 1 GiB .conda to the local fake anaconda.org (the whole
  *    request sequence, the S3 form with Content-MD5 checked by the server): wall time and the
@@ -146,7 +146,8 @@ async function main(): Promise<void> {
   const rows: string[] = ['| task | size | wall (s) | peak RSS (MB) | result |', '|---|---|---|---|---|'];
   const baseEnv = { PATH: process.env.PATH, HOME: work, DISTSEAL_PASSPHRASE: 'example-passphrase-do-not-use' };
   try {
-    // 1. Upload a big .conda.
+    // 1. Upload a big .conda (--gib 0 skips it).
+    if (gib > 0) {
     const stem = 'bigpkg-1.0-h0_0';
     const big = path.join(work, `${stem}.conda`);
     process.stderr.write(`writing a ${gib} GiB .conda...\n`);
@@ -159,6 +160,7 @@ async function main(): Promise<void> {
     } finally {
       await server.stop();
       await fs.rm(big, { force: true });
+    }
     }
     // 2. channel add: 1,000 into 10,000.
     const home = path.join(work, 'home');
