@@ -148,19 +148,19 @@ async function main(): Promise<void> {
   try {
     // 1. Upload a big .conda (--gib 0 skips it).
     if (gib > 0) {
-    const stem = 'bigpkg-1.0-h0_0';
-    const big = path.join(work, `${stem}.conda`);
-    process.stderr.write(`writing a ${gib} GiB .conda...\n`);
-    await writeBigConda(big, stem, gib * 1024);
-    const server = await new FakeAnaconda({ tokens: { 'bench-token': 'bench' } }).start();
-    try {
-      const m = await timed(['--home', path.join(work, 'home'), '--quiet', 'upload', 'conda', big, '--server-url', server.url], { ...baseEnv, ANACONDA_API_TOKEN: 'bench-token' });
-      const ok = m.status === 0 && server.dists.size === 1;
-      rows.push(`| upload conda to fake anaconda.org | ${gib} GiB | ${m.wall.toFixed(1)} | ${m.rssMB.toFixed(0)} | ${ok ? 'ok' : `FAILED ${m.stderr}`} (goal < 150 MB) |`);
-    } finally {
-      await server.stop();
-      await fs.rm(big, { force: true });
-    }
+      const stem = 'bigpkg-1.0-h0_0';
+      const big = path.join(work, `${stem}.conda`);
+      process.stderr.write(`writing a ${gib} GiB .conda...\n`);
+      await writeBigConda(big, stem, gib * 1024);
+      const server = await new FakeAnaconda({ tokens: { 'bench-token': 'bench' } }).start();
+      try {
+        const m = await timed(['--home', path.join(work, 'home'), '--quiet', 'upload', 'conda', big, '--server-url', server.url], { ...baseEnv, ANACONDA_API_TOKEN: 'bench-token' });
+        const ok = m.status === 0 && server.dists.size === 1;
+        rows.push(`| upload conda to fake anaconda.org | ${gib} GiB | ${m.wall.toFixed(1)} | ${m.rssMB.toFixed(0)} | ${ok ? 'ok' : `FAILED ${m.stderr}`} (goal < 150 MB) |`);
+      } finally {
+        await server.stop();
+        await fs.rm(big, { force: true });
+      }
     }
     // 2. channel add: 1,000 into 10,000.
     const home = path.join(work, 'home');
