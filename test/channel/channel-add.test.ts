@@ -54,7 +54,12 @@ test('a read-only channel directory: exit 1, a clear message, nothing changed', 
     if (process.getuid?.() === 0) {
       // root ignores permissions: run the CLI as nobody (it can read the package but not write the channel).
       await chmod(root, 0o755);
-      await chmod(path.dirname(root), 0o1777).catch(() => undefined);
+      // nobody must be able to reach the package (under the temp dir) and the CLI.
+      if (((await stat(path.dirname(root))).mode & 0o001) === 0) {
+        t.log(`skipping the unprivileged run: ${path.dirname(root)} is not world-searchable`);
+        t.pass();
+        return;
+      }
       const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, '--home', path.join(root, 'nobody-home'), 'channel', 'add', channel, BZ2], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nonexistent' } });
       code = r.status;
       stderr = r.stderr;
