@@ -40,7 +40,7 @@ export const command: LeafCommand = {
         .example('$0 upload pypi --repository-url http://127.0.0.1:8080/legacy/ dist/*', 'a local index'),
     ),
   run: async (argv, ctx) => {
-    if (argv.identity && !argv.sign) throw new UsageError('-i/--identity needs --sign.', { hint: 'Add --sign, or drop -i.' });
+    if (argv.key && !argv.sign) throw new UsageError('--key/-i/--identity only chooses the signing key, so it needs --sign.', { hint: 'Add --sign, or drop --key.' });
     if (argv.signWith && argv.signWith !== 'gpg') ctx.logger.warn(`--sign-with ${argv.signWith} is ignored: distseal signs with its own OpenPGP implementation.`);
     for (const n of ['retries', 'retryDelay', 'timeout'] as const) {
       if (!Number.isFinite(argv[n]) || argv[n] < 0) throw new UsageError(`--${n === 'retryDelay' ? 'retry-delay' : n} must be a number of at least 0.`);
