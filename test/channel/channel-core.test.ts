@@ -112,3 +112,18 @@ test('dry run reads and checks but creates nothing', async (t) => {
   t.is(report.results[0]!.status, 'would-add');
   await t.throwsAsync(stat(channel));
 });
+
+test('a package with its own .asc keeps that signature; re-adding keeps what the channel has', async (t) => {
+  const channel = path.join(root, 'c9');
+  const [file] = await copies(path.join(root, 'src9'), [BZ2]);
+  const armored = await keys.sign(file!);
+  await writeFile(`${file}.asc`, armored);
+  const first = await add(channel, [file!]);
+  t.is(first.results[0]!.signature, 'copied');
+  t.is(await readFile(path.join(channel, 'noarch', `${path.basename(BZ2)}.asc`), 'utf8'), armored);
+  await writeFile(`${file}.asc`, 'a different signature file');
+  const again = await add(channel, [file!]);
+  t.is(again.results[0]!.signature, 'kept');
+  t.is(await readFile(path.join(channel, 'noarch', `${path.basename(BZ2)}.asc`), 'utf8'), armored);
+  t.true((await verify(channel)).verified);
+});

@@ -154,12 +154,13 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
 async function placeSignature(source: string, target: string, status: ChannelAddResult['status'], sign: (file: string) => Promise<string>, beforeWrite: () => Promise<void>): Promise<ChannelAddResult['signature']> {
   const targetSig = target + SIGNATURE_SUFFIX;
   const sourceSig = source + SIGNATURE_SUFFIX;
+  // The same file added again keeps its signature: adding twice must be a no-op.
+  if (status === 'unchanged' && (await fileSize(targetSig)) !== undefined) return 'kept';
   if (path.resolve(sourceSig) !== path.resolve(targetSig) && (await fileSize(sourceSig)) !== undefined) {
     await beforeWrite();
     await copyFileAtomic(sourceSig, targetSig);
     return 'copied';
   }
-  if (status === 'unchanged' && (await fileSize(targetSig)) !== undefined) return 'kept';
   await beforeWrite();
   await writeFileSynced(targetSig, await sign(target));
   return 'signed';
