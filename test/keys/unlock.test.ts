@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { openSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import test from 'ava';
@@ -125,10 +125,11 @@ test('unlockOwnKey: --passphrase-fd N reads another descriptor; no default key i
   const { dir, ctx } = await context(t);
   const file = path.join(dir, 'fd-pass');
   await fs.writeFile(file, `${EXAMPLE_PASSPHRASE}\nsecond line ignored\n`);
-  const handle = await fs.open(file, 'r');
-  const unlocked = await unlockOwnKey(ctx, { key: EXAMPLE_FPR, passphraseFd: handle.fd });
+  // The descriptor is the CLI's to read and close (as gpg does); closing it here too could close
+  // a number another concurrent test has been given meanwhile.
+  const fd = openSync(file, 'r');
+  const unlocked = await unlockOwnKey(ctx, { key: EXAMPLE_FPR, passphraseFd: fd });
   t.true(unlocked.privateKey.isDecrypted());
-  await handle.close().catch(() => undefined);
   const empty = (await tempDir()).dir;
   const bare = createContext({ home: empty, interactive: false }, { env: {}, stdout: new PassThrough(), stderr: new PassThrough() });
   const error = (await t.throwsAsync(unlockOwnKey(bare, {}))) as DistsealError;

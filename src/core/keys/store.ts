@@ -226,7 +226,8 @@ export class KeyStore {
     try {
       await makeDirs(this.home);
       for (const dir of [this.path('keys'), this.path('revocations'), this.path('trusted')]) await makeDirs(dir);
-      return await withLock(this.path('lock'), () => fn(new StoreTransaction(this)));
+      // Writers hold the lock for well under a second; 30 s covers a slow machine with several queued.
+      return await withLock(this.path('lock'), () => fn(new StoreTransaction(this)), { timeoutMs: 30_000 });
     } catch (error) {
       if (error instanceof OperationalError && (error.code === 'E_READONLY' || error.code === 'E_PERMISSION')) {
         throw new InputError('E_HOME_UNWRITABLE', `Cannot write to the distseal home ${this.home}: ${error.message}`, {
