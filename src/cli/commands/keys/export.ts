@@ -34,6 +34,12 @@ export const command: LeafCommand = {
     const data = await exportKey(own.key, { secret: Boolean(argv.secret), subkeysOnly: Boolean(argv.subkeysOnly), binary: Boolean(argv.binary) });
     const kind = argv.subkeysOnly ? 'secret signing subkey' : secret ? 'secret key' : 'public key';
     if (!output) {
+      if (ctx.json) {
+        // JSON output never carries secret material: secrets go to a file.
+        if (secret) throw new UsageError('--json does not print secret keys.', { hint: 'Write the secret to a file with -o FILE.' });
+        ctx.out.result('', { fingerprint: own.fingerprint, kind, armored: data });
+        return;
+      }
       ctx.stdout.write(data);
       return;
     }
