@@ -62,12 +62,34 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Create a directory (and parents) with an exact mode for the last component. */
+/**
+ * mkdir -p: create `dir` and any missing parents with `mode`. Done one level at a time because
+ * Node 20's recursive mkdir never returns on some pseudo file systems (/proc), which would hang
+ * a user who points --home or a channel there.
+ */
 export async function ensureDir(dir: string, mode = 0o700): Promise<void> {
-  try {
-    await fs.mkdir(dir, { recursive: true, mode });
-  } catch (error) {
-    throw wrapFsError(error, dir, 'create the directory');
+  const missing: string[] = [];
+  let current = path.resolve(dir);
+  for (;;) {
+    const st = await fs.stat(current).catch((error: unknown) => {
+      if (errnoCode(error) === 'ENOENT') return undefined;
+      throw wrapFsError(error, current, 'create the directory');
+    });
+    if (st) {
+      if (!st.isDirectory()) throw wrapFsError(Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }), current, 'use the directory');
+      break;
+    }
+    missing.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const d of missing) {
+    try {
+      await fs.mkdir(d, { mode });
+    } catch (error) {
+      if (errnoCode(error) !== 'EEXIST') throw wrapFsError(error, d, 'create the directory');
+    }
   }
 }
 
