@@ -13,6 +13,8 @@ test('leak rules by path and by content name the member and the rule', (t) => {
   t.deepEqual(rules('home/.netrc'), ['leak-netrc']);
   t.deepEqual(rules('pkg/.env'), ['leak-dotenv']);
   t.deepEqual(rules('pkg/.env.production'), ['leak-dotenv']);
+  t.deepEqual(rules('pkg/.env.example'), []);
+  t.deepEqual(rules('.github/workflows/ci.yml'), []);
   t.deepEqual(rules('pkg-1.0/.git/config'), ['leak-git']);
   t.deepEqual(rules('keys/id_ed25519'), ['leak-ssh-key']);
   t.deepEqual(rules('keys/deploy.pem', '-----BEGIN RSA PRIVATE KEY-----\nMII'), ['leak-pem-private-key']);

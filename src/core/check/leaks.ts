@@ -19,7 +19,8 @@ interface PathRule {
 const PATH_RULES: PathRule[] = [
   { rule: 'leak-pypirc', test: /(^|\/)\.pypirc$/, what: 'a .pypirc (index credentials)' },
   { rule: 'leak-netrc', test: /(^|\/)_?\.?netrc$/, what: 'a .netrc (login credentials)' },
-  { rule: 'leak-dotenv', test: /(^|\/)\.env(\.[^/]+)?$/, what: 'a .env file (environment secrets)' },
+  // .env.example / .sample / .template are documentation by convention, not secrets.
+  { rule: 'leak-dotenv', test: /(^|\/)\.env(\.(?!(example|sample|template|dist)$)[^/]+)?$/, what: 'a .env file (environment secrets)' },
   { rule: 'leak-git', test: /(^|\/)\.git(\/|$)/, what: 'a .git directory (the whole repository history, maybe credentials in .git/config)' },
   { rule: 'leak-ssh-key', test: /(^|\/)(id_(rsa|dsa|ecdsa|ed25519)(_sk)?|identity)$/, what: 'an SSH private key' },
   { rule: 'leak-gnupg', test: /(^|\/)\.gnupg\/|(^|\/)(secring\.gpg|private-keys-v1\.d\/)/, what: 'a GnuPG private keyring' },
