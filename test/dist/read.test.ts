@@ -9,14 +9,28 @@ import { FIXTURES, tempDir } from '../helpers/cli.js';
 
 const PY = path.join(FIXTURES, 'python');
 
+/** readDist narrowed to Python dists (the union also covers conda packages). */
+async function readPy(file: string, options?: Parameters<typeof readDist>[1]) {
+  const dist = await readDist(file, options);
+  if (dist.ecosystem !== 'python') throw new Error(`${file} read as ${dist.ecosystem}`);
+  return dist;
+}
+
+test('readDist dispatches conda packages to the conda reader', async (t) => {
+  const dist = await readDist(path.join(FIXTURES, 'conda', 'distseal-demo-1.0.0-py_0.conda'));
+  t.is(dist.ecosystem, 'conda');
+  if (dist.ecosystem === 'conda') t.is(dist.index.name, 'distseal-demo');
+  await t.throwsAsync(readDist('notes.txt'), { message: /not a dist distseal can read/ });
+});
+
 test('reads a setuptools wheel and sdist', async (t) => {
-  const w = await readDist(path.join(PY, 'distseal_sample-1.0.0-py3-none-any.whl'));
+  const w = await readPy(path.join(PY, 'distseal_sample-1.0.0-py3-none-any.whl'));
   t.is(w.kind, 'wheel');
   t.is(w.metadataMember, 'distseal_sample-1.0.0.dist-info/METADATA');
   t.is(field(w.metadata, 'name'), 'distseal-sample');
   t.deepEqual(fieldList(w.metadata, 'provides_extra'), ['extra']);
   t.regex(field(w.metadata, 'description')!, /A sample project/);
-  const s = await readDist(path.join(PY, 'distseal-sample-1.0.0.tar.gz'));
+  const s = await readPy(path.join(PY, 'distseal-sample-1.0.0.tar.gz'));
   t.is(s.kind, 'sdist');
   // The top-level PKG-INFO, not the egg-info one.
   t.is(s.metadataMember, 'distseal-sample-1.0.0/PKG-INFO');
@@ -24,9 +38,9 @@ test('reads a setuptools wheel and sdist', async (t) => {
 });
 
 test('reads flit wheels and sdists', async (t) => {
-  const w = await readDist(path.join(PY, 'flit_sample-0.3.0-py3-none-any.whl'));
+  const w = await readPy(path.join(PY, 'flit_sample-0.3.0-py3-none-any.whl'));
   t.is(field(w.metadata, 'name'), 'flit_sample');
-  const s = await readDist(path.join(PY, 'flit_sample-0.3.0.tar.gz'));
+  const s = await readPy(path.join(PY, 'flit_sample-0.3.0.tar.gz'));
   t.is(s.metadataMember, 'flit_sample-0.3.0/PKG-INFO');
 });
 
@@ -47,12 +61,12 @@ test('wheel metadata: exact <name>-<version>.dist-info first, else the shallowes
       ['aaa-1.0.dist-info/METADATA', meta('aaa')],
       ['pkg-1.0.dist-info/METADATA', meta('pkg')],
     ]);
-    t.is(field((await readDist(f)).metadata, 'name'), 'pkg');
+    t.is(field((await readPy(f)).metadata, 'name'), 'pkg');
     const g = makeZip(dir, 'odd-1.0-py3-none-any.whl', [
       ['vendored/other-2.0.dist-info/METADATA', meta('other')],
       ['Odd-1.0.dist-info/METADATA', meta('Odd')],
     ]);
-    t.is((await readDist(g)).metadataMember, 'Odd-1.0.dist-info/METADATA');
+    t.is((await readPy(g)).metadataMember, 'Odd-1.0.dist-info/METADATA');
   } finally {
     await cleanup();
   }
@@ -95,7 +109,7 @@ test('a .zip sdist is read by the single-root rule too', async (t) => {
     ['zipped-2.0/PKG-INFO', metadataText({ 'Metadata-Version': '1.0', Name: 'zipped', Version: '2.0', Description: 'old style' })],
     ['zipped-2.0/setup.py', ''],
   ]);
-  const d = await readDist(f);
+  const d = await readPy(f);
   t.is(d.kind, 'sdist');
   t.is(field(d.metadata, 'description'), 'old style');
 });

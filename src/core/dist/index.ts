@@ -1,15 +1,17 @@
 /**
  * `readDist(path)`: the one entry that reads any dist distseal handles, by its extension.
- * Python wheels and sdists are read here; conda packages by src/core/dist/conda.
+ * Python wheels and sdists by src/core/dist/python, conda packages by src/core/dist/conda.
  */
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { readCondaMeta, type CondaPackageMeta } from './conda/read.js';
 import { readPythonDist, type PythonDist, type ReadPythonOptions } from './python/read.js';
 
 export type { PythonDist } from './python/read.js';
+export type { CondaPackageMeta } from './conda/read.js';
 
 /** A dist of any ecosystem, tagged. */
-export type Dist = { ecosystem: 'python' } & PythonDist;
+export type Dist = ({ ecosystem: 'python' } & PythonDist) | ({ ecosystem: 'conda' } & CondaPackageMeta);
 
 /** The ecosystem a dist filename belongs to, or undefined. */
 export function distEcosystem(file: string): 'python' | 'conda' | undefined {
@@ -23,8 +25,9 @@ export function distEcosystem(file: string): 'python' | 'conda' | undefined {
 export async function readDist(file: string, options: ReadPythonOptions = {}): Promise<Dist> {
   const ecosystem = distEcosystem(file);
   if (ecosystem === 'python') return { ecosystem, ...(await readPythonDist(file, options)) };
-  throw new InputError('E_NOT_A_DIST', `${file} is not a dist distseal can read here (expected .whl, .tar.gz or .zip).`, {
+  if (ecosystem === 'conda') return { ecosystem, ...(await readCondaMeta(file, options.limits)) };
+  throw new InputError('E_NOT_A_DIST', `${file} is not a dist distseal can read (expected .whl, .tar.gz, .zip, .conda or .tar.bz2).`, {
     subject: file,
-    hint: 'Conda packages (.conda, .tar.bz2) are read by `distseal check` and `distseal upload conda`.',
+    hint: 'Name the wheel, sdist or conda package itself.',
   });
 }
