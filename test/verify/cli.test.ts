@@ -37,7 +37,7 @@ test('verified (exit 0) against a keyring directory; --json carries every fact',
   t.is(sig.primaryFingerprint, s.a.fingerprint);
   t.truthy(sig.signingKeyFingerprint);
   t.is(sig.userID, 'Alice Maintainer <alice.maintainer@example.invalid>');
-  t.is(sig.hashAlgorithm, 'SHA512');
+  t.is(sig.hashAlgorithm, 'SHA256');
   t.is(sig.keyAlgorithm, 'EdDSA');
   t.regex(sig.created, /Z$/);
   t.is(sig.validAtSigning, 'valid');

@@ -2,6 +2,7 @@ import * as openpgp from 'openpgp';
 import { KeyError, OperationalError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { drain, fileWebStream, openRegularFile, readText } from './file-stream.js';
+import { signPrehashed } from './prehashed.js';
 
 /** What was made, besides the armored text: the facts `sign` reports. */
 export interface DetachedSignature {
@@ -69,10 +70,18 @@ export async function signStream(data: ReadableStream<Uint8Array>, signingKey: o
   const subkey = await selectSigningKey(signingKey, date);
   let signature: openpgp.Signature;
   try {
-    const message = await openpgp.createMessage({ binary: data, format: 'binary' });
-    signature = (await openpgp.sign({ message, signingKeys: signingKey, signingKeyIDs: [subkey.getKeyID()], detached: true, format: 'object', date, config: SIGN_CONFIG })) as unknown as openpgp.Signature;
-    // Order matters: sign() must resolve first, then the drain feeds the hash (observed: awaiting both together stalls).
-    await drain(dataToDrain(message));
+    const keyPacket = subkey.keyPacket as openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket;
+    if (keyPacket.version === 4) {
+      // The fast path: node:crypto hashes the data, openpgp.js signs the digest (prehashed.ts).
+      const list = new openpgp.PacketList<openpgp.SignaturePacket>();
+      list.push(await signPrehashed(data, keyPacket, date, SIGN_CONFIG));
+      signature = new openpgp.Signature(list);
+    } else {
+      const message = await openpgp.createMessage({ binary: data, format: 'binary' });
+      signature = (await openpgp.sign({ message, signingKeys: signingKey, signingKeyIDs: [subkey.getKeyID()], detached: true, format: 'object', date, config: SIGN_CONFIG })) as unknown as openpgp.Signature;
+      // Order matters: sign() must resolve first, then the drain feeds the hash (observed: awaiting both together stalls).
+      await drain(dataToDrain(message));
+    }
   } catch (error) {
     if (error instanceof Error && 'code' in error && typeof (error as { code: unknown }).code === 'string' && (error as { code: string }).code.startsWith('E_')) throw error;
     throw new OperationalError('E_SIGN', `Signing failed: ${(error as Error).message}`, { cause: error });

@@ -1,6 +1,7 @@
 import * as openpgp from 'openpgp';
 import { DistsealError } from '../errors.js';
 import { drain } from '../sign/file-stream.js';
+import { canPrehash, finishDigest, hashStream, setDigest, startDigest } from '../sign/prehashed.js';
 import { normalizeFingerprint } from '../trust/policy.js';
 import { algorithmFacts, boundOnlyBySha1, claimedUserID, expiryOf, hashName, keyAlgorithmProblem, signingValidityAt, WEAK_HASHES } from './key-facts.js';
 import { classifyOpenpgpError, GOOD, reason, type Reason } from './reasons.js';
@@ -92,6 +93,10 @@ async function precheck(packet: openpgp.SignaturePacket, report: SignatureReport
   report.keyID = packet.issuerKeyID.toHex().toUpperCase();
   report.signatureType = SIG_TYPES[packet.signatureType ?? -1] ?? `0x${(packet.signatureType ?? 0).toString(16).padStart(2, '0')}`;
   report.hashAlgorithm = hashName(packet.hashAlgorithm ?? -1).toUpperCase();
+  if (packet.created && Number.isNaN(packet.created.getTime())) {
+    // A damaged time field parses to an invalid Date; nothing after this can be trusted.
+    return { verdict: 'bad', reason: reason('E_SIGNATURE_MALFORMED', 'the signature creation time is not a valid date (the signature is damaged)') };
+  }
   if (packet.created) report.created = packet.created.toISOString();
   const issuerFpr = packet.issuerFingerprint ? Buffer.from(packet.issuerFingerprint).toString('hex').toUpperCase() : undefined;
   // Choose the key by the issuer fingerprint when the signature has one: a 64-bit key ID can collide.
@@ -154,9 +159,21 @@ async function verifyPending(pending: Pending[], data: () => ReadableStream<Uint
   const keys = [...new Set(pending.map((p) => p.key))];
   let outcomes: Array<PromiseSettledResult<boolean>>;
   try {
-    const message = await openpgp.createMessage({ binary: data(), format: 'binary' });
+    let message: openpgp.Message<ReadableStream<Uint8Array> | Uint8Array>;
+    if (pending.every((p) => canPrehash(p.packet))) {
+      // The fast path (see sign/prehashed.ts): node:crypto hashes the file once for every
+      // signature, and openpgp.js checks each signature over its digest plus the key's validity
+      // at signing time. The message it sees is empty; a packet left without its digest would be
+      // checked against that empty message and fail, never pass.
+      const hashes = pending.map((p) => startDigest(p.packet));
+      await hashStream(data(), hashes);
+      pending.forEach((p, i) => setDigest(p.packet, finishDigest(p.packet, hashes[i]!)));
+      message = await openpgp.createMessage({ binary: new Uint8Array(0), format: 'binary' });
+    } else {
+      message = await openpgp.createMessage({ binary: data(), format: 'binary' });
+    }
     const result = await openpgp.verify({ message, signature: new openpgp.Signature(list), verificationKeys: keys, format: 'binary', date: now });
-    await drain(result.data as ReadableStream<unknown>);
+    if (result.data instanceof ReadableStream) await drain(result.data as ReadableStream<unknown>);
     outcomes = await Promise.allSettled(result.signatures.map((s) => s.verified));
   } catch (error) {
     // A read error of the file is ours to report (it names the file); anything openpgp.js throws
