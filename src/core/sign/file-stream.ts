@@ -20,7 +20,8 @@ export function fileWebStream(handle: fs.FileHandle, file: string, options: { si
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const buffer = new Uint8Array(READ_CHUNK_BYTES);
+        // allocUnsafe: no zero-fill (every byte handed on is overwritten by the read first).
+        const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
         let bytesRead: number;
         try {
           ({ bytesRead } = await handle.read(buffer, 0, buffer.length, null));
