@@ -1,8 +1,8 @@
 import * as openpgp from 'openpgp';
 import { KeyError, OperationalError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { drain, fileWebStream, openRegularFile, readText } from './file-stream.js';
-import { signPrehashed } from './prehashed.js';
+import { drain, fileWebStream, hashFileHandle, openRegularFile, readText } from './file-stream.js';
+import { hashStream, signPrehashed, type HashFeed } from './prehashed.js';
 
 /** What was made, besides the armored text: the facts `sign` reports. */
 export interface DetachedSignature {
@@ -66,6 +66,16 @@ function fpr(key: openpgp.Key): string {
  * test/sign/ signs a large generated stream under an RSS bound in case an upgrade changes this.
  */
 export async function signStream(data: ReadableStream<Uint8Array>, signingKey: openpgp.PrivateKey, options: { date?: Date } = {}): Promise<DetachedSignature> {
+  return signSource({ feed: (hashes) => hashStream(data, hashes), stream: () => data }, signingKey, options);
+}
+
+/** The data to sign, read exactly once: by `feed` (the fast path) or as `stream()` (openpgp.js's own). */
+interface DataSource {
+  feed: HashFeed;
+  stream: () => ReadableStream<Uint8Array>;
+}
+
+async function signSource(source: DataSource, signingKey: openpgp.PrivateKey, options: { date?: Date }): Promise<DetachedSignature> {
   const date = options.date ?? new Date();
   const subkey = await selectSigningKey(signingKey, date);
   let signature: openpgp.Signature;
@@ -74,10 +84,10 @@ export async function signStream(data: ReadableStream<Uint8Array>, signingKey: o
     if (keyPacket.version === 4) {
       // The fast path: node:crypto hashes the data, openpgp.js signs the digest (prehashed.ts).
       const list = new openpgp.PacketList<openpgp.SignaturePacket>();
-      list.push(await signPrehashed(data, keyPacket, date, SIGN_CONFIG));
+      list.push(await signPrehashed(source.feed, keyPacket, date, SIGN_CONFIG));
       signature = new openpgp.Signature(list);
     } else {
-      const message = await openpgp.createMessage({ binary: data, format: 'binary' });
+      const message = await openpgp.createMessage({ binary: source.stream(), format: 'binary' });
       signature = (await openpgp.sign({ message, signingKeys: signingKey, signingKeyIDs: [subkey.getKeyID()], detached: true, format: 'object', date, config: SIGN_CONFIG })) as unknown as openpgp.Signature;
       // Order matters: sign() must resolve first, then the drain feeds the hash (observed: awaiting both together stalls).
       await drain(dataToDrain(message));
@@ -118,7 +128,8 @@ function dataToDrain(message: openpgp.Message<ReadableStream<Uint8Array>>): Read
 export async function signFileDetailed(file: string, signingKey: openpgp.PrivateKey, options: { logger?: Logger; label?: string } = {}): Promise<DetachedSignature> {
   const { handle, size } = await openRegularFile(file);
   try {
-    return await signStream(fileWebStream(handle, file, { size, logger: options.logger, label: options.label }), signingKey);
+    const read = { size, logger: options.logger, label: options.label };
+    return await signSource({ feed: (hashes) => hashFileHandle(handle, file, hashes, read), stream: () => fileWebStream(handle, file, read) }, signingKey, {});
   } finally {
     await handle.close().catch(() => undefined);
   }

@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { errnoCode, InputError } from '../errors.js';
 import { wrapFsError } from '../fs/atomic.js';
@@ -41,6 +42,32 @@ export function fileWebStream(handle: fs.FileHandle, file: string, options: { si
     },
     { highWaterMark: 1 },
   );
+}
+
+/**
+ * Read a file to the end once, feeding every hash, through one reused buffer: the hashes consume
+ * each chunk synchronously, so no chunk outlives the next read and no per-chunk garbage is made
+ * (the garbage collector cost about 15% of signing many files). Progress as for fileWebStream.
+ */
+export async function hashFileHandle(handle: fs.FileHandle, file: string, hashes: Hash[], options: { size?: number; logger?: Logger; label?: string } = {}): Promise<void> {
+  const progress = options.size === undefined || options.size >= PROGRESS_MIN_BYTES ? options.logger?.progress?.bind(options.logger) : undefined;
+  const label = options.label ?? file;
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  let done = 0;
+  for (;;) {
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await handle.read(buffer, 0, buffer.length, null));
+    } catch (error) {
+      throw wrapFsError(error, file, 'read');
+    }
+    if (bytesRead === 0) break;
+    const chunk = buffer.subarray(0, bytesRead);
+    for (const hash of hashes) hash.update(chunk);
+    done += bytesRead;
+    progress?.({ id: file, label, done, total: options.size });
+  }
+  progress?.({ id: file, label, done, total: options.size, finished: true });
 }
 
 /**

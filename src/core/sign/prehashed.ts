@@ -85,6 +85,9 @@ export function finishDigest(packet: openpgp.SignaturePacket, hash: Hash): Uint8
   return new Uint8Array(hash.digest());
 }
 
+/** Something that reads the data to the end once, feeding every hash it is given. */
+export type HashFeed = (hashes: Hash[]) => Promise<void>;
+
 /** Read `data` to the end once, feeding every hash. */
 export async function hashStream(data: ReadableStream<Uint8Array>, hashes: Hash[]): Promise<void> {
   const reader = data.getReader();
@@ -113,12 +116,12 @@ export function signingHashFor(keyPacket: openpgp.SecretKeyPacket | openpgp.Secr
 }
 
 /**
- * A binary-mode (0x00) detached signature packet over `data`, made by `keyPacket` (decrypted),
+ * A binary-mode (0x00) detached signature packet over the data `feed` reads, made by `keyPacket` (decrypted),
  * with the data hashed by node:crypto in one pass. The result is checked against the key before
  * it is returned, so a library change that broke this would fail loudly, not write a bad `.asc`.
  */
 export async function signPrehashed(
-  data: ReadableStream<Uint8Array>,
+  feed: HashFeed,
   keyPacket: openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket,
   date: Date,
   config: Partial<openpgp.Config>,
@@ -141,7 +144,7 @@ export async function signPrehashed(
   fields.toHash = () => undefined;
   fields.hash = async () => {
     const hash = startDigest(packet);
-    await hashStream(data, [hash]);
+    await feed([hash]);
     digest = finishDigest(packet, hash);
     return digest;
   };

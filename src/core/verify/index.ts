@@ -4,7 +4,7 @@ import type * as openpgp from 'openpgp';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { projectFromFilename } from '../names.js';
-import { fileWebStream, openRegularFile } from '../sign/file-stream.js';
+import { fileWebStream, hashFileHandle, openRegularFile } from '../sign/file-stream.js';
 import { allowedSigners, normalizeFingerprint, type TrustPolicy } from '../trust/policy.js';
 import { examineSignatures, type SignatureReport } from './examine.js';
 import { reason, type Reason } from './reasons.js';
@@ -77,11 +77,28 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyRepo
     const project = projectFromFilename(path.basename(options.file));
     const pinned = options.policy ? allowedSigners(options.policy, project) : undefined;
     let opened = false;
-    report.signatures = await examineSignatures(parsed.packets, () => {
-      if (opened) throw new Error('the data stream can be read only once');
+    const once = () => {
+      if (opened) throw new Error('the data can be read only once');
       opened = true;
-      return fileWebStream(handle, options.file, { size, logger: options.logger, label: `verify ${path.basename(options.file)}` });
-    }, { keys: options.keys, now, signers: options.signers?.map(normalizeFingerprint), pinned });
+    };
+    const read = { size, logger: options.logger, label: `verify ${path.basename(options.file)}` };
+    report.signatures = await examineSignatures(
+      parsed.packets,
+      () => {
+        once();
+        return fileWebStream(handle, options.file, read);
+      },
+      {
+        keys: options.keys,
+        now,
+        signers: options.signers?.map(normalizeFingerprint),
+        pinned,
+        feed: async (hashes) => {
+          once();
+          await hashFileHandle(handle, options.file, hashes, read);
+        },
+      },
+    );
   } finally {
     await handle.close().catch(() => undefined);
   }
