@@ -59,11 +59,12 @@ function fpr(key: openpgp.Key): string {
 /**
  * Sign a web stream of bytes with a binary-mode (0x00) detached signature, in constant memory.
  *
- * Why not plain `sign({format:'armored'})`: for detached output openpgp.js 6.3 reads the whole
- * input into one buffer (`readToEnd` over `message.packets.write()`), 2.2 GB for a 1 GiB file.
- * Asking for `format:'object'` skips that wrapper; we then drain the message's packet stream
- * ourselves (see dataToDrain), which feeds the hash, and armor the finished signature (spec section 3). A test in
- * test/sign/ signs a large generated stream under an RSS bound in case an upgrade changes this.
+ * v4 keys take the fast path (prehashed.ts): node:crypto hashes the data and openpgp.js signs the
+ * digest. Other keys go through openpgp.js's own streaming, where plain `sign({format:'armored'})`
+ * would read the whole input into one buffer (`readToEnd` over `message.packets.write()`, 2.2 GB
+ * for 1 GiB): asking for `format:'object'` skips that wrapper, we drain the data ourselves (see
+ * dataToDrain) and armor the finished signature (spec section 3). A test in test/sign/ signs a
+ * large generated stream under an RSS bound in case an upgrade changes either path.
  */
 export async function signStream(data: ReadableStream<Uint8Array>, signingKey: openpgp.PrivateKey, options: { date?: Date } = {}): Promise<DetachedSignature> {
   return signSource({ feed: (hashes) => hashStream(data, hashes), stream: () => data }, signingKey, options);
