@@ -5,6 +5,7 @@ import type * as openpgp from 'openpgp';
 import { DistsealError, ExitCode, InputError, UsageError } from '../../core/errors.js';
 import { KeyStore } from '../../core/keys/store.js';
 import { mergePolicies, normalizeFingerprint, parsePolicy, type TrustPolicy } from '../../core/trust/policy.js';
+import { DEFAULT_SIGN_CONCURRENCY, mapLimit } from '../../core/sign/limit.js';
 import { loadKeyring, verifyFile, verifyManifest, type VerifyReport } from '../../core/verify/index.js';
 import type { ManifestVerifyReport } from '../../core/verify/manifest.js';
 import type { LeafCommand } from '../command.js';
@@ -102,15 +103,22 @@ export const command: LeafCommand = {
     const reports: VerifyReport[] = [];
     const errors: Array<ReturnType<DistsealError['toJSON']>> = [];
     const lines: string[] = [];
-    for (const file of files) {
+    // Files are hashed concurrently (reads overlap); results are reported in the order given.
+    const outcomes = await mapLimit(files, DEFAULT_SIGN_CONCURRENCY, async (file) => {
       try {
-        const r = await verifyFile({ ...common, file, signatureFile: argv.signature ? path.resolve(ctx.cwd, argv.signature) : undefined });
-        reports.push(r);
-        lines.push(...renderReport(r, show));
+        return { file, report: await verifyFile({ ...common, file, signatureFile: argv.signature ? path.resolve(ctx.cwd, argv.signature) : undefined }) };
       } catch (error) {
         if (!(error instanceof DistsealError) || error.kind !== 'input') throw error;
-        errors.push(error.toJSON());
-        lines.push(`${show(file)}: ERROR - ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}`);
+        return { file, error };
+      }
+    });
+    for (const o of outcomes) {
+      if (o.report) {
+        reports.push(o.report);
+        lines.push(...renderReport(o.report, show));
+      } else {
+        errors.push(o.error.toJSON());
+        lines.push(`${show(o.file)}: ERROR - ${o.error.message}${o.error.hint ? `\n  hint: ${o.error.hint}` : ''}`);
       }
     }
     const ok = errors.length === 0 && reports.every((r) => r.verified);
