@@ -55,7 +55,9 @@ export const command: LeafCommand = {
       // gpg 2.1+ asks for the passphrase to export a secret key; feed it through loopback when we have one.
       const passphrase = (await readSecretFlag(ctx, argv.passphraseFile, argv.passphraseFd, 'passphrase')) ?? ctx.env[PASSPHRASE_ENV];
       ctx.out.addSecret(passphrase);
-      const exported = await exportFromGpg(fromGpg, { env: { ...ctx.env }, interactive: ctx.interactive, passphrase });
+      // gpg gets the passphrase through its loopback pipe only: never our secret variables in its environment.
+      const gpgEnv = Object.fromEntries(Object.entries(ctx.env).filter(([name]) => !/^DISTSEAL_(NEW_)?PASSPHRASE$/.test(name)));
+      const exported = await exportFromGpg(fromGpg, { env: gpgEnv, interactive: ctx.interactive, passphrase });
       data = exported.data;
       source = `gpg ${exported.secret ? '--export-secret-keys' : '--export'} ${fromGpg}`;
     } else {
