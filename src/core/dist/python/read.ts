@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { decompress, openZip, unsafeMemberName, type ArchiveLimits } from '../../archive/index.js';
+import { decompress, openZip, unsafeMemberName, type ArchiveLimits, type ZipArchive } from '../../archive/index.js';
 import { walkTar } from '../../archive/tar.js';
 import { InputError } from '../../errors.js';
 import { wrapFsError } from '../../fs/atomic.js';
@@ -73,15 +73,7 @@ async function readWheel(file: string, parsed: PythonFilename, options: ReadPyth
         hint: 'This is not a complete wheel. Rebuild it with your build backend (python -m build).',
       });
     }
-    const text = (await zip.readEntry(member, MAX_METADATA_BYTES)).toString('utf8');
-    const metadata = parseCoreMetadata(text);
-    requireMetadataVersion(file, member, metadata);
-    if (options.onMember) {
-      for (const entry of zip.entries) {
-        if (entry.isDirectory) continue;
-        options.onMember(entry.name, await readHead(await zip.openEntry(entry.name), options.headBytes ?? 0));
-      }
-    }
+    const metadata = await readZipMetadata(zip, file, member, options);
     return {
       file,
       kind: 'wheel',
@@ -97,20 +89,26 @@ async function readWheel(file: string, parsed: PythonFilename, options: ReadPyth
   }
 }
 
+/** Parse the metadata member of a zip dist, and hand every member's head to the leak scan. */
+async function readZipMetadata(zip: ZipArchive, file: string, member: string, options: ReadPythonOptions): Promise<CoreMetadata> {
+  const text = (await zip.readEntry(member, MAX_METADATA_BYTES)).toString('utf8');
+  const metadata = parseCoreMetadata(text);
+  requireMetadataVersion(file, member, metadata);
+  if (options.onMember) {
+    for (const entry of zip.entries) {
+      if (entry.isDirectory) continue;
+      options.onMember(entry.name, await readHead(await zip.openEntry(entry.name), options.headBytes ?? 0));
+    }
+  }
+  return metadata;
+}
+
 async function readZipSdist(file: string, parsed: PythonFilename, options: ReadPythonOptions): Promise<PythonDist> {
   const zip = await openZip(file, options.limits);
   try {
     const names = zip.entries.map((e) => e.name);
     const { root, member } = sdistMetadataMember(file, names);
-    const text = (await zip.readEntry(member, MAX_METADATA_BYTES)).toString('utf8');
-    const metadata = parseCoreMetadata(text);
-    requireMetadataVersion(file, member, metadata);
-    if (options.onMember) {
-      for (const entry of zip.entries) {
-        if (entry.isDirectory) continue;
-        options.onMember(entry.name, await readHead(await zip.openEntry(entry.name), options.headBytes ?? 0));
-      }
-    }
+    const metadata = await readZipMetadata(zip, file, member, options);
     return { file, kind: 'sdist', filename: parsed, metadata, metadataMember: member, members: names, licenseBase: `${root}/`, unsafeMembers: unsafe(names) };
   } finally {
     await zip.close();
