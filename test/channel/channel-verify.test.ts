@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import test from 'ava';
 import { tempDir } from '../helpers/cli.js';
 import { BZ2, cli, CONDA, copies, homeWithKey, PUBLIC_KEY, TINY } from './helpers.js';
+import { listenLocal } from '../helpers/local-server.js';
 
 let home = '';
 let root = '';
@@ -43,8 +43,8 @@ async function serve(dir: string): Promise<{ url: string; close: () => Promise<v
     res.writeHead(200);
     createReadStream(file).pipe(res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, hits, close: () => new Promise((r) => server.close(() => r())) };
+  const { origin, close } = await listenLocal(server);
+  return { url: `${origin}/`, hits, close };
 }
 
 test('a tampered package fails channel verify with exit 3, naming the file and the mismatch', async (t) => {

@@ -1,15 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import test from 'ava';
 import { downloadToFile } from '../../src/core/upload/conda/download.js';
 import { tempDir } from '../helpers/cli.js';
+import { listenLocal } from '../helpers/local-server.js';
 
 async function listen(handler: http.RequestListener): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, port: (server.address() as AddressInfo).port };
+  return { server, port: (await listenLocal(server)).port };
 }
 
 test('a redirect to another host drops the Authorization header (the token never reaches storage)', async (t) => {

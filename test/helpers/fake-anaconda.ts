@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseMultipart } from './multipart.js';
+import { listenLocal, type LocalServer } from './local-server.js';
 
 /** One request as the fake saw it (for asserting order and headers). */
 export interface SeenRequest {
@@ -55,6 +55,7 @@ export class FakeAnaconda {
   readonly dists = new Map<string, StoredDist>();
   private readonly staged = new Map<string, { key: string; body: Record<string, unknown>; fields: string[]; uploaded?: { sha256: string; md5: string; size: number; data?: Buffer } }>();
   private server?: http.Server;
+  private listening?: LocalServer;
   url = '';
 
   constructor(readonly options: FakeAnacondaOptions = {}) {}
@@ -65,14 +66,13 @@ export class FakeAnaconda {
         if (!res.headersSent) this.json(res, req, 500, { error: `fake server bug: ${error.message}` });
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.listening = await listenLocal(this.server);
+    this.url = this.listening.origin;
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    await this.listening?.close();
   }
 
   /** The method+path sequence, e.g. ['HEAD /', 'GET /user', ...]. */

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseMultipart, type Part } from './multipart.js';
+import { listenLocal, type LocalServer } from './local-server.js';
 
 export interface PrefixSeen {
   path: string;
@@ -21,6 +21,7 @@ export class FakePrefix {
   /** channel -> filename -> sha256 */
   readonly files = new Map<string, Map<string, string>>();
   private server?: http.Server;
+  private listening?: LocalServer;
   url = '';
 
   constructor(readonly options: { keys?: string[]; channels?: string[]; fail503?: number } = {}) {}
@@ -29,14 +30,13 @@ export class FakePrefix {
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((error: Error) => this.reply(res, req, 500, `fake server bug: ${error.message}`));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.listening = await listenLocal(this.server);
+    this.url = this.listening.origin;
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    await this.listening?.close();
   }
 
   private reply(res: http.ServerResponse, req: http.IncomingMessage, status: number, text: string, part?: Part): void {

@@ -11,11 +11,11 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createBlake2b256 } from '../../src/core/dist/digests.js';
 import { parseMultipart } from './multipart-parser.js';
+import { listenLocal } from './local-server.js';
 
 export type Fault =
   | { kind: 'status'; status: number; message?: string }
@@ -300,9 +300,8 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     reply(res, 404, 'Not Found');
   }
 
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}/`;
+  const listening = await listenLocal(server);
+  const url = `${listening.origin}/`;
   return {
     url,
     uploadUrl: `${url}legacy/`,
@@ -310,8 +309,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     faults: state.faults,
     uploads: state.uploads,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await listening.close();
       if (ownsDir) await rm(dir, { recursive: true, force: true });
     },
   };

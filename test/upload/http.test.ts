@@ -1,15 +1,14 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import test from 'ava';
 import { HttpError } from '../../src/core/errors.js';
 import { httpRequest, maskUrl, requestWithRetry } from '../../src/core/upload/http.js';
+import { listenLocal } from '../helpers/local-server.js';
 
 async function serve(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  const { origin, close } = await listenLocal(server);
+  return { url: `${origin}/`, close };
 }
 
 const noSleep = { sleep: async () => undefined };
