@@ -8,7 +8,7 @@ export * from './core/names.js';
 export * from './core/trust/policy.js';
 export * from './core/secrets/keychain.js';
 export * from './core/secrets/resolve.js';
-export { writeFileAtomic } from './core/fs/atomic.js';
+export { writeFileAtomic } from './core/io/atomic.js';
 // Keys and trust (issue 2): the key store, generate/import/export/revoke, passphrase unlocking.
 export * from './core/keys/index.js';
 export * from './core/secrets/passphrase.js';
@@ -16,12 +16,12 @@ export * from './core/secrets/passphrase.js';
 export { signFiles, createDetachedSignature, signStream, writeManifest, type SignFilesOptions, type SignResult, type DetachedSignature, type ManifestOptions, type ManifestResult } from './core/sign/index.js';
 export { verifyFile, verifyDetachedBytes, verifyManifest, loadKeyring, type VerifyFileOptions, type VerifyReport, type SignatureReport, type VerifyBytesOptions, type BytesVerifyReport, type ManifestVerifyReport } from './core/verify/index.js';
 // Dists and checks (issues 4 and 5): read wheels, sdists and conda packages without extracting them.
-export { readDist, distEcosystem, type Dist, type PythonDist, type CondaPackageMeta } from './core/dist/index.js';
-export { distDigests, type DistDigests } from './core/dist/digests.js';
-export { parseCoreMetadata, type CoreMetadata } from './core/dist/python/metadata.js';
-export { checkDist, reportFails, type CheckOptions, type CheckReport, type Finding } from './core/check/index.js';
+export { readDist, distEcosystem, type Dist, type PythonDist, type CondaPackageMeta } from './core/distributions/read-dist.js';
+export { distDigests, type DistDigests } from './core/distributions/digests.js';
+export { parseCoreMetadata, type CoreMetadata } from './core/distributions/python/metadata.js';
+export { checkDist, reportFails, type CheckOptions, type CheckReport, type Finding } from './core/distributions/check.js';
 // Uploads (issues 4 and 5): twine-compatible PyPI uploads, anaconda.org and prefix.dev.
-export { httpRequest, requestWithRetry, maskUrl, type HttpRequest, type HttpResponse, type RetryOptions } from './core/upload/http.js';
+export { httpRequest, requestWithRetry, maskUrl, type HttpRequest, type HttpResponse, type RetryOptions } from './core/net/http.js';
 export { uploadToPypi, type PypiUploadOptions, type FileResult } from './core/upload/pypi/upload.js';
 export { resolveRepository, type ResolvedRepository } from './core/config/repository.js';
 export { resolveCredentials, type Credentials } from './core/config/credentials.js';

@@ -12,8 +12,8 @@ interface Entry {
 
 /** Every top-level command. Modules load lazily: only the one being run is imported. */
 const COMMANDS: Entry[] = [
-  { name: 'keys', describe: 'Create, import, export and guard your own signing keys', load: () => import('./commands/keys/index.js').then((m) => m.command) },
-  { name: 'trust', describe: "Manage the trusted keyring (other people's public keys) and per-project pins", load: () => import('./commands/trust/index.js').then((m) => m.command) },
+  { name: 'keys', describe: 'Create, import, export and guard your own signing keys', load: () => import('./commands/keys/group.js').then((m) => m.command) },
+  { name: 'trust', describe: "Manage the trusted keyring (other people's public keys) and per-project pins", load: () => import('./commands/trust/group.js').then((m) => m.command) },
   { name: 'sign', describe: 'Write detached ASCII-armored signatures (FILE.asc) for dist files', load: () => import('./commands/sign.js').then((m) => m.command) },
   { name: 'verify', describe: 'Verify files against their .asc signatures and the trusted keyring (fail-closed)', load: () => import('./commands/verify.js').then((m) => m.command) },
   { name: 'check', describe: 'Check dist metadata and scan for leaked secrets before upload', load: () => import('./commands/check.js').then((m) => m.command) },
@@ -25,7 +25,7 @@ const COMMANDS: Entry[] = [
       (await import('./commands/upload/conda.js')).command,
     ]),
   },
-  { name: 'channel', describe: 'Maintain and verify a signed conda file channel', load: () => import('./commands/channel/index.js').then((m) => m.command) },
+  { name: 'channel', describe: 'Maintain and verify a signed conda file channel', load: () => import('./commands/channel/group.js').then((m) => m.command) },
   {
     name: 'login',
     describe: 'Store an index token in the OS keychain',
@@ -138,7 +138,7 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
     const ctx = createContext(wizardFlags, io);
     if (ctx.interactive) {
       try {
-        const { runWizard } = await import('../wizard/index.js');
+        const { runWizard } = await import('../wizard/run-wizard.js');
         return await runWizard(ctx);
       } catch (error) {
         return reportError(error, ctx, io);

@@ -22,6 +22,7 @@ export class Output {
   private readonly progressState = new Map<string, number>();
 
   constructor(private readonly options: OutputOptions) {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the logger's methods are plain functions
     const self = this;
     this.logger = {
       info(message) {

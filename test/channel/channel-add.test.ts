@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { condaDigests } from '../../src/core/dist/conda/digests.js';
-import { readCondaMeta } from '../../src/core/dist/conda/read.js';
+import { condaDigests } from '../../src/core/distributions/conda/digests.js';
+import { readCondaMeta } from '../../src/core/distributions/conda/read.js';
 import { BIN, tempDir } from '../helpers/cli.js';
-import { BZ2, cli, CONDA, copies, homeWithKey, PUBLIC_KEY, TINY } from './helpers.js';
+import { BZ2, cli, CONDA, homeWithKey, PUBLIC_KEY, TINY } from './helpers.js';
 
 let home = '';
 let root = '';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import test from 'ava';
 import { addToChannel } from '../../src/core/channel/add.js';
 import { verifyChannel } from '../../src/core/channel/verify.js';
-import { condaDigests } from '../../src/core/dist/conda/digests.js';
+import { condaDigests } from '../../src/core/distributions/conda/digests.js';
 import { tempDir } from '../helpers/cli.js';
 import { exampleKeys } from './example-key.js';
 import { BZ2, CONDA, copies, TINY } from './helpers.js';

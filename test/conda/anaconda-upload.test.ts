@@ -175,7 +175,7 @@ test('the fake storage is strict: a wrong Content-MD5 is refused as InvalidDiges
     const [artifact] = await prepareArtifacts([CONDA], silentLogger);
     // Stage by hand to get a presigned form, then send the file with a wrong MD5.
     const headers = { authorization: 'token good', 'content-type': 'application/json' };
-    const { httpRequest } = await import('../../src/core/upload/http.js');
+    const { httpRequest } = await import('../../src/core/net/http.js');
     for (const p of ['/package/alice/distseal-demo', '/release/alice/distseal-demo/1.0.0']) {
       await httpRequest({ method: 'POST', url: `${s.url}${p}`, headers, body: () => JSON.stringify(p.startsWith('/package') ? { public: true, publish: false, public_attrs: { summary: 's', package_types: ['conda'] } } : { requirements: [], announce: null }) });
     }

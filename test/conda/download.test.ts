@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import test from 'ava';
-import { downloadToFile } from '../../src/core/upload/conda/download.js';
+import { downloadToFile } from '../../src/core/net/download.js';
 import { tempDir } from '../helpers/cli.js';
 import { listenLocal } from '../helpers/local-server.js';
 

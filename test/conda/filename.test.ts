@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { filenameProblems, isValidLabel, isValidSubdir, parseCondaFilename } from '../../src/core/dist/conda/filename.js';
-import { deriveSubdir, indexProblems } from '../../src/core/dist/conda/index-json.js';
+import { filenameProblems, isValidLabel, isValidSubdir, parseCondaFilename } from '../../src/core/distributions/conda/filename.js';
+import { deriveSubdir, indexProblems } from '../../src/core/distributions/conda/index-json.js';
 
 test('splits on the last two hyphens', (t) => {
   t.like(parseCondaFilename('python-dateutil-2.9.0-pyhd8ed1ab_0.conda'), { name: 'python-dateutil', version: '2.9.0', build: 'pyhd8ed1ab_0', format: 'conda', stem: 'python-dateutil-2.9.0-pyhd8ed1ab_0' });

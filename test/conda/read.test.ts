@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { checkCondaPackage } from '../../src/core/dist/conda/check.js';
-import { readCondaMeta } from '../../src/core/dist/conda/read.js';
+import { checkCondaPackage } from '../../src/core/distributions/conda/check.js';
+import { readCondaMeta } from '../../src/core/distributions/conda/read.js';
 import { FIXTURES, tempDir } from '../helpers/cli.js';
 import { peerTest } from '../helpers/peers.js';
 import { bzip2, indexJson, tarOf, writeConda } from './make.js';

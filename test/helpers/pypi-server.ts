@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createBlake2b256 } from '../../src/core/dist/digests.js';
+import { createBlake2b256 } from '../../src/core/distributions/digests.js';
 import { parseMultipart } from './multipart-parser.js';
 import { listenLocal } from './local-server.js';
 

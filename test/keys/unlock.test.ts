@@ -5,7 +5,7 @@ import test from 'ava';
 import * as openpgp from 'openpgp';
 import { createContext } from '../../src/cli/context.js';
 import { unlockOwnKey } from '../../src/cli/unlock.js';
-import { DistsealError } from '../../src/core/errors.js';
+import type { DistsealError } from '../../src/core/errors.js';
 import { importKeys } from '../../src/core/keys/import.js';
 import { KeyStore } from '../../src/core/keys/store.js';
 import { unlockPrivateKey } from '../../src/core/secrets/passphrase.js';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { Readable } from 'node:stream';
 import test from 'ava';
 import { HttpError } from '../../src/core/errors.js';
-import { httpRequest, maskUrl, requestWithRetry } from '../../src/core/upload/http.js';
+import { httpRequest, maskUrl, requestWithRetry } from '../../src/core/net/http.js';
 import { listenLocal } from '../helpers/local-server.js';
 
 async function serve(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {

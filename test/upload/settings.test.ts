@@ -4,7 +4,7 @@ import test from 'ava';
 import { resolveCredentials } from '../../src/core/config/credentials.js';
 import { parseIni, pypircRepositories, PYPI_UPLOAD_URL, TESTPYPI_UPLOAD_URL } from '../../src/core/config/pypirc.js';
 import { resolveRepository } from '../../src/core/config/repository.js';
-import { DistsealError } from '../../src/core/errors.js';
+import type { DistsealError } from '../../src/core/errors.js';
 import { Keychain } from '../../src/core/secrets/keychain.js';
 import { tempDir } from '../helpers/cli.js';
 

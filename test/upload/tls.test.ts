@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { peerTest } from '../helpers/peers.js';
@@ -24,7 +25,7 @@ peerTest(['openssl'])('--cert trusts a private CA and --client-cert does mutual 
   const srv = https.createServer(
     { cert: await readFile(server.cert), key: await readFile(server.key), ca: await readFile(client.cert), requestCert: true, rejectUnauthorized: true },
     (req, res) => {
-      clientCN = String((req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN ?? '');
+      clientCN = String((req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? '');
       req.resume();
       req.on('end', () => res.end());
     },

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { defaultDeps } from '../../src/wizard/index.js';
+import { defaultDeps } from '../../src/wizard/run-wizard.js';
 import { runMenu } from '../../src/wizard/menu.js';
 import { KEYS_EXAMPLE, tempDir } from '../helpers/cli.js';
 import { peerTest } from '../helpers/peers.js';

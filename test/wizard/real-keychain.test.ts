@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Keychain, PASSPHRASE_SERVICE } from '../../src/core/secrets/keychain.js';
-import { defaultDeps } from '../../src/wizard/index.js';
+import { defaultDeps } from '../../src/wizard/run-wizard.js';
 import { runMenu } from '../../src/wizard/menu.js';
 import { tempDir } from '../helpers/cli.js';
 import { peerTest } from '../helpers/peers.js';

@@ -4,7 +4,7 @@ import test from 'ava';
 import yargs from 'yargs';
 import type { LeafCommand } from '../../src/cli/command.js';
 import { tempDir } from '../helpers/cli.js';
-import { defaultDeps } from '../../src/wizard/index.js';
+import { defaultDeps } from '../../src/wizard/run-wizard.js';
 import { runMenu } from '../../src/wizard/menu.js';
 import { memoryContext, ScriptedPrompter, type Answer } from './scripted.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { checkDist, reportFails, type CheckReport } from '../../core/check/index.js';
+import { checkDist, reportFails, type CheckReport } from '../../core/distributions/check.js';
 import { DistsealError, ExitCode, exitCodeFor, UsageError } from '../../core/errors.js';
 import type { LeafCommand } from '../command.js';
 

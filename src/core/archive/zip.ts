@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { DistsealError, errnoCode } from '../errors.js';
-import { wrapFsError } from '../fs/atomic.js';
+import { wrapFsError } from '../io/atomic.js';
 import { bombError, ByteBound, corruptError, resolveLimits, type ArchiveLimits } from './limits.js';
 
 /** One member of a zip archive, from the central directory. */

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { CondaDigests } from '../dist/conda/digests.js';
+import type { CondaDigests } from '../distributions/conda/digests.js';
 
 /**
  * repodata.json exactly as conda-index writes it (conda-index `index_subdir` and

@@ -2,9 +2,9 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { errnoCode, InputError } from '../errors.js';
-import { wrapFsError } from '../fs/atomic.js';
-import { downloadToFile } from '../upload/conda/download.js';
-import { maskUrl } from '../upload/http.js';
+import { wrapFsError } from '../io/atomic.js';
+import { downloadToFile } from '../net/download.js';
+import { maskUrl } from '../net/http.js';
 import { listSubdirs } from './store.js';
 
 /** conda's known platform subdirs: what a URL channel may have (a URL cannot be listed). */

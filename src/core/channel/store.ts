@@ -1,7 +1,7 @@
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
-import { ensureDir, tempPathFor, wrapFsError, writeFileAtomic } from '../fs/atomic.js';
+import { ensureDir, tempPathFor, wrapFsError, writeFileAtomic } from '../io/atomic.js';
 import { emptyRepodata, parseRepodata, serializeRepodata, type Repodata } from './repodata.js';
 
 /** File names inside a channel subdir. */

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { condaDigests } from '../dist/conda/digests.js';
-import { condaFormatOf } from '../dist/conda/filename.js';
-import { deriveSubdir } from '../dist/conda/index-json.js';
-import { readCondaMeta } from '../dist/conda/read.js';
+import { condaDigests } from '../distributions/conda/digests.js';
+import { condaFormatOf } from '../distributions/conda/filename.js';
+import { deriveSubdir } from '../distributions/conda/index-json.js';
+import { readCondaMeta } from '../distributions/conda/read.js';
 import { DistsealError, InputError } from '../errors.js';
 import { fileSize } from './store.js';
-import { verifyFile, type VerifyReport } from '../verify/index.js';
+import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { parseRepodata, sectionFor, type RepodataRecord } from './repodata.js';
 import { openChannelSource } from './source.js';
 import { REPODATA_FILE } from './store.js';

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type * as openpgp from 'openpgp';
-import { condaDigests } from '../dist/conda/digests.js';
+import { condaDigests } from '../distributions/conda/digests.js';
 import { DistsealError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { TrustPolicy } from '../trust/policy.js';
-import { verifyFile, type VerifyReport } from '../verify/index.js';
+import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { parseRepodata, type Repodata, type RepodataRecord } from './repodata.js';
 import { openChannelSource, type ChannelSource } from './source.js';
 import { REPODATA_FILE, SIGNATURE_SUFFIX } from './store.js';

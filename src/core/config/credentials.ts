@@ -75,6 +75,5 @@ export async function resolveCredentials(input: CredentialInput): Promise<Creden
 
 /** twine warns about empty values and control characters (a pasted newline, a stray escape). */
 function warnOddValue(value: string, what: string, logger: Logger): void {
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) logger.warn(`The ${what} contains control characters; check how it was pasted or stored.`);
 }

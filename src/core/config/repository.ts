@@ -9,8 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, InputError, UsageError } from '../errors.js';
-import { wrapFsError } from '../fs/atomic.js';
-import { maskUrl } from '../upload/http.js';
+import { wrapFsError } from '../io/atomic.js';
+import { maskUrl } from '../net/http.js';
 import { indexServers, parseIni, pypircRepositories, type IniFile } from './pypirc.js';
 
 /** A value and where it came from (for --verbose and --dry-run; never log the value of a secret). */

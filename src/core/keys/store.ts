@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as openpgp from 'openpgp';
 import { DistsealError, errnoCode, InputError, KeyError, OperationalError } from '../errors.js';
-import { wrapFsError } from '../fs/atomic.js';
-import { withLock } from '../fs/lock.js';
+import { wrapFsError } from '../io/atomic.js';
+import { withLock } from '../io/lock.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { PASSPHRASE_SERVICE, type Keychain } from '../secrets/keychain.js';
@@ -12,24 +12,12 @@ import { hasAnySecret, keyInfo, type KeyInfo } from './info.js';
 import { readKeysFromBytes } from './parse.js';
 import { listDir, makeDirs } from './dirs.js';
 import { selectKey } from './selector.js';
+import { HOME_LAYOUT, type StoreConfig } from './layout.js';
 import { StoreTransaction } from './transaction.js';
 
-export type { KeyInfo, SubkeyInfo } from './info.js';
+export { HOME_LAYOUT } from './layout.js';
 
-/** Where things live inside a distseal home (all relative to the home). Reviewable plain files. */
-export const HOME_LAYOUT = {
-  /** Own keys, one armored file per key: secret when we hold it, else public. 0600. */
-  keys: 'keys',
-  /** Revocation certificates written at generation. 0600. */
-  revocations: 'revocations',
-  /** The trusted keyring: third parties' public keys, one armored file per key. */
-  trusted: 'trusted',
-  /** Per-project pins written by `trust add --for` (src/core/trust/policy.ts shape). */
-  policy: path.join('trusted', 'policy.json'),
-  /** Small settings: the default signing key. */
-  config: 'config.json',
-  lock: '.lock',
-} as const;
+export type { KeyInfo, SubkeyInfo } from './info.js';
 
 /** One of your own keys, as `sign` and the key commands use it. */
 export interface OwnKey {
@@ -50,10 +38,6 @@ export interface StoredKey {
   file: string;
 }
 
-interface StoreConfig {
-  version: 1;
-  defaultKey?: string;
-}
 
 /**
  * The on-disk key store under a distseal home. Reading never creates anything; writes go

@@ -1,8 +1,8 @@
 import * as openpgp from 'openpgp';
 import { KeyError, OperationalError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { drain, fileWebStream, hashFileHandle, openRegularFile, readText } from './file-stream.js';
-import { hashStream, signPrehashed, type HashFeed } from './prehashed.js';
+import { drain, fileWebStream, hashFileHandle, openRegularFile, readText } from '../io/file-stream.js';
+import { hashStream, signPrehashed, type HashFeed } from '../io/prehashed.js';
 
 /** What was made, besides the armored text: the facts `sign` reports. */
 export interface DetachedSignature {

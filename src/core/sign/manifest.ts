@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as openpgp from 'openpgp';
 import { InputError, UsageError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { signFiles, type SignResult } from './index.js';
-import { DEFAULT_SIGN_CONCURRENCY, mapLimit } from './limit.js';
-import { fileWebStream, openRegularFile } from './file-stream.js';
+import { signFiles, type SignResult } from './sign-files.js';
+import { DEFAULT_SIGN_CONCURRENCY, mapLimit } from '../io/limit.js';
+import { sha256File } from '../io/hash.js';
 
 export interface ManifestOptions {
   /** The manifest to write, e.g. dist/SHA256SUMS; names inside are relative to its directory. */
@@ -23,23 +22,6 @@ export interface ManifestResult {
   manifest: string;
   entries: Array<{ name: string; sha256: string; file: string }>;
   signature: SignResult;
-}
-
-/** SHA-256 of a file, streamed. */
-export async function sha256File(file: string, logger?: Logger): Promise<string> {
-  const { handle, size } = await openRegularFile(file);
-  try {
-    const hash = createHash('sha256');
-    const reader = fileWebStream(handle, file, { size, logger, label: `sha256 ${path.basename(file)}` }).getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      hash.update(value);
-    }
-    return hash.digest('hex');
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
 }
 
 /**

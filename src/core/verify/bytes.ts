@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import type { ProjectRef } from '../names.js';
 import { allowedSigners, normalizeFingerprint, type TrustPolicy } from '../trust/policy.js';
 import { examineSignatures } from './examine.js';
-import { conclude, DEFAULT_THRESHOLD, type VerifyReport } from './index.js';
+import { conclude, DEFAULT_THRESHOLD, type VerifyReport } from './verify-file.js';
 import { parseSignatureBytes } from './signature-file.js';
 
 export interface VerifyBytesOptions {

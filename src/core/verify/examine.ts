@@ -1,7 +1,7 @@
 import * as openpgp from 'openpgp';
 import { DistsealError } from '../errors.js';
-import { drain } from '../sign/file-stream.js';
-import { canPrehash, finishDigest, hashStream, setDigest, startDigest, type HashFeed } from '../sign/prehashed.js';
+import { drain } from '../io/file-stream.js';
+import { canPrehash, finishDigest, hashStream, setDigest, startDigest, type HashFeed } from '../io/prehashed.js';
 import { normalizeFingerprint } from '../trust/policy.js';
 import { algorithmFacts, boundOnlyBySha1, claimedUserID, expiryOf, hashName, keyAlgorithmProblem, signingValidityAt, WEAK_HASHES } from './key-facts.js';
 import { classifyOpenpgpError, GOOD, reason, type Reason } from './reasons.js';
@@ -163,7 +163,7 @@ async function verifyPending(pending: Pending[], data: () => ReadableStream<Uint
   try {
     let message: openpgp.Message<ReadableStream<Uint8Array> | Uint8Array>;
     if (pending.every((p) => canPrehash(p.packet))) {
-      // The fast path (see sign/prehashed.ts): node:crypto hashes the file once for every
+      // The fast path (see io/prehashed.ts): node:crypto hashes the file once for every
       // signature, and openpgp.js checks each signature over its digest plus the key's validity
       // at signing time. The message it sees is empty; a packet left without its digest would be
       // checked against that empty message and fail, never pass.

@@ -2,9 +2,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, InputError } from '../errors.js';
 import { projectFromFilename } from '../names.js';
-import { sha256File } from '../sign/manifest.js';
+import { sha256File } from '../io/hash.js';
 import { allowedSigners } from '../trust/policy.js';
-import { verifyFile, type VerifyFileOptions, type VerifyReport } from './index.js';
+import { verifyFile, type VerifyFileOptions, type VerifyReport } from './verify-file.js';
 
 /** A manifest larger than this is refused (a SHA256SUMS of 100k files is ~10 MB). */
 export const MAX_MANIFEST_BYTES = 16 << 20;

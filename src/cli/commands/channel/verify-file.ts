@@ -2,7 +2,7 @@ import path from 'node:path';
 import { verifyAgainstChannel, type ChannelFileReport } from '../../../core/channel/verify-file.js';
 import { DistsealError, ExitCode } from '../../../core/errors.js';
 import type { Context } from '../../context.js';
-import type { VerifySettings } from '../verify.js';
+import type { VerifySettings } from '../../verify-settings.js';
 import { renderReport } from '../verify-render.js';
 
 /**

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { verifyChannel, type ChannelVerifyReport } from '../../../core/channel/verify.js';
 import { ExitCode } from '../../../core/errors.js';
 import type { LeafCommand } from '../../command.js';
-import { loadVerifySettings } from '../verify.js';
+import { loadVerifySettings } from '../../verify-settings.js';
 import { renderSignature } from '../verify-render.js';
 
 export function renderChannelReport(report: ChannelVerifyReport): string[] {

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { errnoCode, UsageError } from '../../../core/errors.js';
 import { exportKey } from '../../../core/keys/export.js';
-import { wrapFsError, writeFileAtomic } from '../../../core/fs/atomic.js';
+import { wrapFsError, writeFileAtomic } from '../../../core/io/atomic.js';
 import type { LeafCommand } from '../../command.js';
 import { confirmOnTerminal, keyArg, openStore } from './shared.js';
 import { InterruptedError } from '../../../core/errors.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../../core/errors.js';
-import { isValidLabel } from '../../../core/dist/conda/filename.js';
+import { isValidLabel } from '../../../core/distributions/conda/filename.js';
 import { uploadToAnaconda, type CondaUploadResult, type ExistingMode } from '../../../core/upload/conda/anaconda.js';
 import { uploadToPrefix } from '../../../core/upload/conda/prefix.js';
 import type { LeafCommand } from '../../command.js';

@@ -9,7 +9,7 @@ import type { Argv } from 'yargs';
 import { resolveCredentials, type CredentialPrompts, type Credentials } from '../../../core/config/credentials.js';
 import { resolveRepository, type ResolvedRepository, type Sourced } from '../../../core/config/repository.js';
 import { InterruptedError } from '../../../core/errors.js';
-import { wrapFsError } from '../../../core/fs/atomic.js';
+import { wrapFsError } from '../../../core/io/atomic.js';
 import { Keychain } from '../../../core/secrets/keychain.js';
 import type { Context } from '../../context.js';
 import { isPromptExit, promptHidden } from '../../passphrase-input.js';

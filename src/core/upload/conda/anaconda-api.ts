@@ -1,7 +1,7 @@
 import { HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
-import { maskUrl, requestWithRetry, type HttpResponse, type RetryOptions } from '../http.js';
+import { maskUrl, requestWithRetry, type HttpResponse, type RetryOptions } from '../../net/http.js';
 
 /** The API base anaconda-client talks to by default. */
 export const DEFAULT_ANACONDA_API = 'https://api.anaconda.org';

@@ -1,14 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { condaDigests } from '../../dist/conda/digests.js';
+import { condaDigests } from '../../distributions/conda/digests.js';
 import { DistsealError, HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
-import type { RetryOptions } from '../http.js';
+import type { RetryOptions } from '../../net/http.js';
 import { AnacondaApi, anacondaError, parseJson, quote } from './anaconda-api.js';
 import { prepareArtifacts, type CondaArtifact } from './artifacts.js';
-import { downloadToFile } from './download.js';
+import { downloadToFile } from '../../net/download.js';
 import { createdPayload, releasePayload, stagePayload } from './anaconda-payloads.js';
 import { postToS3 } from './s3.js';
 

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { condaDigests, type CondaDigests } from '../../dist/conda/digests.js';
-import { condaFormatOf, filenameProblems } from '../../dist/conda/filename.js';
-import { requireValidIndex, type CondaIndex } from '../../dist/conda/index-json.js';
-import { readCondaMeta } from '../../dist/conda/read.js';
+import { condaDigests, type CondaDigests } from '../../distributions/conda/digests.js';
+import { condaFormatOf, filenameProblems } from '../../distributions/conda/filename.js';
+import { requireValidIndex, type CondaIndex } from '../../distributions/conda/index-json.js';
+import { readCondaMeta } from '../../distributions/conda/read.js';
 import { errnoCode, InputError, UsageError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 

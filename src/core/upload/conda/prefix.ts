@@ -5,7 +5,7 @@ import FormData from 'form-data';
 import { HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
-import { maskUrl, requestWithRetry, type HttpResponse, type RetryOptions } from '../http.js';
+import { maskUrl, requestWithRetry, type HttpResponse, type RetryOptions } from '../../net/http.js';
 import type { CondaUploadResult, ExistingMode } from './anaconda.js';
 import { serverMessage } from './anaconda-api.js';
 import { prepareArtifacts, type CondaArtifact } from './artifacts.js';

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import FormData from 'form-data';
 import { HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { httpRequest, maskUrl, type HttpResponse } from '../http.js';
+import { httpRequest, maskUrl, type HttpResponse } from '../../net/http.js';
 import type { CondaArtifact } from './artifacts.js';
 
 /**

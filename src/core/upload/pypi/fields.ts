@@ -5,11 +5,11 @@
  * license_file only for Metadata-Version >= 2.4, sha256 and blake2b-256 hex digests and no md5.
  * The file parts (gpg_signature, content) are added by the multipart writer, content last.
  */
-import type { DistDigests } from '../../dist/digests.js';
-import { compareMetadataVersions, FIELDS } from '../../dist/python/fields.js';
-import { filetypeFor, pyversionFor, safeName } from '../../dist/python/filename.js';
-import { field, fieldList } from '../../dist/python/metadata.js';
-import type { PythonDist } from '../../dist/python/read.js';
+import type { DistDigests } from '../../distributions/digests.js';
+import { compareMetadataVersions, FIELDS } from '../../distributions/python/fields.js';
+import { filetypeFor, pyversionFor, safeName } from '../../distributions/python/filename.js';
+import { field, fieldList } from '../../distributions/python/metadata.js';
+import type { PythonDist } from '../../distributions/python/read.js';
 
 export interface FormField {
   name: string;

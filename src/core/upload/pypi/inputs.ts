@@ -7,7 +7,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, UsageError } from '../../errors.js';
-import { pythonDistKind } from '../../dist/python/filename.js';
+import { pythonDistKind } from '../../distributions/python/filename.js';
 
 export interface SplitInputs {
   dists: string[];

@@ -6,7 +6,7 @@
  */
 import { normalizePythonName } from '../../names.js';
 import type { Logger } from '../../logger.js';
-import { requestWithRetry } from '../http.js';
+import { requestWithRetry } from '../../net/http.js';
 
 /** The JSON API that belongs to an upload URL (PyPI or TestPyPI), or undefined. */
 export function jsonApiFor(uploadUrl: string): string | undefined {

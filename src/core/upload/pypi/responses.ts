@@ -5,8 +5,8 @@
  */
 import http from 'node:http';
 import { HttpError } from '../../errors.js';
-import type { HttpResponse } from '../http.js';
-import { maskUrl } from '../http.js';
+import type { HttpResponse } from '../../net/http.js';
+import { maskUrl } from '../../net/http.js';
 
 /** The server's own words: the reason phrase when it is not the standard one, plus the body's text. */
 export function serverMessage(response: HttpResponse): string {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type * as openpgp from 'openpgp';
 import { VerificationError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { verifyFile } from '../../verify/index.js';
+import { verifyFile } from '../../verify/verify-file.js';
 
 export interface CheckSignaturesOptions {
   /** dist -> .asc */

@@ -6,17 +6,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { distDigests, type DistDigests } from '../../dist/digests.js';
-import { field } from '../../dist/python/metadata.js';
-import { readPythonDist, type PythonDist } from '../../dist/python/read.js';
-import { validateMetadata } from '../../dist/python/validate.js';
+import { distDigests, type DistDigests } from '../../distributions/digests.js';
+import { field } from '../../distributions/python/metadata.js';
+import { readPythonDist, type PythonDist } from '../../distributions/python/read.js';
+import { validateMetadata } from '../../distributions/python/validate.js';
 import { DistsealError, HttpError, InputError, OperationalError } from '../../errors.js';
-import { wrapFsError } from '../../fs/atomic.js';
+import { wrapFsError } from '../../io/atomic.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
 import type { Credentials } from '../../config/credentials.js';
 import type { ResolvedRepository } from '../../config/repository.js';
-import { maskUrl, requestWithRetry, type HttpResponse } from '../http.js';
+import { maskUrl, requestWithRetry, type HttpResponse } from '../../net/http.js';
 import { uploadFields, type FormField } from './fields.js';
 import { multipartBody, multipartHeaders, newBoundary } from './multipart.js';
 import { jsonApiFor, ReleaseFiles } from './precheck.js';

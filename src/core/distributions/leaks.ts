@@ -4,7 +4,7 @@
  * LEAK_SCAN_BYTES of each member for private-key armor and well-known token formats.
  * Findings name the member and the rule, never the secret itself.
  */
-import type { Finding } from './types.js';
+import type { Finding } from './check-types.js';
 
 /** How many bytes of each member the content rules look at. */
 export const LEAK_SCAN_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { field, fieldList, parseCoreMetadata } from '../../src/core/dist/python/metadata.js';
-import { canonicalVersion, isValidVersion, parseSdistFilename, parseWheelFilename, safeName, sameVersion } from '../../src/core/dist/python/filename.js';
-import { validateMetadata } from '../../src/core/dist/python/validate.js';
+import { field, fieldList, parseCoreMetadata } from '../../src/core/distributions/python/metadata.js';
+import { canonicalVersion, isValidVersion, parseSdistFilename, parseWheelFilename, safeName, sameVersion } from '../../src/core/distributions/python/filename.js';
+import { validateMetadata } from '../../src/core/distributions/python/validate.js';
 
 test('headers, folded lines, multi-valued fields and the body as description', (t) => {
   const m = parseCoreMetadata(

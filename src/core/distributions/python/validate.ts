@@ -3,7 +3,7 @@
  * (packaging's Metadata.from_raw) and Warehouse refuse, plus `twine check`'s warnings.
  * See specs/pypi-upload.md §1 "invalid metadata", §6 and §7.
  */
-import type { Finding } from '../../check/types.js';
+import type { Finding } from '../check-types.js';
 import { compareMetadataVersions, FIELDS, SUPPORTED_METADATA_VERSIONS } from './fields.js';
 import type { PythonFilename } from './filename.js';
 import { isValidProjectName, isValidVersion, sameProject, sameVersion } from './filename.js';

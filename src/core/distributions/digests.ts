@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { createBLAKE2b } from 'hash-wasm';
-import { wrapFsError } from '../fs/atomic.js';
+import { wrapFsError } from '../io/atomic.js';
 import type { Logger } from '../logger.js';
 
 export interface DistDigests {

@@ -1,18 +1,18 @@
 /**
  * `checkDist(path)`: metadata rules and the leak scan for one dist, dispatched by extension.
- * Conda packages go to checkCondaPackage (src/core/dist/conda/check.ts).
+ * Conda packages go to checkCondaPackage (src/core/distributions/conda/check.ts).
  */
 import path from 'node:path';
-import { checkCondaPackage } from '../dist/conda/check.js';
-import { readPythonDist } from '../dist/python/read.js';
-import { validateMetadata } from '../dist/python/validate.js';
-import { field } from '../dist/python/metadata.js';
+import { checkCondaPackage } from './conda/check.js';
+import { readPythonDist } from './python/read.js';
+import { validateMetadata } from './python/validate.js';
+import { field } from './python/metadata.js';
 import { InputError } from '../errors.js';
 import { LEAK_SCAN_BYTES, scanMemberForLeaks } from './leaks.js';
-import type { CheckOptions, CheckReport, Finding } from './types.js';
+import type { CheckOptions, CheckReport, Finding } from './check-types.js';
 
-export type { CheckOptions, CheckReport, Finding } from './types.js';
-export { reportFails } from './types.js';
+export type { CheckOptions, CheckReport, Finding } from './check-types.js';
+export { reportFails } from './check-types.js';
 
 /**
  * Check one dist. Unreadable input (not a dist, corrupt, no metadata, a bomb) throws InputError

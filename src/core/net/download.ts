@@ -2,8 +2,8 @@ import { createWriteStream } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
-import { HttpError } from '../../errors.js';
-import { maskUrl, USER_AGENT } from '../http.js';
+import { HttpError } from '../errors.js';
+import { maskUrl, USER_AGENT } from './http.js';
 
 export interface DownloadOptions {
   headers?: Record<string, string>;

@@ -6,7 +6,7 @@ import { decompress } from '../../archive/decompress.js';
 import { walkTar, type TarBody, type TarEntry } from '../../archive/tar.js';
 import { openZip, type ZipArchive } from '../../archive/zip.js';
 import { InputError } from '../../errors.js';
-import { wrapFsError } from '../../fs/atomic.js';
+import { wrapFsError } from '../../io/atomic.js';
 import { condaFormatOf, parseCondaFilename, type CondaFilename, type CondaFormat } from './filename.js';
 import { parseIndexJson } from './index-json.js';
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import test from 'ava';
-import { readDist } from '../../src/core/dist/index.js';
-import { distDigests } from '../../src/core/dist/digests.js';
-import { field, fieldList } from '../../src/core/dist/python/metadata.js';
+import { readDist } from '../../src/core/distributions/read-dist.js';
+import { distDigests } from '../../src/core/distributions/digests.js';
+import { field, fieldList } from '../../src/core/distributions/python/metadata.js';
 import { DistsealError } from '../../src/core/errors.js';
 import { makeTarGz, makeWheel, makeZip, metadataText } from '../helpers/bad-dists.js';
 import { FIXTURES, tempDir } from '../helpers/cli.js';
@@ -89,7 +89,7 @@ for (const [title, make, code, message] of bad) {
     const { dir, cleanup } = await tempDir();
     try {
       const file = make(dir);
-      const { checkDist } = await import('../../src/core/check/index.js');
+      const { checkDist } = await import('../../src/core/distributions/check.js');
       const err = await t.throwsAsync(code === 'E_ARCHIVE_BOMB' ? checkDist(file) : readDist(file));
       t.true(err instanceof DistsealError, String(err));
       t.is((err as DistsealError).code, code, err!.message);

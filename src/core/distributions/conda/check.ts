@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { unsafeMemberName } from '../../archive/limits.js';
-import { LEAK_SCAN_BYTES, scanMemberForLeaks } from '../../check/leaks.js';
-import type { CheckOptions, CheckReport, Finding } from '../../check/types.js';
+import { LEAK_SCAN_BYTES, scanMemberForLeaks } from '../leaks.js';
+import type { CheckOptions, CheckReport, Finding } from '../check-types.js';
 import { DistsealError } from '../../errors.js';
 import { filenameProblems } from './filename.js';
 import { indexProblems } from './index-json.js';

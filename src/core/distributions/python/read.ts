@@ -9,7 +9,7 @@ import path from 'node:path';
 import { decompress, openZip, unsafeMemberName, type ArchiveLimits, type ZipArchive } from '../../archive/index.js';
 import { walkTar } from '../../archive/tar.js';
 import { InputError } from '../../errors.js';
-import { wrapFsError } from '../../fs/atomic.js';
+import { wrapFsError } from '../../io/atomic.js';
 import { parsePythonFilename, type PythonFilename } from './filename.js';
 import { parseCoreMetadata, type CoreMetadata } from './metadata.js';
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import test from 'ava';
-import { checkDist } from '../../src/core/check/index.js';
-import { scanMemberForLeaks } from '../../src/core/check/leaks.js';
-import { makeTarGz, makeWheel, metadataText } from '../helpers/bad-dists.js';
-import { FIXTURES, runCli, tempDir } from '../helpers/cli.js';
+import { checkDist } from '../../../src/core/distributions/check.js';
+import { scanMemberForLeaks } from '../../../src/core/distributions/leaks.js';
+import { makeTarGz, makeWheel, metadataText } from '../../helpers/bad-dists.js';
+import { FIXTURES, runCli, tempDir } from '../../helpers/cli.js';
 
 const PY = path.join(FIXTURES, 'python');
 

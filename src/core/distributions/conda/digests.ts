@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { wrapFsError } from '../../fs/atomic.js';
+import { wrapFsError } from '../../io/atomic.js';
 import type { Logger } from '../../logger.js';
 
 /** What repodata, the anaconda.org stage call and the S3 form need, from one read of the file. */

@@ -1,7 +1,7 @@
 import type { Hash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { errnoCode, InputError } from '../errors.js';
-import { wrapFsError } from '../fs/atomic.js';
+import { wrapFsError } from './atomic.js';
 import type { Logger } from '../logger.js';
 
 /** Read size per pull: large enough for OpenSSL to hash at full speed, small enough to stay flat. */

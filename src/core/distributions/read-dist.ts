@@ -1,6 +1,6 @@
 /**
  * `readDist(path)`: the one entry that reads any dist distseal handles, by its extension.
- * Python wheels and sdists by src/core/dist/python, conda packages by src/core/dist/conda.
+ * Python wheels and sdists by src/core/distributions/python, conda packages by src/core/distributions/conda.
  */
 import path from 'node:path';
 import { InputError } from '../errors.js';
