@@ -14,7 +14,8 @@ const files = [];
   }
 })(root);
 
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/gs;
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^;]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/gs;
 const graph = new Map();
 for (const file of files) {
   const text = fs.readFileSync(file, 'utf8');
@@ -59,7 +60,9 @@ for (const v of graph.keys()) if (!index.has(v)) visit(v);
 
 if (circles.length > 0) {
   for (const c of circles) process.stderr.write(`import circle: ${c.join(' <-> ')}\n`);
-  process.stderr.write(`${circles.length} import circle(s) under ${root}/. Move the shared part into a module both can import.\n`);
+  process.stderr.write(
+    `${circles.length} import circle(s) under ${root}/. Move the shared part into a module both can import.\n`,
+  );
   process.exit(1);
 }
 process.stdout.write(`no import circles in ${graph.size} files under ${root}/\n`);

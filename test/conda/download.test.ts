@@ -24,7 +24,9 @@ test('a redirect to another host drops the Authorization header (the token never
   const { dir, cleanup } = await tempDir();
   try {
     const dest = path.join(dir, 'x');
-    const status = await downloadToFile(`http://127.0.0.1:${api.port}/download/a/b/1/x`, dest, { headers: { authorization: 'token SECRET' } });
+    const status = await downloadToFile(`http://127.0.0.1:${api.port}/download/a/b/1/x`, dest, {
+      headers: { authorization: 'token SECRET' },
+    });
     t.is(status, 200);
     t.is(await readFile(dest, 'utf8'), 'payload');
     t.deepEqual(seen, ['token SECRET', undefined]);

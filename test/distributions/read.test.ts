@@ -48,7 +48,14 @@ test('digests in one pass match python hashlib', async (t) => {
   const file = path.join(PY, 'distseal_sample-1.0.0-py3-none-any.whl');
   const d = await distDigests(file, { md5: true });
   const { execFileSync } = await import('node:child_process');
-  const py = execFileSync('/usr/bin/python3', ['-c', `import hashlib,sys;b=open(sys.argv[1],'rb').read();print(hashlib.sha256(b).hexdigest(),hashlib.blake2b(b,digest_size=32).hexdigest(),hashlib.md5(b).hexdigest())`, file]).toString().trim().split(' ');
+  const py = execFileSync('/usr/bin/python3', [
+    '-c',
+    `import hashlib,sys;b=open(sys.argv[1],'rb').read();print(hashlib.sha256(b).hexdigest(),hashlib.blake2b(b,digest_size=32).hexdigest(),hashlib.md5(b).hexdigest())`,
+    file,
+  ])
+    .toString()
+    .trim()
+    .split(' ');
   t.deepEqual([d.sha256, d.blake2_256, d.md5], py);
 });
 
@@ -74,12 +81,58 @@ test('wheel metadata: exact <name>-<version>.dist-info first, else the shallowes
 
 const bad: Array<[string, (dir: string) => string, string, RegExp]> = [
   ['not a dist', (d) => makeZip(d, 'notes.txt', [['a', 'b']]), 'E_NOT_A_DIST', /is not a (Python )?dist/],
-  ['a corrupt zip', (d) => { const f = path.join(d, 'x-1.0-py3-none-any.whl'); require('node:fs').writeFileSync(f, 'PK\x03\x04garbage'); return f; }, 'E_ARCHIVE_CORRUPT', /not a (readable archive|zip)/],
-  ['a corrupt gzip', (d) => { const f = path.join(d, 'x-1.0.tar.gz'); require('node:fs').writeFileSync(f, Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5])); return f; }, 'E_ARCHIVE_CORRUPT', /x-1\.0\.tar\.gz/],
-  ['a wheel without METADATA', (d) => makeZip(d, 'x-1.0-py3-none-any.whl', [['x/__init__.py', '']]), 'E_NO_METADATA', /no METADATA.*x-1\.0\.dist-info\/METADATA/],
-  ['an sdist with two top-level folders', (d) => makeTarGz(d, 'x-1.0.tar.gz', [['x-1.0/PKG-INFO', 'Metadata-Version: 2.1\n'], ['evil/setup.py', '']]), 'E_SDIST_LAYOUT', /more than one top-level/],
-  ['an sdist without PKG-INFO', (d) => makeTarGz(d, 'x-1.0.tar.gz', [['x-1.0/setup.py', ''], ['x-1.0/README', '']]), 'E_NO_METADATA', /x-1\.0\/PKG-INFO/],
-  ['a zip bomb', (d) => makeWheel(d, 'x', '1.0', [['x/bomb.bin', { fill: '\u0000', count: 300 * 1024 * 1024 }]]), 'E_ARCHIVE_BOMB', /bomb/],
+  [
+    'a corrupt zip',
+    (d) => {
+      const f = path.join(d, 'x-1.0-py3-none-any.whl');
+      require('node:fs').writeFileSync(f, 'PK\x03\x04garbage');
+      return f;
+    },
+    'E_ARCHIVE_CORRUPT',
+    /not a (readable archive|zip)/,
+  ],
+  [
+    'a corrupt gzip',
+    (d) => {
+      const f = path.join(d, 'x-1.0.tar.gz');
+      require('node:fs').writeFileSync(f, Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5]));
+      return f;
+    },
+    'E_ARCHIVE_CORRUPT',
+    /x-1\.0\.tar\.gz/,
+  ],
+  [
+    'a wheel without METADATA',
+    (d) => makeZip(d, 'x-1.0-py3-none-any.whl', [['x/__init__.py', '']]),
+    'E_NO_METADATA',
+    /no METADATA.*x-1\.0\.dist-info\/METADATA/,
+  ],
+  [
+    'an sdist with two top-level folders',
+    (d) =>
+      makeTarGz(d, 'x-1.0.tar.gz', [
+        ['x-1.0/PKG-INFO', 'Metadata-Version: 2.1\n'],
+        ['evil/setup.py', ''],
+      ]),
+    'E_SDIST_LAYOUT',
+    /more than one top-level/,
+  ],
+  [
+    'an sdist without PKG-INFO',
+    (d) =>
+      makeTarGz(d, 'x-1.0.tar.gz', [
+        ['x-1.0/setup.py', ''],
+        ['x-1.0/README', ''],
+      ]),
+    'E_NO_METADATA',
+    /x-1\.0\/PKG-INFO/,
+  ],
+  [
+    'a zip bomb',
+    (d) => makeWheel(d, 'x', '1.0', [['x/bomb.bin', { fill: '\u0000', count: 300 * 1024 * 1024 }]]),
+    'E_ARCHIVE_BOMB',
+    /bomb/,
+  ],
 ];
 
 const require = (await import('node:module')).createRequire(import.meta.url);
@@ -106,7 +159,10 @@ test('a .zip sdist is read by the single-root rule too', async (t) => {
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
   const f = makeZip(dir, 'zipped-2.0.zip', [
-    ['zipped-2.0/PKG-INFO', metadataText({ 'Metadata-Version': '1.0', Name: 'zipped', Version: '2.0', Description: 'old style' })],
+    [
+      'zipped-2.0/PKG-INFO',
+      metadataText({ 'Metadata-Version': '1.0', Name: 'zipped', Version: '2.0', Description: 'old style' }),
+    ],
     ['zipped-2.0/setup.py', ''],
   ]);
   const d = await readPy(f);

@@ -14,8 +14,16 @@ export const command: LeafCommand = {
   describe: 'Check dist metadata and scan for leaked secrets before upload',
   builder: (y: Argv) =>
     y
-      .positional('files', { type: 'string', array: true, describe: 'Wheels, sdists, .conda or .tar.bz2 files' })
-      .option('strict', { type: 'boolean', default: false, describe: 'Fail on warnings too (like twine check --strict)' })
+      .positional('files', {
+        type: 'string',
+        array: true,
+        describe: 'Wheels, sdists, .conda or .tar.bz2 files',
+      })
+      .option('strict', {
+        type: 'boolean',
+        default: false,
+        describe: 'Fail on warnings too (like twine check --strict)',
+      })
       .example('$0 check dist/*', 'check every dist before uploading'),
   run: async (argv, ctx) => {
     const files = (argv.files as string[]) ?? [];
@@ -30,7 +38,9 @@ export const command: LeafCommand = {
         const report = await checkDist(file, { strict, logger: ctx.logger });
         const failed = reportFails(report, strict);
         reports.push({ ...report, file: given, status: failed ? 'failed' : 'passed' });
-        lines.push(`Checking ${given}: ${failed ? 'FAILED' : 'PASSED'}${!failed && report.findings.length ? ' with warnings' : ''}`);
+        lines.push(
+          `Checking ${given}: ${failed ? 'FAILED' : 'PASSED'}${!failed && report.findings.length ? ' with warnings' : ''}`,
+        );
         for (const f of report.findings) {
           const level = f.severity === 'error' || strict ? 'ERROR  ' : 'warning';
           lines.push(`  ${level} [${f.rule}]${f.member ? ` ${f.member}:` : ''} ${f.message}`);
@@ -49,7 +59,11 @@ export const command: LeafCommand = {
       strict,
       results: [
         ...reports,
-        ...unreadable.map((u) => ({ file: u.file, status: 'unreadable', error: u.error instanceof DistsealError ? u.error.toJSON() : { message: u.error.message } })),
+        ...unreadable.map((u) => ({
+          file: u.file,
+          status: 'unreadable',
+          error: u.error instanceof DistsealError ? u.error.toJSON() : { message: u.error.message },
+        })),
       ],
     });
     if (unreadable.length > 0) return ExitCode.usage;

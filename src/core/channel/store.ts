@@ -10,7 +10,10 @@ export const SIGNATURE_SUFFIX = '.asc';
 export const CHANNEL_LOCK = '.distseal-channel.lock';
 
 /** Read `<channel>/<subdir>/repodata.json`, or an empty one when absent. Damaged files throw. */
-export async function readSubdirRepodata(channel: string, subdir: string): Promise<{ repodata: Repodata; existed: boolean }> {
+export async function readSubdirRepodata(
+  channel: string,
+  subdir: string,
+): Promise<{ repodata: Repodata; existed: boolean }> {
   const file = path.join(channel, subdir, REPODATA_FILE);
   let text: string;
   try {
@@ -23,7 +26,12 @@ export async function readSubdirRepodata(channel: string, subdir: string): Promi
 }
 
 /** Write repodata.json atomically and then its detached signature, also atomically. */
-export async function writeSubdirRepodata(channel: string, subdir: string, repodata: Repodata, sign: (file: string) => Promise<string>): Promise<string> {
+export async function writeSubdirRepodata(
+  channel: string,
+  subdir: string,
+  repodata: Repodata,
+  sign: (file: string) => Promise<string>,
+): Promise<string> {
   const dir = path.join(channel, subdir);
   await ensureDir(dir, 0o755);
   const file = path.join(dir, REPODATA_FILE);
@@ -78,7 +86,9 @@ async function syncFile(file: string): Promise<void> {
 export async function listSubdirs(channel: string): Promise<string[]> {
   let names: string[];
   try {
-    names = (await fs.readdir(channel, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+    names = (await fs.readdir(channel, { withFileTypes: true }))
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+      .map((d) => d.name);
   } catch (error) {
     throw wrapFsError(error, channel, 'read the channel directory');
   }

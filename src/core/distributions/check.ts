@@ -22,10 +22,14 @@ export async function checkDist(file: string, options: CheckOptions = {}): Promi
   const base = path.basename(file);
   if (/\.conda$/i.test(base) || /\.tar\.bz2$/i.test(base)) return checkCondaPackage(file, options);
   if (!/\.(whl|tar\.gz|zip)$/i.test(base)) {
-    throw new InputError('E_NOT_A_DIST', `${file} is not a dist: distseal checks .whl, .tar.gz, .zip, .conda and .tar.bz2 files.`, {
-      subject: file,
-      hint: 'Pass the files your build wrote (dist/*).',
-    });
+    throw new InputError(
+      'E_NOT_A_DIST',
+      `${file} is not a dist: distseal checks .whl, .tar.gz, .zip, .conda and .tar.bz2 files.`,
+      {
+        subject: file,
+        hint: 'Pass the files your build wrote (dist/*).',
+      },
+    );
   }
   const leaks: Finding[] = [];
   const dist = await readPythonDist(file, {
@@ -46,13 +50,21 @@ export async function checkDist(file: string, options: CheckOptions = {}): Promi
   const members = new Set(dist.members);
   const findings: Finding[] = validateMetadata(dist.metadata, {
     filename: dist.filename,
-    hasMember: (rel) => members.has(`${dist.licenseBase}${rel}`) || (dist.kind === 'sdist' && members.has(rel)),
+    hasMember: (rel) =>
+      members.has(`${dist.licenseBase}${rel}`) || (dist.kind === 'sdist' && members.has(rel)),
   }).map((f) => ({ ...f, member: f.member ?? dist.metadataMember }));
   for (const u of dist.unsafeMembers) {
-    findings.push({ rule: 'unsafe-member-name', severity: 'error', member: u.member, message: `${u.member} ${u.reason}; an installer that extracts it could write outside its target.` });
+    findings.push({
+      rule: 'unsafe-member-name',
+      severity: 'error',
+      member: u.member,
+      message: `${u.member} ${u.reason}; an installer that extracts it could write outside its target.`,
+    });
   }
   findings.push(...collapseGit(leaks));
-  options.logger?.debug(`${file}: metadata from ${dist.metadataMember}, ${dist.members.length} members scanned`);
+  options.logger?.debug(
+    `${file}: metadata from ${dist.metadataMember}, ${dist.members.length} members scanned`,
+  );
   return {
     file,
     kind: dist.kind,
@@ -71,7 +83,11 @@ function collapseGit(findings: Finding[]): Finding[] {
       const root = /^(.*?\.git)(\/|$)/.exec(f.member)?.[1] ?? f.member;
       if (gitRoots.has(root)) continue;
       gitRoots.add(root);
-      out.push({ ...f, member: root, message: `${root}/ is a git directory (the repository history, maybe credentials in .git/config); it should not be published.` });
+      out.push({
+        ...f,
+        member: root,
+        message: `${root}/ is a git directory (the repository history, maybe credentials in .git/config); it should not be published.`,
+      });
       continue;
     }
     out.push(f);

@@ -54,7 +54,10 @@ export class DigestAccumulator {
   private readonly md5?: ReturnType<typeof createHash>;
   size = 0;
 
-  private constructor(private readonly blake: Blake, withMd5: boolean) {
+  private constructor(
+    private readonly blake: Blake,
+    withMd5: boolean,
+  ) {
     if (withMd5) this.md5 = createHash('md5');
   }
 
@@ -85,7 +88,11 @@ export async function distDigests(file: string, options: DigestOptions = {}): Pr
   try {
     for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
       acc.update(chunk as Buffer);
-      options.logger?.progress?.({ id: `hash:${file}`, label: options.label ?? `hashing ${file}`, done: acc.size });
+      options.logger?.progress?.({
+        id: `hash:${file}`,
+        label: options.label ?? `hashing ${file}`,
+        done: acc.size,
+      });
     }
   } catch (error) {
     throw wrapFsError(error, file, 'read');

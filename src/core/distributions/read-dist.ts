@@ -26,8 +26,12 @@ export async function readDist(file: string, options: ReadPythonOptions = {}): P
   const ecosystem = distEcosystem(file);
   if (ecosystem === 'python') return { ecosystem, ...(await readPythonDist(file, options)) };
   if (ecosystem === 'conda') return { ecosystem, ...(await readCondaMeta(file, options.limits)) };
-  throw new InputError('E_NOT_A_DIST', `${file} is not a dist distseal can read (expected .whl, .tar.gz, .zip, .conda or .tar.bz2).`, {
-    subject: file,
-    hint: 'Name the wheel, sdist or conda package itself.',
-  });
+  throw new InputError(
+    'E_NOT_A_DIST',
+    `${file} is not a dist distseal can read (expected .whl, .tar.gz, .zip, .conda or .tar.bz2).`,
+    {
+      subject: file,
+      hint: 'Name the wheel, sdist or conda package itself.',
+    },
+  );
 }

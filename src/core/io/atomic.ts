@@ -12,7 +12,10 @@ export interface WriteAtomicOptions {
 
 /** The temp name used beside `target`; exported so tests and cleanup can recognise leftovers. */
 export function tempPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
 }
 
 /**
@@ -20,7 +23,11 @@ export function tempPathFor(target: string): string {
  * one, never a partial file: write a temp file in the same directory, fsync it, rename it over the
  * target, fsync the directory. The temp file is removed on any failure.
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, options: WriteAtomicOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  options: WriteAtomicOptions = {},
+): Promise<void> {
   const mode = options.mode ?? 0o644;
   const tmp = tempPathFor(target);
   let handle: fs.FileHandle | undefined;
@@ -76,7 +83,12 @@ export async function ensureDir(dir: string, mode = 0o700): Promise<void> {
       throw wrapFsError(error, current, 'create the directory');
     });
     if (st) {
-      if (!st.isDirectory()) throw wrapFsError(Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }), current, 'use the directory');
+      if (!st.isDirectory())
+        throw wrapFsError(
+          Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }),
+          current,
+          'use the directory',
+        );
       break;
     }
     missing.unshift(current);
@@ -112,11 +124,18 @@ export function wrapFsError(error: unknown, file: string, action: string): Error
         hint: 'Use a writable location (--home DIR or DISTSEAL_HOME).',
       });
     case 'ENOSPC':
-      return new OperationalError('E_NOSPACE', `Cannot ${action} ${file}: no space left on device.`, { subject: file, cause: error });
-    default:
-      return new OperationalError('E_IO', `Cannot ${action} ${file}: ${(error as Error)?.message ?? String(error)}`, {
+      return new OperationalError('E_NOSPACE', `Cannot ${action} ${file}: no space left on device.`, {
         subject: file,
         cause: error,
       });
+    default:
+      return new OperationalError(
+        'E_IO',
+        `Cannot ${action} ${file}: ${(error as Error)?.message ?? String(error)}`,
+        {
+          subject: file,
+          cause: error,
+        },
+      );
   }
 }

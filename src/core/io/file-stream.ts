@@ -14,9 +14,16 @@ export const PROGRESS_MIN_BYTES = 16 << 20;
  * memory stays constant whatever the size. openpgp.js 6 takes only web streams (spec section 1).
  * Reports byte progress through `logger.progress` when given.
  */
-export function fileWebStream(handle: fs.FileHandle, file: string, options: { size?: number; logger?: Logger; label?: string } = {}): ReadableStream<Uint8Array> {
+export function fileWebStream(
+  handle: fs.FileHandle,
+  file: string,
+  options: { size?: number; logger?: Logger; label?: string } = {},
+): ReadableStream<Uint8Array> {
   let done = 0;
-  const progress = options.size === undefined || options.size >= PROGRESS_MIN_BYTES ? options.logger?.progress?.bind(options.logger) : undefined;
+  const progress =
+    options.size === undefined || options.size >= PROGRESS_MIN_BYTES
+      ? options.logger?.progress?.bind(options.logger)
+      : undefined;
   const label = options.label ?? file;
   return new ReadableStream<Uint8Array>(
     {
@@ -49,8 +56,16 @@ export function fileWebStream(handle: fs.FileHandle, file: string, options: { si
  * each chunk synchronously, so no chunk outlives the next read and no per-chunk garbage is made
  * (the garbage collector cost about 15% of signing many files). Progress as for fileWebStream.
  */
-export async function hashFileHandle(handle: fs.FileHandle, file: string, hashes: Hash[], options: { size?: number; logger?: Logger; label?: string } = {}): Promise<void> {
-  const progress = options.size === undefined || options.size >= PROGRESS_MIN_BYTES ? options.logger?.progress?.bind(options.logger) : undefined;
+export async function hashFileHandle(
+  handle: fs.FileHandle,
+  file: string,
+  hashes: Hash[],
+  options: { size?: number; logger?: Logger; label?: string } = {},
+): Promise<void> {
+  const progress =
+    options.size === undefined || options.size >= PROGRESS_MIN_BYTES
+      ? options.logger?.progress?.bind(options.logger)
+      : undefined;
   const label = options.label ?? file;
   const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   let done = 0;
@@ -80,9 +95,18 @@ export async function openRegularFile(file: string): Promise<{ handle: fs.FileHa
     handle = await fs.open(file, 'r');
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'ENOENT') throw new InputError('E_NOT_FOUND', `${file} does not exist.`, { subject: file, hint: 'Check the path and try again.' });
+    if (code === 'ENOENT')
+      throw new InputError('E_NOT_FOUND', `${file} does not exist.`, {
+        subject: file,
+        hint: 'Check the path and try again.',
+      });
     if (code === 'EISDIR') throw notAFile(file);
-    if (code === 'EACCES' || code === 'EPERM') throw new InputError('E_UNREADABLE', `Cannot read ${file}: permission denied.`, { subject: file, hint: 'Check the file\'s permissions.', cause: error });
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new InputError('E_UNREADABLE', `Cannot read ${file}: permission denied.`, {
+        subject: file,
+        hint: "Check the file's permissions.",
+        cause: error,
+      });
     throw wrapFsError(error, file, 'open');
   }
   const stat = await handle.stat();
@@ -94,7 +118,10 @@ export async function openRegularFile(file: string): Promise<{ handle: fs.FileHa
 }
 
 function notAFile(file: string): InputError {
-  return new InputError('E_NOT_A_FILE', `${file} is not a regular file.`, { subject: file, hint: 'Name the dist files themselves (a directory is not signed or verified as a whole).' });
+  return new InputError('E_NOT_A_FILE', `${file} is not a regular file.`, {
+    subject: file,
+    hint: 'Name the dist files themselves (a directory is not signed or verified as a whole).',
+  });
 }
 
 /** Drain a web stream into nothing (openpgp.js only settles its promises once data was read). */

@@ -8,7 +8,11 @@ export async function sha256File(file: string, logger?: Logger): Promise<string>
   const { handle, size } = await openRegularFile(file);
   try {
     const hash = createHash('sha256');
-    const reader = fileWebStream(handle, file, { size, logger, label: `sha256 ${path.basename(file)}` }).getReader();
+    const reader = fileWebStream(handle, file, {
+      size,
+      logger,
+      label: `sha256 ${path.basename(file)}`,
+    }).getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;

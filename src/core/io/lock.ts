@@ -25,12 +25,20 @@ function processAlive(pid: number): boolean {
  * A lock left by a process that no longer exists is taken over, so a killed distseal never
  * wedges the store. Two processes on one home serialize their writes through this.
  */
-export async function withLock<T>(lockFile: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+export async function withLock<T>(
+  lockFile: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   const retry = options.retryMs ?? 50;
   for (;;) {
     try {
-      const handle = await fs.open(lockFile, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+      const handle = await fs.open(
+        lockFile,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+        0o600,
+      );
       await handle.writeFile(`${process.pid}\n`);
       await handle.close();
       break;
@@ -42,10 +50,14 @@ export async function withLock<T>(lockFile: string, fn: () => Promise<T>, option
         continue;
       }
       if (Date.now() > deadline) {
-        throw new OperationalError('E_LOCKED', `Another distseal process holds ${lockFile}${holder ? ` (pid ${holder})` : ''}.`, {
-          subject: lockFile,
-          hint: 'Wait for it to finish and try again. If no distseal is running, delete the lock file.',
-        });
+        throw new OperationalError(
+          'E_LOCKED',
+          `Another distseal process holds ${lockFile}${holder ? ` (pid ${holder})` : ''}.`,
+          {
+            subject: lockFile,
+            hint: 'Wait for it to finish and try again. If no distseal is running, delete the lock file.',
+          },
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, retry));
     }

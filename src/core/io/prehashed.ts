@@ -149,18 +149,26 @@ export async function signPrehashed(
     return digest;
   };
   const fullConfig = { ...openpgp.config, ...config } as openpgp.Config;
-  await (packet as unknown as { sign: (k: unknown, d: unknown, date: Date, detached: boolean, c: openpgp.Config) => Promise<void> }).sign(keyPacket, undefined, date, true, fullConfig);
+  await (
+    packet as unknown as {
+      sign: (k: unknown, d: unknown, date: Date, detached: boolean, c: openpgp.Config) => Promise<void>;
+    }
+  ).sign(keyPacket, undefined, date, true, fullConfig);
   delete (fields as Partial<typeof fields>).hash;
   delete (fields as Partial<typeof fields>).toHash;
   setDigest(packet, digest!);
-  await (packet as unknown as { verify: (k: unknown, t: number, d: unknown, date: Date, detached: boolean, c: openpgp.Config) => Promise<void> }).verify(
-    keyPacket,
-    openpgp.enums.signature.binary,
-    undefined,
-    date,
-    true,
-    fullConfig,
-  );
+  await (
+    packet as unknown as {
+      verify: (
+        k: unknown,
+        t: number,
+        d: unknown,
+        date: Date,
+        detached: boolean,
+        c: openpgp.Config,
+      ) => Promise<void>;
+    }
+  ).verify(keyPacket, openpgp.enums.signature.binary, undefined, date, true, fullConfig);
   delete (packet as unknown as { hashed?: unknown }).hashed;
   return packet;
 }

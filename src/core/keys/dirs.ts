@@ -16,4 +16,3 @@ export async function listDir(dir: string): Promise<string[]> {
     throw wrapFsError(error, dir, 'read the directory');
   }
 }
-

@@ -28,7 +28,9 @@ export class StoreTransaction {
   /** Write the revocation certificate made at generation; returns its path. */
   async saveRevocation(fingerprint: string, certificate: string): Promise<string> {
     const file = this.store.revocationPath(fingerprint);
-    await writeFileAtomic(file, certificate.endsWith('\n') ? certificate : `${certificate}\n`, { mode: 0o600 });
+    await writeFileAtomic(file, certificate.endsWith('\n') ? certificate : `${certificate}\n`, {
+      mode: 0o600,
+    });
     return file;
   }
 

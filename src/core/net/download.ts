@@ -17,7 +17,11 @@ export interface DownloadOptions {
  * drops the Authorization header when a redirect leaves the original host (the token must not
  * reach S3). Returns the HTTP status: 200 wrote the file, 404 wrote nothing.
  */
-export async function downloadToFile(url: string, dest: string, options: DownloadOptions = {}): Promise<number> {
+export async function downloadToFile(
+  url: string,
+  dest: string,
+  options: DownloadOptions = {},
+): Promise<number> {
   let current = url;
   let headers = { 'user-agent': USER_AGENT, ...(options.headers ?? {}) };
   for (let hop = 0; ; hop += 1) {
@@ -26,7 +30,10 @@ export async function downloadToFile(url: string, dest: string, options: Downloa
     if (status >= 300 && status < 400 && response.headers.location && hop < (options.maxRedirects ?? 1)) {
       response.resume();
       const next = new URL(response.headers.location, current);
-      if (next.host !== new URL(current).host) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization')) as typeof headers;
+      if (next.host !== new URL(current).host)
+        headers = Object.fromEntries(
+          Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'),
+        ) as typeof headers;
       current = next.toString();
       continue;
     }
@@ -37,7 +44,11 @@ export async function downloadToFile(url: string, dest: string, options: Downloa
     try {
       await pipeline(response, createWriteStream(dest, { mode: 0o600 }));
     } catch (error) {
-      throw new HttpError('E_NETWORK', `Download of ${maskUrl(current)} broke off: ${(error as Error).message}`, { cause: error, url: maskUrl(current) });
+      throw new HttpError(
+        'E_NETWORK',
+        `Download of ${maskUrl(current)} broke off: ${(error as Error).message}`,
+        { cause: error, url: maskUrl(current) },
+      );
     }
     return 200;
   }
@@ -53,6 +64,13 @@ function get(url: string, headers: Record<string, string>, timeoutMs: number): P
     }
     const req = lib.get(target, { headers, agent: false }, resolve);
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer for ${timeoutMs / 1000} s`)));
-    req.on('error', (error) => reject(new HttpError('E_NETWORK', `Cannot fetch ${maskUrl(url)}: ${error.message}`, { cause: error, url: maskUrl(url) })));
+    req.on('error', (error) =>
+      reject(
+        new HttpError('E_NETWORK', `Cannot fetch ${maskUrl(url)}: ${error.message}`, {
+          cause: error,
+          url: maskUrl(url),
+        }),
+      ),
+    );
   });
 }

@@ -62,7 +62,15 @@ export const DEFAULT_RETRY: Required<Pick<RetryOptions, 'retries' | 'baseDelayMs
   maxDelayMs: 8_000,
 };
 
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'E_HTTP_TIMEOUT', 'UND_ERR_SOCKET']);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+  'E_HTTP_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 
 /** True for errors that mean "the connection broke", which a retry may fix. ECONNREFUSED is not one: the server is down. */
 export function isTransientError(error: unknown): boolean {
@@ -93,20 +101,33 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   try {
     target = new URL(req.url);
   } catch (error) {
-    throw new HttpError('E_URL', `Not a valid URL: ${maskUrl(req.url)}`, { cause: error, url: maskUrl(req.url) });
+    throw new HttpError('E_URL', `Not a valid URL: ${maskUrl(req.url)}`, {
+      cause: error,
+      url: maskUrl(req.url),
+    });
   }
   const isHttps = target.protocol === 'https:';
   if (!isHttps && target.protocol !== 'http:') {
-    throw new HttpError('E_URL', `Only http and https URLs are supported, not ${target.protocol} (${maskUrl(req.url)}).`, { url: maskUrl(req.url) });
+    throw new HttpError(
+      'E_URL',
+      `Only http and https URLs are supported, not ${target.protocol} (${maskUrl(req.url)}).`,
+      { url: maskUrl(req.url) },
+    );
   }
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...(req.headers ?? {}) };
   // Credentials embedded in the URL become Basic auth here and never travel in the request line.
-  if ((target.username || target.password) && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
+  if (
+    (target.username || target.password) &&
+    !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')
+  ) {
     const creds = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
     headers.authorization = `Basic ${Buffer.from(creds).toString('base64')}`;
   }
   const body = req.body?.();
-  if ((typeof body === 'string' || Buffer.isBuffer(body)) && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) {
+  if (
+    (typeof body === 'string' || Buffer.isBuffer(body)) &&
+    !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')
+  ) {
     headers['content-length'] = String(Buffer.byteLength(body));
   }
   const options: https.RequestOptions = {
@@ -126,7 +147,13 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
-      if (body && typeof body === 'object' && 'destroy' in body && typeof (body as Readable).destroy === 'function') (body as Readable).destroy();
+      if (
+        body &&
+        typeof body === 'object' &&
+        'destroy' in body &&
+        typeof (body as Readable).destroy === 'function'
+      )
+        (body as Readable).destroy();
       reject(wrapNetworkError(error, masked));
     };
     const request = (isHttps ? https : http).request(options, (res) => {
@@ -153,7 +180,10 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       });
     });
     request.setTimeout(timeoutMs, () => {
-      const error = Object.assign(new Error(`no response for ${Math.round(timeoutMs / 1000)} s (timed out)`), { code: 'E_HTTP_TIMEOUT' });
+      const error = Object.assign(
+        new Error(`no response for ${Math.round(timeoutMs / 1000)} s (timed out)`),
+        { code: 'E_HTTP_TIMEOUT' },
+      );
       request.destroy(error);
     });
     request.on('error', fail);
@@ -206,7 +236,9 @@ export async function requestWithRetry(req: HttpRequest, retry: RetryOptions = {
     }
     const reason = response ? `${response.status} ${response.statusText}`.trim() : describeError(error);
     const delay = Math.round(Math.random() * Math.min(cap, base * 2 ** attempt));
-    logger.warn(`${what} failed (${reason}); retry ${attempt + 1} of ${retries} in ${(delay / 1000).toFixed(1)} s.`);
+    logger.warn(
+      `${what} failed (${reason}); retry ${attempt + 1} of ${retries} in ${(delay / 1000).toFixed(1)} s.`,
+    );
     await sleep(delay);
   }
 }
@@ -230,16 +262,23 @@ function wrapNetworkError(error: unknown, maskedUrl: string): HttpError {
     });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new HttpError('E_NETWORK', `Cannot resolve the host of ${maskedUrl}.`, { cause: error, url: maskedUrl, hint: 'Check the URL and your network or proxy settings.' });
+    return new HttpError('E_NETWORK', `Cannot resolve the host of ${maskedUrl}.`, {
+      cause: error,
+      url: maskedUrl,
+      hint: 'Check the URL and your network or proxy settings.',
+    });
   }
   if (/certificate|self.signed|CERT_|SSL|TLS/i.test(`${code ?? ''} ${message}`)) {
     return new HttpError('E_TLS', `TLS failure talking to ${maskedUrl}: ${message}`, {
       cause: error,
       url: maskedUrl,
-      hint: 'Pass the server\'s CA with --cert FILE (or ca_cert in .pypirc), or a client certificate with --client-cert.',
+      hint: "Pass the server's CA with --cert FILE (or ca_cert in .pypirc), or a client certificate with --client-cert.",
     });
   }
-  return new HttpError('E_NETWORK', `Network error talking to ${maskedUrl}: ${message}`, { cause: error, url: maskedUrl });
+  return new HttpError('E_NETWORK', `Network error talking to ${maskedUrl}: ${message}`, {
+    cause: error,
+    url: maskedUrl,
+  });
 }
 
 /** Wrap a Buffer/string as a fresh Readable (helps callers that always want a stream). */

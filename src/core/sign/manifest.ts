@@ -32,10 +32,13 @@ export interface ManifestResult {
 export function manifestName(dir: string, file: string): string {
   const rel = path.relative(path.resolve(dir), path.resolve(file));
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new UsageError(`${file} is not inside ${dir}, the manifest's directory.`, { hint: 'Put the manifest in the directory that holds the files (e.g. --manifest dist/SHA256SUMS).' });
+    throw new UsageError(`${file} is not inside ${dir}, the manifest's directory.`, {
+      hint: 'Put the manifest in the directory that holds the files (e.g. --manifest dist/SHA256SUMS).',
+    });
   }
   const name = rel.split(path.sep).join('/');
-  if (/[\n\r\\]/.test(name)) throw new UsageError(`${file}: names with newlines or backslashes cannot go in a SHA256SUMS manifest.`);
+  if (/[\n\r\\]/.test(name))
+    throw new UsageError(`${file}: names with newlines or backslashes cannot go in a SHA256SUMS manifest.`);
   return name;
 }
 
@@ -54,14 +57,31 @@ export async function writeManifest(options: ManifestOptions): Promise<ManifestR
   const names = options.files.map((f) => manifestName(dir, f));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new UsageError(`${dup} is named twice.`);
-  if (names.includes(path.basename(options.manifest))) throw new UsageError('The manifest cannot list itself.');
-  if (!options.force && (await fs.lstat(options.manifest).then(() => true, () => false))) {
-    throw new InputError('E_MANIFEST_EXISTS', `${options.manifest} already exists.`, { subject: options.manifest, hint: 'Pass --force to replace it (and its .asc).' });
+  if (names.includes(path.basename(options.manifest)))
+    throw new UsageError('The manifest cannot list itself.');
+  if (
+    !options.force &&
+    (await fs.lstat(options.manifest).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw new InputError('E_MANIFEST_EXISTS', `${options.manifest} already exists.`, {
+      subject: options.manifest,
+      hint: 'Pass --force to replace it (and its .asc).',
+    });
   }
-  const digests = await mapLimit(options.files, options.concurrency ?? DEFAULT_SIGN_CONCURRENCY, (f) => sha256File(f, logger));
+  const digests = await mapLimit(options.files, options.concurrency ?? DEFAULT_SIGN_CONCURRENCY, (f) =>
+    sha256File(f, logger),
+  );
   const entries = options.files.map((file, i) => ({ file, name: names[i]!, sha256: digests[i]! }));
   await writeFileAtomic(options.manifest, formatManifest(entries));
-  const [signature] = await signFiles({ files: [options.manifest], signingKey: options.signingKey, force: true, logger });
+  const [signature] = await signFiles({
+    files: [options.manifest],
+    signingKey: options.signingKey,
+    force: true,
+    logger,
+  });
   logger.debug(`${options.manifest}: ${entries.length} file(s) listed and signed`);
   return { manifest: options.manifest, entries, signature: signature! };
 }

@@ -4,4 +4,10 @@ export type { SignatureReport } from './examine.js';
 export type { Reason } from './reasons.js';
 export { loadKeyring } from './keyring.js';
 export { verifyDetachedBytes, type VerifyBytesOptions, type BytesVerifyReport } from './bytes.js';
-export { verifyManifest, parseManifest, type ManifestVerifyReport, type ManifestEntryResult, type ManifestVerifyOptions } from './manifest.js';
+export {
+  verifyManifest,
+  parseManifest,
+  type ManifestVerifyReport,
+  type ManifestEntryResult,
+  type ManifestVerifyOptions,
+} from './manifest.js';

@@ -10,7 +10,6 @@ import { examineSignatures, type SignatureReport } from './examine.js';
 import { reason, type Reason } from './reasons.js';
 import { readSignatureFile } from './signature-file.js';
 
-
 export interface VerifyFileOptions {
   file: string;
   /** Default: FILE.asc, else FILE.sig (binary) when only that exists. */
@@ -46,7 +45,11 @@ export const DEFAULT_THRESHOLD = 1;
 export async function defaultSignatureFile(file: string): Promise<string> {
   const asc = `${file}.asc`;
   const sig = `${file}.sig`;
-  const exists = async (p: string) => fs.stat(p).then(() => true, () => false);
+  const exists = async (p: string) =>
+    fs.stat(p).then(
+      () => true,
+      () => false,
+    );
   if (!(await exists(asc)) && (await exists(sig))) return sig;
   return asc;
 }
@@ -60,11 +63,20 @@ export async function defaultSignatureFile(file: string): Promise<string> {
  */
 export async function verifyFile(options: VerifyFileOptions): Promise<VerifyReport> {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  if (!Number.isInteger(threshold) || threshold < 1) throw new UsageError(`--threshold must be a whole number of at least 1 (got ${threshold}).`);
+  if (!Number.isInteger(threshold) || threshold < 1)
+    throw new UsageError(`--threshold must be a whole number of at least 1 (got ${threshold}).`);
   const now = options.now ?? new Date();
   const { handle, size } = await openRegularFile(options.file);
   const signatureFile = options.signatureFile ?? (await defaultSignatureFile(options.file));
-  const report: VerifyReport = { file: options.file, signatureFile, verified: false, goodSignatures: 0, threshold, signatures: [], problems: [] };
+  const report: VerifyReport = {
+    file: options.file,
+    signatureFile,
+    verified: false,
+    goodSignatures: 0,
+    threshold,
+    signatures: [],
+    problems: [],
+  };
   try {
     const parsed = await readSignatureFile(signatureFile);
     if (!parsed.ok) {
@@ -103,20 +115,40 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyRepo
 }
 
 /** Count distinct good signers, decide, and explain a failure. Shared by every verify entry point. */
-export function conclude<R extends Omit<VerifyReport, 'file' | 'signatureFile'>>(report: R, keyCount: number): R {
-  const good = new Set(report.signatures.filter((s) => s.verdict === 'good').map((s) => s.primaryFingerprint));
+export function conclude<R extends Omit<VerifyReport, 'file' | 'signatureFile'>>(
+  report: R,
+  keyCount: number,
+): R {
+  const good = new Set(
+    report.signatures.filter((s) => s.verdict === 'good').map((s) => s.primaryFingerprint),
+  );
   report.goodSignatures = good.size;
   report.verified = good.size >= report.threshold;
   if (!report.verified) report.problems.push(summarize(report));
-  if (keyCount === 0) report.problems.push(reason('E_EMPTY_KEYRING', 'the trusted keyring is empty', 'Add the maintainer\'s public key with `distseal trust add KEYFILE`, or pass --keyring FILE|DIR.'));
+  if (keyCount === 0)
+    report.problems.push(
+      reason(
+        'E_EMPTY_KEYRING',
+        'the trusted keyring is empty',
+        "Add the maintainer's public key with `distseal trust add KEYFILE`, or pass --keyring FILE|DIR.",
+      ),
+    );
   return report;
 }
 
 function summarize(report: Omit<VerifyReport, 'file' | 'signatureFile'>): Reason {
   if (report.goodSignatures > 0) {
-    return reason('E_THRESHOLD', `${report.goodSignatures} good signature(s) from distinct trusted keys, ${report.threshold} required`, 'Get the missing signers\' keys or signatures, or lower --threshold.');
+    return reason(
+      'E_THRESHOLD',
+      `${report.goodSignatures} good signature(s) from distinct trusted keys, ${report.threshold} required`,
+      "Get the missing signers' keys or signatures, or lower --threshold.",
+    );
   }
   const first = report.signatures.find((s) => s.verdict !== 'good');
   if (report.signatures.length === 1 && first) return { ...first.reason };
-  return reason('E_NO_GOOD_SIGNATURE', `none of the ${report.signatures.length} signatures is good and trusted`, first?.reason.hint);
+  return reason(
+    'E_NO_GOOD_SIGNATURE',
+    `none of the ${report.signatures.length} signatures is good and trusted`,
+    first?.reason.hint,
+  );
 }

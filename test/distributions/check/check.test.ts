@@ -31,7 +31,12 @@ test('leak rules by path and by content name the member and the rule', (t) => {
 });
 
 test('real setuptools and flit dists pass', async (t) => {
-  for (const f of ['distseal_sample-1.0.0-py3-none-any.whl', 'distseal-sample-1.0.0.tar.gz', 'flit_sample-0.3.0-py3-none-any.whl', 'flit_sample-0.3.0.tar.gz']) {
+  for (const f of [
+    'distseal_sample-1.0.0-py3-none-any.whl',
+    'distseal-sample-1.0.0.tar.gz',
+    'flit_sample-0.3.0-py3-none-any.whl',
+    'flit_sample-0.3.0.tar.gz',
+  ]) {
     const report = await checkDist(path.join(PY, f));
     t.deepEqual(report.findings, [], f);
     t.truthy(report.name);
@@ -57,18 +62,38 @@ test('a dist with leaks, a mismatched version and unsafe names is reported membe
   const err = await t.throwsAsync(checkDist(evil));
   t.regex(err!.message, /\.\.\/evil\.py/);
   const sdist = makeTarGz(dir, 'leaky-2.0.tar.gz', [
-    ['leaky-2.0/PKG-INFO', metadataText({ 'Metadata-Version': '2.1', Name: 'leaky', Version: '1.9', 'Description-Content-Type': 'text/plain' }, 'x')],
+    [
+      'leaky-2.0/PKG-INFO',
+      metadataText(
+        {
+          'Metadata-Version': '2.1',
+          Name: 'leaky',
+          Version: '1.9',
+          'Description-Content-Type': 'text/plain',
+        },
+        'x',
+      ),
+    ],
     ['leaky-2.0/.env', 'SECRET=1'],
   ]);
   const s = await checkDist(sdist);
-  t.true(s.findings.some((f) => f.rule === 'filename-version' && /says version '2\.0' but the metadata says '1\.9'/.test(f.message)));
+  t.true(
+    s.findings.some(
+      (f) =>
+        f.rule === 'filename-version' && /says version '2\.0' but the metadata says '1\.9'/.test(f.message),
+    ),
+  );
   t.true(s.findings.some((f) => f.rule === 'leak-dotenv' && f.member === 'leaky-2.0/.env'));
 });
 
 test('metadata 2.4: License-File entries must be in the archive', async (t) => {
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
-  const fields = { 'Metadata-Version': '2.4', 'License-Expression': 'MIT', 'License-File': ['LICENSE', 'NOTICE'] };
+  const fields = {
+    'Metadata-Version': '2.4',
+    'License-Expression': 'MIT',
+    'License-File': ['LICENSE', 'NOTICE'],
+  };
   const wheel = makeWheel(dir, 'lic', '1.0', [['lic-1.0.dist-info/licenses/LICENSE', 'MIT']], fields);
   const report = await checkDist(wheel);
   const lf = report.findings.filter((f) => f.rule === 'metadata-license-file');
@@ -85,11 +110,15 @@ test('CLI: exit 0 clean, 1 on failing findings, --strict fails warnings, 2 unrea
   const warnOnly = makeWheel(dir, 'nodesc', '1.0', [], { 'Description-Content-Type': 'text/plain' });
   const { execFileSync } = await import('node:child_process');
   // Drop the description: rewrite METADATA without a body.
-  execFileSync('/usr/bin/python3', ['-c', `import zipfile,sys
+  execFileSync('/usr/bin/python3', [
+    '-c',
+    `import zipfile,sys
 src=sys.argv[1];z=zipfile.ZipFile(src);items=[(i,z.read(i)) for i in z.namelist()];z.close()
 z=zipfile.ZipFile(src,'w')
 for n,d in items: z.writestr(n, d.split(b'\\n\\n')[0]+b'\\n' if n.endswith('METADATA') else d)
-z.close()`, warnOnly]);
+z.close()`,
+    warnOnly,
+  ]);
   const lenient = await runCli(['check', warnOnly]);
   t.is(lenient.code, 0, lenient.stdout);
   t.regex(lenient.stdout, /PASSED with warnings/);

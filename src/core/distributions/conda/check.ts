@@ -17,10 +17,15 @@ export async function checkCondaPackage(file: string, options: CheckOptions): Pr
   const basename = path.basename(file);
   const kind: CheckReport['kind'] = basename.endsWith('.conda') ? 'conda' : 'tar.bz2';
   const findings: Finding[] = [];
-  for (const message of filenameProblems(basename)) findings.push({ rule: 'conda-filename', severity: 'error', message });
+  for (const message of filenameProblems(basename))
+    findings.push({ rule: 'conda-filename', severity: 'error', message });
   const meta = await readCondaMeta(file);
   for (const p of indexProblems(meta.index, meta.filename)) {
-    findings.push({ rule: p.rule, severity: p.rule === 'conda-subdir-missing' ? 'warning' : 'error', message: p.message });
+    findings.push({
+      rule: p.rule,
+      severity: p.rule === 'conda-subdir-missing' ? 'warning' : 'error',
+      message: p.message,
+    });
   }
   if (meta.renamedFrom) {
     findings.push({
@@ -30,13 +35,28 @@ export async function checkCondaPackage(file: string, options: CheckOptions): Pr
     });
   }
   if (typeof meta.about.summary !== 'string' || meta.about.summary === '') {
-    findings.push({ rule: 'conda-about-summary', severity: 'warning', message: 'info/about.json has no "summary"; anaconda.org needs one to create a new package.' });
+    findings.push({
+      rule: 'conda-about-summary',
+      severity: 'warning',
+      message: 'info/about.json has no "summary"; anaconda.org needs one to create a new package.',
+    });
   }
   const visit: Visit = async (entry, body) => {
     const unsafe = unsafeMemberName(entry.name);
-    if (unsafe) findings.push({ rule: 'unsafe-path', severity: 'error', message: `Member name ${unsafe}.`, member: entry.name });
+    if (unsafe)
+      findings.push({
+        rule: 'unsafe-path',
+        severity: 'error',
+        message: `Member name ${unsafe}.`,
+        member: entry.name,
+      });
     if (entry.name === 'info/repodata_record.json') {
-      findings.push({ rule: 'conda-repodata-record', severity: 'error', message: 'info/repodata_record.json must not ship in an artifact (CEP 34).', member: entry.name });
+      findings.push({
+        rule: 'conda-repodata-record',
+        severity: 'error',
+        message: 'info/repodata_record.json must not ship in an artifact (CEP 34).',
+        member: entry.name,
+      });
     }
     if (entry.type === 'file' || entry.type === 'contiguous-file') {
       findings.push(...scanMemberForLeaks(entry.name, await body.head(LEAK_SCAN_BYTES)));

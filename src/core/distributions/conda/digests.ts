@@ -21,7 +21,10 @@ export const PROGRESS_MIN_BYTES = 16 << 20;
  * Hash a file once, streaming (anaconda-client reads it three times; see specs/conda.md
  * section 2 "Digests"). Memory stays at one read buffer whatever the file size.
  */
-export async function condaDigests(file: string, options: { logger?: Logger; label?: string } = {}): Promise<CondaDigests> {
+export async function condaDigests(
+  file: string,
+  options: { logger?: Logger; label?: string } = {},
+): Promise<CondaDigests> {
   const md5 = createHash('md5');
   const sha256 = createHash('sha256');
   let size = 0;
@@ -31,12 +34,24 @@ export async function condaDigests(file: string, options: { logger?: Logger; lab
       md5.update(buf);
       sha256.update(buf);
       size += buf.length;
-      if (size >= PROGRESS_MIN_BYTES) options.logger?.progress?.({ id: `hash:${file}`, label: options.label ?? `hashing ${file}`, done: size });
+      if (size >= PROGRESS_MIN_BYTES)
+        options.logger?.progress?.({
+          id: `hash:${file}`,
+          label: options.label ?? `hashing ${file}`,
+          done: size,
+        });
     }
   } catch (error) {
     throw wrapFsError(error, file, 'read');
   }
-  if (size >= PROGRESS_MIN_BYTES) options.logger?.progress?.({ id: `hash:${file}`, label: options.label ?? `hashing ${file}`, done: size, total: size, finished: true });
+  if (size >= PROGRESS_MIN_BYTES)
+    options.logger?.progress?.({
+      id: `hash:${file}`,
+      label: options.label ?? `hashing ${file}`,
+      done: size,
+      total: size,
+      finished: true,
+    });
   const raw = md5.digest();
   return { md5: raw.toString('hex'), md5Base64: raw.toString('base64'), sha256: sha256.digest('hex'), size };
 }

@@ -59,14 +59,20 @@ export function parseCondaFilename(filename: string): CondaFilename | undefined 
 /** Every CEP 26 rule the parts of a conda filename break (empty when it is well formed). */
 export function filenameProblems(filename: string): string[] {
   const parsed = parseCondaFilename(filename);
-  if (!parsed) return [`"${filename}" is not a conda artifact name (<name>-<version>-<build>.conda or .tar.bz2).`];
+  if (!parsed)
+    return [`"${filename}" is not a conda artifact name (<name>-<version>-<build>.conda or .tar.bz2).`];
   const problems: string[] = [];
-  if (filename.length > MAX_FILENAME_LENGTH) problems.push(`the file name is ${filename.length} characters long (at most ${MAX_FILENAME_LENGTH}).`);
+  if (filename.length > MAX_FILENAME_LENGTH)
+    problems.push(`the file name is ${filename.length} characters long (at most ${MAX_FILENAME_LENGTH}).`);
   problems.push(...nameProblems(parsed.name));
-  if (parsed.version.length > MAX_VERSION_LENGTH) problems.push(`the version is longer than ${MAX_VERSION_LENGTH} characters.`);
-  if (!VERSION_RE.test(parsed.version)) problems.push(`the version "${parsed.version}" may only hold digits, lowercase letters and . _ + !.`);
-  if (parsed.build.length > MAX_BUILD_LENGTH) problems.push(`the build string is longer than ${MAX_BUILD_LENGTH} characters.`);
-  if (!BUILD_RE.test(parsed.build)) problems.push(`the build string "${parsed.build}" may only hold letters, digits and _ . +.`);
+  if (parsed.version.length > MAX_VERSION_LENGTH)
+    problems.push(`the version is longer than ${MAX_VERSION_LENGTH} characters.`);
+  if (!VERSION_RE.test(parsed.version))
+    problems.push(`the version "${parsed.version}" may only hold digits, lowercase letters and . _ + !.`);
+  if (parsed.build.length > MAX_BUILD_LENGTH)
+    problems.push(`the build string is longer than ${MAX_BUILD_LENGTH} characters.`);
+  if (!BUILD_RE.test(parsed.build))
+    problems.push(`the build string "${parsed.build}" may only hold letters, digits and _ . +.`);
   return problems;
 }
 
@@ -75,7 +81,9 @@ export function nameProblems(name: string): string[] {
   const problems: string[] = [];
   if (name.length > MAX_NAME_LENGTH) problems.push(`the name is longer than ${MAX_NAME_LENGTH} characters.`);
   if (!NAME_RE.test(name)) {
-    problems.push(`the name "${name}" must be lowercase ASCII letters, digits, . _ -, start with a letter, digit or one _, and never have two separators in a row.`);
+    problems.push(
+      `the name "${name}" must be lowercase ASCII letters, digits, . _ -, start with a letter, digit or one _, and never have two separators in a row.`,
+    );
   }
   return problems;
 }

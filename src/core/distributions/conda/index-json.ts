@@ -27,13 +27,19 @@ export function parseIndexJson(text: string, file: string): Record<string, unkno
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new InputError('E_CONDA_INDEX_JSON', `${file}: info/index.json is not valid JSON (${(error as Error).message}).`, {
-      subject: file,
-      hint: 'Rebuild the package with conda-build, rattler-build or cph; the metadata is damaged.',
-    });
+    throw new InputError(
+      'E_CONDA_INDEX_JSON',
+      `${file}: info/index.json is not valid JSON (${(error as Error).message}).`,
+      {
+        subject: file,
+        hint: 'Rebuild the package with conda-build, rattler-build or cph; the metadata is damaged.',
+      },
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InputError('E_CONDA_INDEX_JSON', `${file}: info/index.json is not a JSON object.`, { subject: file });
+    throw new InputError('E_CONDA_INDEX_JSON', `${file}: info/index.json is not a JSON object.`, {
+      subject: file,
+    });
   }
   return value as Record<string, unknown>;
 }
@@ -62,15 +68,31 @@ export function indexProblems(index: Record<string, unknown>, filename?: CondaFi
   }
   const bn = index.build_number;
   if (typeof bn !== 'number' || !Number.isInteger(bn) || bn < 0) {
-    problems.push({ rule: 'conda-index-field', message: 'info/index.json has no "build_number" (a whole number >= 0).' });
+    problems.push({
+      rule: 'conda-index-field',
+      message: 'info/index.json has no "build_number" (a whole number >= 0).',
+    });
   }
-  if (index.depends !== undefined && (!Array.isArray(index.depends) || index.depends.some((d) => typeof d !== 'string'))) {
-    problems.push({ rule: 'conda-index-field', message: 'info/index.json "depends" must be a list of strings.' });
+  if (
+    index.depends !== undefined &&
+    (!Array.isArray(index.depends) || index.depends.some((d) => typeof d !== 'string'))
+  ) {
+    problems.push({
+      rule: 'conda-index-field',
+      message: 'info/index.json "depends" must be a list of strings.',
+    });
   }
   if (index.subdir === undefined) {
-    problems.push({ rule: 'conda-subdir-missing', message: 'info/index.json has no "subdir"; anaconda.org, prefix.dev and file channels need it to place the package.' });
+    problems.push({
+      rule: 'conda-subdir-missing',
+      message:
+        'info/index.json has no "subdir"; anaconda.org, prefix.dev and file channels need it to place the package.',
+    });
   } else if (typeof index.subdir !== 'string' || !isValidSubdir(index.subdir)) {
-    problems.push({ rule: 'conda-subdir-invalid', message: `info/index.json "subdir" ${JSON.stringify(index.subdir)} is not noarch or <os>-<arch>.` });
+    problems.push({
+      rule: 'conda-subdir-invalid',
+      message: `info/index.json "subdir" ${JSON.stringify(index.subdir)} is not noarch or <os>-<arch>.`,
+    });
   }
   if (filename) {
     for (const key of ['name', 'version', 'build'] as const) {
@@ -86,16 +108,24 @@ export function indexProblems(index: Record<string, unknown>, filename?: CondaFi
 }
 
 /** Narrow to CondaIndex, throwing one InputError that lists every problem. */
-export function requireValidIndex(index: Record<string, unknown>, file: string, filename?: CondaFilename): CondaIndex {
+export function requireValidIndex(
+  index: Record<string, unknown>,
+  file: string,
+  filename?: CondaFilename,
+): CondaIndex {
   const problems = indexProblems(index, filename);
   if (problems.length > 0) {
     const renamed = problems.some((p) => p.rule === 'conda-filename-mismatch');
-    throw new InputError(renamed ? 'E_CONDA_FILENAME' : 'E_CONDA_INDEX', `${file}: ${problems.map((p) => p.message).join(' ')}`, {
-      subject: file,
-      hint: renamed
-        ? 'Give the file back its original name <name>-<version>-<build> from info/index.json; never rename conda artifacts.'
-        : 'Rebuild the package with conda-build or rattler-build so info/index.json is complete.',
-    });
+    throw new InputError(
+      renamed ? 'E_CONDA_FILENAME' : 'E_CONDA_INDEX',
+      `${file}: ${problems.map((p) => p.message).join(' ')}`,
+      {
+        subject: file,
+        hint: renamed
+          ? 'Give the file back its original name <name>-<version>-<build> from info/index.json; never rename conda artifacts.'
+          : 'Rebuild the package with conda-build or rattler-build so info/index.json is complete.',
+      },
+    );
   }
   return { depends: [], ...index } as unknown as CondaIndex;
 }

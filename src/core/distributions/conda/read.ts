@@ -35,10 +35,16 @@ export type Visit = (entry: TarEntry, body: TarBody) => Promise<boolean | void>;
  * `limits`. For `.conda` only the `info-*.tar.zst` member is decompressed; for `.tar.bz2` the
  * stream stops as soon as both files were seen (cph writes info/ first).
  */
-export async function readCondaMeta(file: string, limits?: Partial<ArchiveLimits>): Promise<CondaPackageMeta> {
+export async function readCondaMeta(
+  file: string,
+  limits?: Partial<ArchiveLimits>,
+): Promise<CondaPackageMeta> {
   const basename = path.basename(file);
   const format = condaFormatOf(basename);
-  if (!format) throw new InputError('E_CONDA_NAME', `${file} is not a conda package (.conda or .tar.bz2).`, { subject: file });
+  if (!format)
+    throw new InputError('E_CONDA_NAME', `${file} is not a conda package (.conda or .tar.bz2).`, {
+      subject: file,
+    });
   const filename = parseCondaFilename(basename);
   let index: Record<string, unknown> | undefined;
   let about: Record<string, unknown> | undefined;
@@ -46,8 +52,10 @@ export async function readCondaMeta(file: string, limits?: Partial<ArchiveLimits
     // cph and conda-build write info/ first: once index.json is in hand and the payload starts,
     // stop rather than decompress the payload looking for an optional about.json.
     if (index && !entry.name.startsWith('info/')) return false;
-    if (entry.name === 'info/index.json') index = parseIndexJson((await body.read(MAX_JSON_BYTES)).toString('utf8'), file);
-    else if (entry.name === 'info/about.json') about = parseAbout((await body.read(MAX_JSON_BYTES)).toString('utf8'));
+    if (entry.name === 'info/index.json')
+      index = parseIndexJson((await body.read(MAX_JSON_BYTES)).toString('utf8'), file);
+    else if (entry.name === 'info/about.json')
+      about = parseAbout((await body.read(MAX_JSON_BYTES)).toString('utf8'));
     else body.skip();
     return !(index && about);
   };
@@ -69,7 +77,9 @@ export async function readCondaMeta(file: string, limits?: Partial<ArchiveLimits
 function parseAbout(text: string): Record<string, unknown> {
   try {
     const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {}; // about.json is optional metadata; a damaged one must not block reading index.json
   }
@@ -80,7 +90,12 @@ function parseAbout(text: string): Record<string, unknown> {
  * does not match the file's own name (cps looks the component up by the file's basename, so a
  * renamed `.conda` cannot be installed: specs/conda.md section 1 "Gotcha").
  */
-export async function walkCondaComponents(file: string, which: 'info' | 'pkg', visit: Visit, limits?: Partial<ArchiveLimits>): Promise<string | undefined> {
+export async function walkCondaComponents(
+  file: string,
+  which: 'info' | 'pkg',
+  visit: Visit,
+  limits?: Partial<ArchiveLimits>,
+): Promise<string | undefined> {
   await statOrThrow(file);
   let zip: ZipArchive;
   try {
@@ -91,13 +106,24 @@ export async function walkCondaComponents(file: string, which: 'info' | 'pkg', v
   try {
     const stem = path.basename(file).replace(/\.conda$/, '');
     const wanted = `${which}-${stem}.tar.zst`;
-    const components = zip.entries.filter((e) => e.name.startsWith(`${which}-`) && e.name.endsWith('.tar.zst') && !e.name.includes('/'));
+    const components = zip.entries.filter(
+      (e) => e.name.startsWith(`${which}-`) && e.name.endsWith('.tar.zst') && !e.name.includes('/'),
+    );
     const entry = components.find((e) => e.name === wanted) ?? components[0];
     if (!entry) {
-      throw new InputError('E_CONDA_NO_COMPONENT', `${file} has no ${which}-*.tar.zst member, so it is not a valid .conda package.`, {
-        subject: file,
-        hint: `It holds: ${zip.entries.map((e) => e.name).slice(0, 5).join(', ') || 'nothing'}. Rebuild it with conda-build, rattler-build or cph.`,
-      });
+      throw new InputError(
+        'E_CONDA_NO_COMPONENT',
+        `${file} has no ${which}-*.tar.zst member, so it is not a valid .conda package.`,
+        {
+          subject: file,
+          hint: `It holds: ${
+            zip.entries
+              .map((e) => e.name)
+              .slice(0, 5)
+              .join(', ') || 'nothing'
+          }. Rebuild it with conda-build, rattler-build or cph.`,
+        },
+      );
     }
     const what = `${file} (${entry.name})`;
     const input = await zip.openEntry(entry.name);
@@ -120,11 +146,15 @@ export async function walkTarBz2(file: string, visit: Visit, limits?: Partial<Ar
     await walkTar(decompress(input, 'bzip2', file, limits), file, visit, limits);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError('E_ARCHIVE_CORRUPT', `${file} is not a readable .tar.bz2 (${(error as Error).message}).`, {
-      subject: file,
-      cause: error,
-      hint: 'The file may be truncated or damaged; download or build it again.',
-    });
+    throw new InputError(
+      'E_ARCHIVE_CORRUPT',
+      `${file} is not a readable .tar.bz2 (${(error as Error).message}).`,
+      {
+        subject: file,
+        cause: error,
+        hint: 'The file may be truncated or damaged; download or build it again.',
+      },
+    );
   } finally {
     input.destroy();
   }
@@ -137,16 +167,21 @@ async function statOrThrow(file: string): Promise<void> {
   } catch (error) {
     if (error instanceof InputError) throw error;
     const wrapped = wrapFsError(error, file, 'read');
-    if ((error as { code?: string }).code === 'ENOENT') throw new InputError('E_NOT_FOUND', `${file} does not exist.`, { subject: file });
+    if ((error as { code?: string }).code === 'ENOENT')
+      throw new InputError('E_NOT_FOUND', `${file} does not exist.`, { subject: file });
     throw wrapped;
   }
 }
 
 function notAZip(file: string, error: unknown): Error {
   if (error instanceof InputError && error.code !== 'E_ARCHIVE_CORRUPT') return error;
-  return new InputError('E_CONDA_NOT_ZIP', `${file} is not a .conda package: it is not a readable zip archive.`, {
-    subject: file,
-    cause: error,
-    hint: 'A .conda file is a zip holding metadata.json, pkg-*.tar.zst and info-*.tar.zst. Download or build it again.',
-  });
+  return new InputError(
+    'E_CONDA_NOT_ZIP',
+    `${file} is not a .conda package: it is not a readable zip archive.`,
+    {
+      subject: file,
+      cause: error,
+      hint: 'A .conda file is a zip holding metadata.json, pkg-*.tar.zst and info-*.tar.zst. Download or build it again.',
+    },
+  );
 }

@@ -18,15 +18,47 @@ export interface FieldSpec {
 }
 
 export type MetadataKey =
-  | 'metadata_version' | 'name' | 'version' | 'dynamic' | 'platforms' | 'supported_platforms' | 'summary'
-  | 'description' | 'description_content_type' | 'keywords' | 'home_page' | 'download_url' | 'author'
-  | 'author_email' | 'maintainer' | 'maintainer_email' | 'license' | 'license_expression' | 'license_files'
-  | 'classifiers' | 'requires_dist' | 'requires_python' | 'requires_external' | 'project_urls'
-  | 'provides_extra' | 'provides_dist' | 'obsoletes_dist' | 'requires' | 'provides' | 'obsoletes'
-  | 'import_names' | 'import_namespaces';
+  | 'metadata_version'
+  | 'name'
+  | 'version'
+  | 'dynamic'
+  | 'platforms'
+  | 'supported_platforms'
+  | 'summary'
+  | 'description'
+  | 'description_content_type'
+  | 'keywords'
+  | 'home_page'
+  | 'download_url'
+  | 'author'
+  | 'author_email'
+  | 'maintainer'
+  | 'maintainer_email'
+  | 'license'
+  | 'license_expression'
+  | 'license_files'
+  | 'classifiers'
+  | 'requires_dist'
+  | 'requires_python'
+  | 'requires_external'
+  | 'project_urls'
+  | 'provides_extra'
+  | 'provides_dist'
+  | 'obsoletes_dist'
+  | 'requires'
+  | 'provides'
+  | 'obsoletes'
+  | 'import_names'
+  | 'import_namespaces';
 
 export const FIELDS: readonly FieldSpec[] = [
-  { header: 'Metadata-Version', key: 'metadata_version', multi: false, since: '1.0', form: 'metadata_version' },
+  {
+    header: 'Metadata-Version',
+    key: 'metadata_version',
+    multi: false,
+    since: '1.0',
+    form: 'metadata_version',
+  },
   { header: 'Name', key: 'name', multi: false, since: '1.0', form: 'name' },
   { header: 'Version', key: 'version', multi: false, since: '1.0', form: 'version' },
   // 1.0
@@ -39,7 +71,13 @@ export const FIELDS: readonly FieldSpec[] = [
   { header: 'License', key: 'license', multi: false, since: '1.0', form: 'license' },
   { header: 'Platform', key: 'platforms', multi: true, since: '1.0', form: 'platform' },
   // 1.1
-  { header: 'Supported-Platform', key: 'supported_platforms', multi: true, since: '1.1', form: 'supported_platform' },
+  {
+    header: 'Supported-Platform',
+    key: 'supported_platforms',
+    multi: true,
+    since: '1.1',
+    form: 'supported_platform',
+  },
   { header: 'Download-URL', key: 'download_url', multi: false, since: '1.1', form: 'download_url' },
   { header: 'Classifier', key: 'classifiers', multi: true, since: '1.1', form: 'classifiers' },
   { header: 'Requires', key: 'requires', multi: true, since: '1.1', form: 'requires' },
@@ -47,19 +85,43 @@ export const FIELDS: readonly FieldSpec[] = [
   { header: 'Obsoletes', key: 'obsoletes', multi: true, since: '1.1', form: 'obsoletes' },
   // 1.2
   { header: 'Maintainer', key: 'maintainer', multi: false, since: '1.2', form: 'maintainer' },
-  { header: 'Maintainer-email', key: 'maintainer_email', multi: false, since: '1.2', form: 'maintainer_email' },
+  {
+    header: 'Maintainer-email',
+    key: 'maintainer_email',
+    multi: false,
+    since: '1.2',
+    form: 'maintainer_email',
+  },
   { header: 'Requires-Python', key: 'requires_python', multi: false, since: '1.2', form: 'requires_python' },
   { header: 'Requires-Dist', key: 'requires_dist', multi: true, since: '1.2', form: 'requires_dist' },
   { header: 'Provides-Dist', key: 'provides_dist', multi: true, since: '1.2', form: 'provides_dist' },
   { header: 'Obsoletes-Dist', key: 'obsoletes_dist', multi: true, since: '1.2', form: 'obsoletes_dist' },
-  { header: 'Requires-External', key: 'requires_external', multi: true, since: '1.2', form: 'requires_external' },
+  {
+    header: 'Requires-External',
+    key: 'requires_external',
+    multi: true,
+    since: '1.2',
+    form: 'requires_external',
+  },
   { header: 'Project-URL', key: 'project_urls', multi: true, since: '1.2', form: 'project_urls' },
   // 2.1, 2.2
-  { header: 'Description-Content-Type', key: 'description_content_type', multi: false, since: '2.1', form: 'description_content_type' },
+  {
+    header: 'Description-Content-Type',
+    key: 'description_content_type',
+    multi: false,
+    since: '2.1',
+    form: 'description_content_type',
+  },
   { header: 'Provides-Extra', key: 'provides_extra', multi: true, since: '2.1', form: 'provides_extra' },
   { header: 'Dynamic', key: 'dynamic', multi: true, since: '2.2', form: 'dynamic' },
   // 2.4
-  { header: 'License-Expression', key: 'license_expression', multi: false, since: '2.4', form: 'license_expression' },
+  {
+    header: 'License-Expression',
+    key: 'license_expression',
+    multi: false,
+    since: '2.4',
+    form: 'license_expression',
+  },
   { header: 'License-File', key: 'license_files', multi: true, since: '2.4', form: 'license_file' },
   // 2.5: parsed, not sent (specs/pypi-upload.md §1)
   { header: 'Import-Name', key: 'import_names', multi: true, since: '2.5' },

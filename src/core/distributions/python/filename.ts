@@ -40,7 +40,15 @@ export function pythonDistKind(basename: string): PythonDistKind | undefined {
 export function parseWheelFilename(basename: string): WheelFilename | undefined {
   const m = /^([^-]+)-([^-]+)(?:-(\d[^-]*))?-([^-]+)-([^-]+)-([^-]+)\.whl$/i.exec(basename);
   if (!m) return undefined;
-  return { kind: 'wheel', name: m[1]!, version: m[2]!, build: m[3], pythonTag: m[4]!, abiTag: m[5]!, platformTag: m[6]! };
+  return {
+    kind: 'wheel',
+    name: m[1]!,
+    version: m[2]!,
+    build: m[3],
+    pythonTag: m[4]!,
+    abiTag: m[5]!,
+    platformTag: m[6]!,
+  };
 }
 
 /**
@@ -115,7 +123,14 @@ export function canonicalVersion(version: string): string | undefined {
   out += release.join('.');
   if (g.pre_l) {
     const label = g.pre_l.toLowerCase();
-    const norm = label === 'alpha' ? 'a' : label === 'beta' ? 'b' : ['c', 'pre', 'preview'].includes(label) ? 'rc' : label;
+    const norm =
+      label === 'alpha'
+        ? 'a'
+        : label === 'beta'
+          ? 'b'
+          : ['c', 'pre', 'preview'].includes(label)
+            ? 'rc'
+            : label;
     out += `${norm}${Number(g.pre_n ?? 0)}`;
   }
   if (g.post) out += `.post${Number(g.post_n1 ?? g.post_n2 ?? 0)}`;

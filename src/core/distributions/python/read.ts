@@ -6,7 +6,13 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { decompress, openZip, unsafeMemberName, type ArchiveLimits, type ZipArchive } from '../../archive/index.js';
+import {
+  decompress,
+  openZip,
+  unsafeMemberName,
+  type ArchiveLimits,
+  type ZipArchive,
+} from '../../archive/index.js';
 import { walkTar } from '../../archive/tar.js';
 import { InputError } from '../../errors.js';
 import { wrapFsError } from '../../io/atomic.js';
@@ -43,10 +49,14 @@ export async function readPythonDist(file: string, options: ReadPythonOptions = 
   const base = path.basename(file);
   const parsed = parsePythonFilename(base);
   if (!parsed) {
-    throw new InputError('E_NOT_A_DIST', `${file} is not a Python dist: the name must look like NAME-VERSION-PY-ABI-PLATFORM.whl or NAME-VERSION.tar.gz.`, {
-      subject: file,
-      hint: 'Pass the wheels and sdists your build wrote (usually dist/*).',
-    });
+    throw new InputError(
+      'E_NOT_A_DIST',
+      `${file} is not a Python dist: the name must look like NAME-VERSION-PY-ABI-PLATFORM.whl or NAME-VERSION.tar.gz.`,
+      {
+        subject: file,
+        hint: 'Pass the wheels and sdists your build wrote (usually dist/*).',
+      },
+    );
   }
   try {
     await stat(file);
@@ -54,17 +64,25 @@ export async function readPythonDist(file: string, options: ReadPythonOptions = 
     throw wrapFsError(error, file, 'read');
   }
   if (parsed.kind === 'wheel') return readWheel(file, parsed, options);
-  return parsed.extension === '.zip' ? readZipSdist(file, parsed, options) : readTarSdist(file, parsed, options);
+  return parsed.extension === '.zip'
+    ? readZipSdist(file, parsed, options)
+    : readTarSdist(file, parsed, options);
 }
 
-async function readWheel(file: string, parsed: PythonFilename, options: ReadPythonOptions): Promise<PythonDist> {
+async function readWheel(
+  file: string,
+  parsed: PythonFilename,
+  options: ReadPythonOptions,
+): Promise<PythonDist> {
   const zip = await openZip(file, options.limits);
   try {
     const names = zip.entries.map((e) => e.name);
     // Warehouse reads exactly <name>-<version>.dist-info/METADATA from the filename's first two
     // pieces; fall back to the shallowest *.dist-info/METADATA (twine picks the shallowest too).
     const expected = `${parsed.name}-${parsed.version}.dist-info/METADATA`;
-    const candidates = names.filter((n) => /^[^/]+\.dist-info\/METADATA$/.test(n) || /\.dist-info\/METADATA$/.test(n));
+    const candidates = names.filter(
+      (n) => /^[^/]+\.dist-info\/METADATA$/.test(n) || /\.dist-info\/METADATA$/.test(n),
+    );
     candidates.sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
     const member = names.includes(expected) ? expected : candidates[0];
     if (!member) {
@@ -90,7 +108,12 @@ async function readWheel(file: string, parsed: PythonFilename, options: ReadPyth
 }
 
 /** Parse the metadata member of a zip dist, and hand every member's head to the leak scan. */
-async function readZipMetadata(zip: ZipArchive, file: string, member: string, options: ReadPythonOptions): Promise<CoreMetadata> {
+async function readZipMetadata(
+  zip: ZipArchive,
+  file: string,
+  member: string,
+  options: ReadPythonOptions,
+): Promise<CoreMetadata> {
   const text = (await zip.readEntry(member, MAX_METADATA_BYTES)).toString('utf8');
   const metadata = parseCoreMetadata(text);
   requireMetadataVersion(file, member, metadata);
@@ -103,19 +126,36 @@ async function readZipMetadata(zip: ZipArchive, file: string, member: string, op
   return metadata;
 }
 
-async function readZipSdist(file: string, parsed: PythonFilename, options: ReadPythonOptions): Promise<PythonDist> {
+async function readZipSdist(
+  file: string,
+  parsed: PythonFilename,
+  options: ReadPythonOptions,
+): Promise<PythonDist> {
   const zip = await openZip(file, options.limits);
   try {
     const names = zip.entries.map((e) => e.name);
     const { root, member } = sdistMetadataMember(file, names);
     const metadata = await readZipMetadata(zip, file, member, options);
-    return { file, kind: 'sdist', filename: parsed, metadata, metadataMember: member, members: names, licenseBase: `${root}/`, unsafeMembers: unsafe(names) };
+    return {
+      file,
+      kind: 'sdist',
+      filename: parsed,
+      metadata,
+      metadataMember: member,
+      members: names,
+      licenseBase: `${root}/`,
+      unsafeMembers: unsafe(names),
+    };
   } finally {
     await zip.close();
   }
 }
 
-async function readTarSdist(file: string, parsed: PythonFilename, options: ReadPythonOptions): Promise<PythonDist> {
+async function readTarSdist(
+  file: string,
+  parsed: PythonFilename,
+  options: ReadPythonOptions,
+): Promise<PythonDist> {
   const names: string[] = [];
   const files = new Set<string>();
   // The root is only known at the end (commonpath of all names), so keep every PKG-INFO seen.
@@ -130,7 +170,10 @@ async function readTarSdist(file: string, parsed: PythonFilename, options: ReadP
       if (entry.type !== 'file') return;
       files.add(name);
       const isPkgInfo = path.posix.basename(name) === 'PKG-INFO';
-      const want = Math.max(options.onMember ? options.headBytes ?? 0 : 0, isPkgInfo ? MAX_METADATA_BYTES : 0);
+      const want = Math.max(
+        options.onMember ? (options.headBytes ?? 0) : 0,
+        isPkgInfo ? MAX_METADATA_BYTES : 0,
+      );
       if (!isPkgInfo && !options.onMember) return;
       const data = isPkgInfo ? await body.read(MAX_METADATA_BYTES) : await body.head(want);
       if (isPkgInfo) pkgInfos.set(name, data);
@@ -143,12 +186,23 @@ async function readTarSdist(file: string, parsed: PythonFilename, options: ReadP
   if (!data || !files.has(member)) throw noPkgInfo(file, member);
   const metadata = parseCoreMetadata(data.toString('utf8'));
   requireMetadataVersion(file, member, metadata);
-  return { file, kind: 'sdist', filename: parsed, metadata, metadataMember: member, members: names, licenseBase: `${root}/`, unsafeMembers: unsafe(names) };
+  return {
+    file,
+    kind: 'sdist',
+    filename: parsed,
+    metadata,
+    metadataMember: member,
+    members: names,
+    licenseBase: `${root}/`,
+    unsafeMembers: unsafe(names),
+  };
 }
 
 /** twine's rule: root = commonpath(all names); it must be one directory, holding PKG-INFO. */
 export function sdistMetadataMember(file: string, names: string[]): { root: string; member: string } {
-  const parts = names.filter((n) => n !== '' && n !== '.').map((n) => n.replace(/^\.\//, '').replace(/\/+$/, '').split('/'));
+  const parts = names
+    .filter((n) => n !== '' && n !== '.')
+    .map((n) => n.replace(/^\.\//, '').replace(/\/+$/, '').split('/'));
   let common = parts[0] ?? [];
   for (const p of parts.slice(1)) {
     let i = 0;
@@ -158,10 +212,14 @@ export function sdistMetadataMember(file: string, names: string[]): { root: stri
   const root = common.join('/');
   if (root === '' || root === '.' || parts.length < 2) {
     const tops = [...new Set(parts.map((p) => p[0]))].slice(0, 5).join(', ');
-    throw new InputError('E_SDIST_LAYOUT', `${file} has more than one top-level member (${tops}); an sdist holds a single NAME-VERSION/ folder.`, {
-      subject: file,
-      hint: 'Rebuild the sdist with `python -m build --sdist`; do not make it with tar by hand.',
-    });
+    throw new InputError(
+      'E_SDIST_LAYOUT',
+      `${file} has more than one top-level member (${tops}); an sdist holds a single NAME-VERSION/ folder.`,
+      {
+        subject: file,
+        hint: 'Rebuild the sdist with `python -m build --sdist`; do not make it with tar by hand.',
+      },
+    );
   }
   const member = `${root}/PKG-INFO`;
   if (!names.some((n) => n.replace(/^\.\//, '') === member)) throw noPkgInfo(file, member);
@@ -177,10 +235,14 @@ function noPkgInfo(file: string, member: string): InputError {
 
 function requireMetadataVersion(file: string, member: string, metadata: CoreMetadata): void {
   if (metadata.fields.metadata_version === undefined) {
-    throw new InputError('E_NO_METADATA', `${file}: ${member} has no Metadata-Version header, so it is not core metadata.`, {
-      subject: file,
-      hint: 'Rebuild the dist with a current build backend.',
-    });
+    throw new InputError(
+      'E_NO_METADATA',
+      `${file}: ${member} has no Metadata-Version header, so it is not core metadata.`,
+      {
+        subject: file,
+        hint: 'Rebuild the dist with a current build backend.',
+      },
+    );
   }
 }
 
