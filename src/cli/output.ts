@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { Logger, ProgressEvent } from '../core/logger.js';
+import { stripControls } from '../core/safe-text.js';
 
 export interface OutputOptions {
   stdout: Writable & { isTTY?: boolean; columns?: number };
@@ -45,8 +46,13 @@ export class Output {
     if (value && value.length >= 4) this.secrets.add(value);
   }
 
+  /**
+   * Mask secrets, and strip terminal control characters and escape sequences: server replies and
+   * archive member names end up in messages, and must not recolour, retitle or rewrite the
+   * terminal (issue 10 G). JSON output is unaffected (JSON.stringify escapes controls itself).
+   */
   redact(text: string): string {
-    let result = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+):[^@\s/]+@/gi, `$1:${MASK}@`);
+    let result = stripControls(text).replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+):[^@\s/]+@/gi, `$1:${MASK}@`);
     for (const secret of this.secrets) result = result.split(secret).join(MASK);
     return result;
   }

@@ -6,6 +6,7 @@ import { field, fieldList } from '../../src/core/distributions/python/metadata.j
 import { DistsealError } from '../../src/core/errors.js';
 import { makeTarGz, makeWheel, makeZip, metadataText } from '../helpers/bad-dists.js';
 import { FIXTURES, tempDir } from '../helpers/cli.js';
+import { makeOverlappingZip } from '../helpers/zip-writer.js';
 
 const PY = path.join(FIXTURES, 'python');
 
@@ -128,10 +129,17 @@ const bad: Array<[string, (dir: string) => string, string, RegExp]> = [
     /x-1\.0\/PKG-INFO/,
   ],
   [
-    'a zip bomb',
-    (d) => makeWheel(d, 'x', '1.0', [['x/bomb.bin', { fill: '\u0000', count: 300 * 1024 * 1024 }]]),
+    'a zip bomb (overlapping members)',
+    (d) => {
+      const f = path.join(d, 'x-1.0-py3-none-any.whl');
+      require('node:fs').writeFileSync(
+        f,
+        makeOverlappingZip(['x-1.0.dist-info/METADATA', 'x/a.bin', 'x/b.bin'], Buffer.alloc(1 << 20)),
+      );
+      return f;
+    },
     'E_ARCHIVE_BOMB',
-    /bomb/,
+    /bomb.*overlap/,
   ],
 ];
 

@@ -43,7 +43,8 @@ export const command: LeafCommand = {
       if (argv.manifest || argv.signature)
         throw new UsageError('--channel does not combine with --manifest or --signature.');
       const { runVerifyChannel } = await import('./channel/verify-file.js');
-      return runVerifyChannel(files, argv.channel, settings, ctx);
+      const { channelLimits } = await import('./channel/limit-options.js');
+      return runVerifyChannel(files, argv.channel, settings, ctx, channelLimits(argv));
     }
 
     if (argv.manifest) {

@@ -10,6 +10,8 @@ import { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import { DEFAULT_DEADLINE_MS, DEFAULT_IDLE_TIMEOUT_MS, MAX_RESPONSE_BYTES, MAX_SERVER_TEXT_CHARS } from '../limits.js';
+import { serverText } from '../safe-text.js';
 
 export interface HttpRequest {
   method: string;
@@ -29,6 +31,12 @@ export interface HttpRequest {
   maxResponseBytes?: number;
   /** Upload progress: bytes of the body written so far. */
   onBodyProgress?: (sent: number) => void;
+  /**
+   * Total time for the response once the request was sent: waiting for it and reading it
+   * (default DEFAULT_DEADLINE_MS). A server trickling a byte a second is cut off here even
+   * though it never goes idle.
+   */
+  deadlineMs?: number;
 }
 
 export interface HttpResponse {
@@ -54,8 +62,8 @@ export interface RetryOptions {
 }
 
 /** The response body is read up to this many bytes; the rest is drained and dropped. */
-export const MAX_RESPONSE_BYTES = 64 * 1024;
-export const DEFAULT_TIMEOUT_MS = 60_000;
+export { MAX_RESPONSE_BYTES, DEFAULT_DEADLINE_MS } from '../limits.js';
+export const DEFAULT_TIMEOUT_MS = DEFAULT_IDLE_TIMEOUT_MS;
 export const DEFAULT_RETRY: Required<Pick<RetryOptions, 'retries' | 'baseDelayMs' | 'maxDelayMs'>> = {
   retries: 3,
   baseDelayMs: 500,
@@ -173,7 +181,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
         settled = true;
         resolve({
           status: res.statusCode ?? 0,
-          statusText: res.statusMessage ?? '',
+          statusText: serverText(res.statusMessage ?? '', MAX_SERVER_TEXT_CHARS),
           headers: res.headers,
           body: Buffer.concat(chunks).toString('utf8'),
         });
@@ -187,6 +195,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       request.destroy(error);
     });
     request.on('error', fail);
+    armDeadline(request, req.deadlineMs ?? DEFAULT_DEADLINE_MS);
     if (body === undefined) {
       request.end();
     } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
@@ -241,6 +250,25 @@ export async function requestWithRetry(req: HttpRequest, retry: RetryOptions = {
     );
     await sleep(delay);
   }
+}
+
+/**
+ * Cut the attempt off `ms` after the request was sent, however the server trickles its answer.
+ * The idle timer alone never fires for a server that sends a byte a second.
+ */
+function armDeadline(request: http.ClientRequest, ms: number): void {
+  let timer: NodeJS.Timeout | undefined;
+  request.on('finish', () => {
+    timer = setTimeout(() => {
+      const error = Object.assign(
+        new Error(`the response took longer than ${Math.round(ms / 1000)} s (the deadline) and was cut off`),
+        { code: 'E_HTTP_DEADLINE' },
+      );
+      request.destroy(error);
+    }, ms);
+    timer.unref?.();
+  });
+  request.on('close', () => clearTimeout(timer));
 }
 
 export const USER_AGENT = `distseal/0.1.0 node/${process.versions.node}`;

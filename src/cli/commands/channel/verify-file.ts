@@ -15,6 +15,7 @@ export async function runVerifyChannel(
   channel: string,
   settings: VerifySettings,
   ctx: Context,
+  limits: { maxRepodataBytes?: number } = {},
 ): Promise<number> {
   const where = /^https?:\/\//i.test(channel) ? channel : path.resolve(ctx.cwd, channel);
   const show = (f: string) => path.relative(ctx.cwd, f) || f;
@@ -31,6 +32,7 @@ export async function runVerifyChannel(
         threshold: settings.threshold,
         cwd: ctx.cwd,
         logger: ctx.logger,
+        ...limits,
       });
       reports.push(r);
       lines.push(`${show(file)}: ${r.verified ? 'VERIFIED' : 'FAILED'} against ${r.channel} (${r.path})`);
