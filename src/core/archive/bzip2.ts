@@ -59,6 +59,9 @@ export async function* bunzip2Chunks(
   const sink = (byte: number): void => {
     out[used++] = byte;
     if (used === OUT_CHUNK) {
+      // A block's bits are all read before its first byte comes out, so the ratio is judged
+      // against what was consumed, not what was buffered ahead.
+      meter.consumedInput(consumed());
       meter.output(used); // throws at the limit, in the middle of the block
       ready.push(out);
       out = Buffer.allocUnsafe(OUT_CHUNK);
@@ -73,7 +76,6 @@ export async function* bunzip2Chunks(
         const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
         queue.push(chunk);
         received += chunk.length;
-        meter.input(chunk.length);
       }
     }
     if (received - consumed() <= 0) break;
@@ -86,6 +88,7 @@ export async function* bunzip2Chunks(
     streamCRC = bz2.decompress(bits(), sink, work!, 100_000 * blockSize, streamCRC);
     if (streamCRC === null) blockSize = 0; // end of this stream; another may follow
     if (used > 0) {
+      meter.consumedInput(consumed());
       meter.output(used);
       ready.push(Buffer.from(out.subarray(0, used)));
       used = 0;

@@ -70,6 +70,11 @@ export class ExpansionMeter {
     this.inputBytes += n;
   }
 
+  /** The decoder has consumed `total` input bytes so far (for decoders that read ahead). */
+  consumedInput(total: number): void {
+    this.inputBytes = Math.max(this.inputBytes, total);
+  }
+
   output(n: number): void {
     this.outputBytes += n;
     const { maxTotalBytes, maxRatio } = this.limits;

@@ -120,11 +120,11 @@ export async function* unzstdChunks(
     const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array);
     q.push(chunk);
     received += chunk.length;
-    meter.input(chunk.length);
     for (;;) {
       if (skip > 0) {
         const n = Math.min(skip, q.length);
         q.take(n);
+        meter.input(n);
         skip -= n;
         if (skip > 0) break;
       }
@@ -138,6 +138,7 @@ export async function* unzstdChunks(
       }
       if (q.length < unit.bytes) break;
       const bytes = q.take(unit.bytes);
+      meter.input(bytes.length); // counted as consumed, so the ratio is judged block by block
       decoder.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
       if (pendingChecksum) {
         pendingChecksum = false;
