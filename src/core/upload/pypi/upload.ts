@@ -54,6 +54,8 @@ export interface PypiUploadOptions {
   retries?: number;
   retryBaseMs?: number;
   timeoutMs?: number;
+  /** Total time for the index's answer once a dist was sent (default DEFAULT_DEADLINE_MS). */
+  deadlineMs?: number;
   /** Override the JSON API used for the --skip-existing pre-check (tests). */
   jsonApi?: string;
   logger?: Logger;
@@ -230,6 +232,7 @@ async function sendOne(
       method: 'POST',
       url: repo.url,
       timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
       ...options.tls,
       headers,
       // A fresh body per attempt (same boundary, so the same Content-Length).
