@@ -52,7 +52,10 @@ export class Output {
    * terminal (issue 10 G). JSON output is unaffected (JSON.stringify escapes controls itself).
    */
   redact(text: string): string {
-    let result = stripControls(text).replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+):[^@\s/]+@/gi, `$1:${MASK}@`);
+    let result = stripControls(text).replace(
+      /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+):[^@\s/]+@/gi,
+      `$1:${MASK}@`,
+    );
     for (const secret of this.secrets) result = result.split(secret).join(MASK);
     return result;
   }

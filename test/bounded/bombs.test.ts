@@ -36,7 +36,8 @@ withTools.after.always(() => cleanup());
 
 function measure(mode: 'check' | 'meta', file: string) {
   const r = spawnSync(process.execPath, [CHILD, mode, file], { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0 || !r.stdout.trim()) throw new Error(`child failed (${r.signal ?? r.status}): ${r.stderr}`);
+  if (r.status !== 0 || !r.stdout.trim())
+    throw new Error(`child failed (${r.signal ?? r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
     ms: number;
     maxRssKiB: number;

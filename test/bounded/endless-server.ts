@@ -11,7 +11,9 @@ export type Route = string | Buffer | 'endless' | 'trickle';
 
 const ENDLESS_CAP = 256 * 1024 * 1024;
 
-export async function serveRoutes(routes: Record<string, Route>): Promise<LocalServer & { sent: () => number }> {
+export async function serveRoutes(
+  routes: Record<string, Route>,
+): Promise<LocalServer & { sent: () => number }> {
   let sent = 0;
   const server = http.createServer((req, res) => {
     const route = routes[req.url!.split('?')[0]!];

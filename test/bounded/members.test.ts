@@ -49,10 +49,7 @@ async function sub(name: string): Promise<string> {
 
 test('a wheel with a second METADATA is refused, naming the member', async (t) => {
   const file = path.join(await sub('dup'), 'x-1.0-py3-none-any.whl');
-  await writeFile(
-    file,
-    wheel([{ name: 'x-1.0.dist-info/METADATA', data: `${META}Requires-Dist: evil\n` }]),
-  );
+  await writeFile(file, wheel([{ name: 'x-1.0.dist-info/METADATA', data: `${META}Requires-Dist: evil\n` }]));
   const e = await t.throwsAsync(readDist(file));
   t.is((e as { code?: string }).code, 'E_ARCHIVE_DUPLICATE');
   t.regex(e!.message, /two members named x-1\.0\.dist-info\/METADATA/);

@@ -21,7 +21,9 @@ const ROOT_META = metadataText(
 
 /** A PKG-INFO of `size` bytes: headers, then a 16 KiB pseudo-random block repeated (gzip ratio ~80). */
 function bigPkgInfo(size: number, seed: number): Buffer {
-  const head = Buffer.from(metadataText({ 'Metadata-Version': '2.1', Name: `vendored${seed}`, Version: '0' }));
+  const head = Buffer.from(
+    metadataText({ 'Metadata-Version': '2.1', Name: `vendored${seed}`, Version: '0' }),
+  );
   const block = Buffer.alloc(16 * 1024);
   let x = seed * 2654435761;
   for (let i = 0; i < block.length; i += 1) {

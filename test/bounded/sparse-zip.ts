@@ -7,13 +7,13 @@ import { open } from 'node:fs/promises';
 import zlib from 'node:zlib';
 
 export type SparseMember =
-  | { name: string; data: Buffer | string; method?: 'stored' | 'deflate' }
-  | { name: string; zeros: number };
+  { name: string; data: Buffer | string; method?: 'stored' | 'deflate' } | { name: string; zeros: number };
 
 function crcOfZeros(n: number): number {
   const block = Buffer.alloc(1 << 20);
   let crc = 0;
-  for (let left = n; left > 0; left -= block.length) crc = zlib.crc32(block.subarray(0, Math.min(left, block.length)), crc);
+  for (let left = n; left > 0; left -= block.length)
+    crc = zlib.crc32(block.subarray(0, Math.min(left, block.length)), crc);
   return crc;
 }
 

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import tarStream from 'tar-stream';
@@ -21,9 +21,12 @@ function pack(members: Iterable<TarMember>): Readable {
       else if ('hardlink' in m) p.entry({ name: m.name, type: 'link', linkname: m.hardlink });
       else if ('fill' in m) {
         await new Promise<void>((resolve, reject) =>
-          p.entry({ name: m.name, size: m.size, mode: 0o644 }, m.fill(m.size), (e) => (e ? reject(e) : resolve())),
+          p.entry({ name: m.name, size: m.size, mode: 0o644 }, m.fill(m.size), (e) =>
+            e ? reject(e) : resolve(),
+          ),
         );
-      } else p.entry({ name: m.name, mode: 0o644 }, typeof m.data === 'string' ? Buffer.from(m.data) : m.data);
+      } else
+        p.entry({ name: m.name, mode: 0o644 }, typeof m.data === 'string' ? Buffer.from(m.data) : m.data);
     }
     p.finalize();
   })().catch((error: Error) => p.destroy(error));

@@ -4,7 +4,7 @@ import { readDist } from '../../src/core/distributions/read-dist.js';
 import { distDigests } from '../../src/core/distributions/digests.js';
 import { field, fieldList } from '../../src/core/distributions/python/metadata.js';
 import { DistsealError } from '../../src/core/errors.js';
-import { makeTarGz, makeWheel, makeZip, metadataText } from '../helpers/bad-dists.js';
+import { makeTarGz, makeZip, metadataText } from '../helpers/bad-dists.js';
 import { FIXTURES, tempDir } from '../helpers/cli.js';
 import { makeOverlappingZip } from '../helpers/zip-writer.js';
 

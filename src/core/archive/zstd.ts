@@ -50,7 +50,11 @@ type Unit = { kind: 'feed' | 'drop'; bytes: number; last?: boolean; checksum?: b
  * `q`, or return undefined when more input is needed. Throws on data that is not zstd or asks
  * for more than the limits.
  */
-function nextUnit(q: ByteQueue, state: { inFrame: boolean; checksum: boolean }, what: string): Unit | undefined {
+function nextUnit(
+  q: ByteQueue,
+  state: { inFrame: boolean; checksum: boolean },
+  what: string,
+): Unit | undefined {
   if (!state.inFrame) {
     if (q.length < 4) return undefined;
     const magic = q.peek(4).readUInt32LE(0);
@@ -84,7 +88,10 @@ function nextUnit(q: ByteQueue, state: { inFrame: boolean; checksum: boolean }, 
       window = base + (base / 8) * (wd & 7);
     }
     if (window > MAX_ZSTD_WINDOW_BYTES)
-      throw bombError(what, `a zstd frame asks for a ${window}-byte window (the limit is ${MAX_ZSTD_WINDOW_BYTES})`);
+      throw bombError(
+        what,
+        `a zstd frame asks for a ${window}-byte window (the limit is ${MAX_ZSTD_WINDOW_BYTES})`,
+      );
     state.inFrame = true;
     state.checksum = (fhd & 0x04) !== 0;
     return { kind: 'feed', bytes: size };
@@ -153,7 +160,8 @@ export async function* unzstdChunks(
     }
   }
   if (received === 0) throw new Error('it is empty');
-  if (state.inFrame || pendingChecksum || skip > 0 || q.length > 0) throw new Error('the data ends in the middle of a frame');
+  if (state.inFrame || pendingChecksum || skip > 0 || q.length > 0)
+    throw new Error('the data ends in the middle of a frame');
   decoder.push(new Uint8Array(0), true); // fzstd holds back frames shorter than 18 bytes until told the end
   for (const piece of ready) yield piece;
 }

@@ -10,7 +10,6 @@ import type { ChannelProblem as Problem } from './mismatches.js';
 import type { RepodataRecord } from './repodata.js';
 import type { ChannelSource, FetchLimit } from './source.js';
 
-
 export const SIGNATURE_LIMIT: FetchLimit = {
   maxBytes: MAX_SIGNATURE_BYTES,
   name: 'the limit for a detached signature',

@@ -123,7 +123,12 @@ async function openRemote(base: string, options: ChannelSourceOptions): Promise<
       const status = await downloadToFile(
         `${base}/${relative.split('/').map(encodeURIComponent).join('/')}`,
         dest,
-        { maxRedirects: 3, maxBytes: limit?.maxBytes, limitName: limit?.name, deadlineMs: options.deadlineMs },
+        {
+          maxRedirects: 3,
+          maxBytes: limit?.maxBytes,
+          limitName: limit?.name,
+          deadlineMs: options.deadlineMs,
+        },
       );
       return status === 200 ? dest : undefined;
     },

@@ -10,8 +10,14 @@ import { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import { DEFAULT_DEADLINE_MS, DEFAULT_IDLE_TIMEOUT_MS, MAX_RESPONSE_BYTES, MAX_SERVER_TEXT_CHARS } from '../limits.js';
+import {
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  MAX_RESPONSE_BYTES,
+  MAX_SERVER_TEXT_CHARS,
+} from '../limits.js';
 import { serverText } from '../safe-text.js';
+import { armDeadline } from './deadline.js';
 
 export interface HttpRequest {
   method: string;
@@ -250,25 +256,6 @@ export async function requestWithRetry(req: HttpRequest, retry: RetryOptions = {
     );
     await sleep(delay);
   }
-}
-
-/**
- * Cut the attempt off `ms` after the request was sent, however the server trickles its answer.
- * The idle timer alone never fires for a server that sends a byte a second.
- */
-function armDeadline(request: http.ClientRequest, ms: number): void {
-  let timer: NodeJS.Timeout | undefined;
-  request.on('finish', () => {
-    timer = setTimeout(() => {
-      const error = Object.assign(
-        new Error(`the response took longer than ${Math.round(ms / 1000)} s (the deadline) and was cut off`),
-        { code: 'E_HTTP_DEADLINE' },
-      );
-      request.destroy(error);
-    }, ms);
-    timer.unref?.();
-  });
-  request.on('close', () => clearTimeout(timer));
 }
 
 export const USER_AGENT = `distseal/0.1.0 node/${process.versions.node}`;

@@ -88,7 +88,7 @@ export const command: LeafCommand = {
         .option('deadline', {
           type: 'number',
           default: DEFAULT_DEADLINE_MS / 1000,
-          describe: "Seconds the index may take to answer once a dist was sent (however slowly it trickles)",
+          describe: 'Seconds the index may take to answer once a dist was sent (however slowly it trickles)',
         })
         .example(
           '$0 upload pypi dist/*',

@@ -10,17 +10,17 @@ import {
   decompress,
   openZip,
   unsafeLinkTarget,
-  unsafeMemberName,
   type ArchiveLimits,
   type ZipArchive,
 } from '../../archive/index.js';
 import { walkTar } from '../../archive/tar.js';
 import { InputError } from '../../errors.js';
 import { wrapFsError } from '../../io/atomic.js';
-import { MAX_LINK_TARGET_BYTES, MAX_METADATA_BYTES } from '../../limits.js';
+import { MAX_METADATA_BYTES } from '../../limits.js';
 import { parsePythonFilename, type PythonFilename } from './filename.js';
 import { parseCoreMetadata, type CoreMetadata } from './metadata.js';
 import { PkgInfoCandidates } from './pkg-info.js';
+import { unsafe, zipLinks, type UnsafeLink } from './unsafe-members.js';
 
 /** Metadata files larger than this are refused (src/core/limits.ts). */
 export { MAX_METADATA_BYTES } from '../../limits.js';
@@ -39,7 +39,7 @@ export interface PythonDist {
   /** Members whose names are unsafe to extract (absolute, `..`), with the reason. */
   unsafeMembers: Array<{ member: string; reason: string }>;
   /** Symlinks and hard links whose targets are absolute or leave the archive, with the reason. */
-  unsafeLinks: Array<{ member: string; target: string; reason: string }>;
+  unsafeLinks: UnsafeLink[];
 }
 
 export interface ReadPythonOptions {
@@ -134,18 +134,6 @@ async function readZipMetadata(
   return metadata;
 }
 
-/** Zip symlinks (Unix mode in the external attributes) whose target leaves the archive. */
-async function zipLinks(zip: ZipArchive): Promise<PythonDist['unsafeLinks']> {
-  const out: PythonDist['unsafeLinks'] = [];
-  for (const entry of zip.entries) {
-    if (!entry.isSymlink) continue;
-    const target = (await zip.readHead(entry.name, MAX_LINK_TARGET_BYTES)).toString('utf8');
-    const reason = unsafeLinkTarget(entry.name, target, 'symlink');
-    if (reason) out.push({ member: entry.name, target, reason });
-  }
-  return out;
-}
-
 async function readZipSdist(
   file: string,
   parsed: PythonFilename,
@@ -179,7 +167,7 @@ async function readTarSdist(
 ): Promise<PythonDist> {
   const names: string[] = [];
   const files = new Set<string>();
-  const links: PythonDist['unsafeLinks'] = [];
+  const links: UnsafeLink[] = [];
   // Only a PKG-INFO that can still be the root one is kept (at most two), so memory stays flat
   // however many nested PKG-INFO files an sdist holds.
   const pkgInfos = new PkgInfoCandidates();
@@ -192,7 +180,11 @@ async function readTarSdist(
       names.push(name);
       pkgInfos.see(name);
       if (entry.type === 'symlink' || entry.type === 'link') {
-        const reason = unsafeLinkTarget(name, entry.linkname ?? '', entry.type === 'link' ? 'hardlink' : 'symlink');
+        const reason = unsafeLinkTarget(
+          name,
+          entry.linkname ?? '',
+          entry.type === 'link' ? 'hardlink' : 'symlink',
+        );
         if (reason) links.push({ member: name, target: entry.linkname ?? '', reason });
       }
       if (entry.type !== 'file') return;
@@ -269,13 +261,4 @@ function requireMetadataVersion(file: string, member: string, metadata: CoreMeta
       },
     );
   }
-}
-
-function unsafe(names: string[]): Array<{ member: string; reason: string }> {
-  const out: Array<{ member: string; reason: string }> = [];
-  for (const member of names) {
-    const reason = unsafeMemberName(member);
-    if (reason) out.push({ member, reason });
-  }
-  return out;
 }
