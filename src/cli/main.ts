@@ -3,6 +3,7 @@ import { DistsealError, ExitCode, exitCodeFor, UsageError } from '../core/errors
 import { isGroup, type CommandModule, type GroupCommand, type LeafCommand } from './command.js';
 import { createContext, type Context, type ContextIO, type GlobalFlags } from './context.js';
 import { printError } from './render-error.js';
+import { distsealVersion } from './version.js';
 
 interface Entry {
   name: string;
@@ -208,7 +209,7 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
     })
     .help()
     .alias('help', 'h')
-    .version()
+    .version(distsealVersion())
     .wrap(Math.min(100, (io.stdout ?? process.stdout).columns ?? 100));
 
   for (const entry of COMMANDS) {

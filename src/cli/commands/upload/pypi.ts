@@ -13,6 +13,8 @@ import type { Context } from '../../context.js';
 import { unlockOwnKey, withPassphraseOptions } from '../../unlock.js';
 import { credentialsFromArgv, repositoryFromArgv, tlsFiles, withRepositoryOptions } from './pypi-settings.js';
 import { printError } from '../../render-error.js';
+import { distsealVersion } from '../../version.js';
+import { userAgentFor } from '../../../core/net/http.js';
 import { displayPath } from '../../display-path.js';
 
 /**
@@ -140,6 +142,7 @@ export const command: LeafCommand = {
       skipExisting: argv.skipExisting,
       dryRun: argv.dryRun,
       tls: await tlsFiles(repo),
+      userAgent: userAgentFor(distsealVersion()),
       retries: argv.retries,
       retryBaseMs: argv.retryDelay,
       timeoutMs: argv.timeout * 1000,
