@@ -509,7 +509,9 @@ test('a plan with a flag the leaf does not know, or a value outside its choices,
   const { command } = await import('../../src/cli/commands/keys/generate.js');
   const plan = (flags: Record<string, string>) => ({ command: ['keys', 'generate'], positionals: [], flags });
   await t.throwsAsync(argvFromPlan(command, plan({ bogus: 'x' })), { message: /refuses: Unknown argument/ });
-  await t.throwsAsync(argvFromPlan(command, plan({ algo: 'dsa' })), { message: /refuses: Invalid values:\s+Argument: algo/ });
+  await t.throwsAsync(argvFromPlan(command, plan({ algo: 'dsa' })), {
+    message: /refuses: Invalid values:\s+Argument: algo/,
+  });
   const ok = await argvFromPlan(command, plan({ name: 'Ada', algo: 'rsa4096' }));
   t.is(ok.algo, 'rsa4096');
   // Defaults come from the builder, as they do for the flags.
