@@ -28,7 +28,7 @@ export const MAX_DECOMPRESSED_BYTES = 16 * GiB;
 export const MAX_EXPANSION_RATIO = 1000;
 
 /** Below this much output any ratio is fine (a small file of zeros compresses absurdly well). */
-export const RATIO_GRACE_BYTES = 4 * MiB;
+export const RATIO_GRACE_BYTES = 2 * MiB;
 
 /** Largest zstd window a frame may ask for (zstd's own decoder default: windowLog 27). */
 export const MAX_ZSTD_WINDOW_BYTES = 128 * MiB;

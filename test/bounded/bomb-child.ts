@@ -8,6 +8,7 @@ import { readCondaMeta } from '../../src/core/distributions/conda/read.js';
 
 const [mode, file] = process.argv.slice(2) as [string, string];
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 let code: string | undefined;
 let message: string | undefined;
 try {
@@ -18,4 +19,8 @@ try {
   message = (error as Error).message;
 }
 const ms = performance.now() - started;
-process.stdout.write(`${JSON.stringify({ ms, maxRssKiB: process.resourceUsage().maxRSS, code, message })}\n`);
+const cpu = process.cpuUsage(cpuBefore);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+process.stdout.write(
+  `${JSON.stringify({ ms, cpuMs, maxRssKiB: process.resourceUsage().maxRSS, code, message })}\n`,
+);
