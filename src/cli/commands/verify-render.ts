@@ -68,8 +68,10 @@ export function renderReport(r: VerifyReport, show: (f: string) => string): stri
   const lines = [head];
   for (const s of r.signatures) lines.push(...renderSignature(s, !r.verified && r.signatures.length === 1));
   for (const p of r.problems.slice(r.verified ? 0 : 1)) lines.push(`  problem: ${p.message}`);
-  if (!r.verified && r.signatures.length === 0 && r.problems[0]?.hint)
-    lines.push(`  hint: ${r.problems[0].hint}`);
+  // The file's own problem's hint, unless a signature line below already gave that same hint.
+  const hint = r.verified ? undefined : r.problems[0]?.hint;
+  if (hint && !r.signatures.some((s) => s.verdict !== 'good' && s.reason.hint === hint))
+    lines.push(`  hint: ${hint}`);
   return lines;
 }
 
