@@ -48,7 +48,8 @@ export function verifyBuilder(y: Argv): Argv {
     .option('binary-only', {
       type: 'boolean',
       default: false,
-      describe: 'Refuse text-mode signatures (they are checked over the text with CRLF line endings, not the exact bytes)',
+      describe:
+        'Refuse text-mode signatures (they are checked over the text with CRLF line endings, not the exact bytes)',
     })
     .option('project', {
       type: 'string',

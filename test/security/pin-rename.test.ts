@@ -99,7 +99,10 @@ test('pins exist and the name tells no project: fail closed, unless --project na
 test('two readings pinned to different keys: no key may sign it, and the message says why', async (t) => {
   const s = await setup();
   t.teardown(s.cleanup);
-  const policy = { version: 1 as const, projects: { 'my-pkg': [s.a.fingerprint], 'conda:my': [s.b.fingerprint] } };
+  const policy = {
+    version: 1 as const,
+    projects: { 'my-pkg': [s.a.fingerprint], 'conda:my': [s.b.fingerprint] },
+  };
   const r = await verifyFile({ file: await s.signed('my-pkg-1.0.tar.bz2', s.a), keys: s.keys, policy });
   t.false(r.verified);
   t.is(

@@ -23,7 +23,9 @@ function stream(): ReadableStream<Uint8Array> {
 
 test('RSA signing never calls openpgp.js to sign, and openpgp.js verifies the result', async (t) => {
   const k = await testKey('rsa2048');
-  const proto = openpgp.SignaturePacket.prototype as unknown as { sign: (...args: unknown[]) => Promise<void> };
+  const proto = openpgp.SignaturePacket.prototype as unknown as {
+    sign: (...args: unknown[]) => Promise<void>;
+  };
   const original = proto.sign;
   let calls = 0;
   proto.sign = function (this: unknown, ...args: unknown[]) {
@@ -64,7 +66,10 @@ test('the RSA signature is byte for byte the one openpgp.js makes for the same p
     detached: true,
     date,
     format: 'object',
-    config: { preferredHashAlgorithm: openpgp.enums.hash.sha256, nonDeterministicSignaturesViaNotation: false },
+    config: {
+      preferredHashAlgorithm: openpgp.enums.hash.sha256,
+      nonDeterministicSignaturesViaNotation: false,
+    },
   });
   const mine = ours.packets[0]!;
   const other = (theirs as unknown as openpgp.Signature).packets[0]!;

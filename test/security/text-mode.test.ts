@@ -118,7 +118,16 @@ peerTest(['gpg', 'gpgv'])(
     await fs.mkdir(dir);
     const signed = path.join(dir, 'Release');
     await fs.writeFile(signed, TEXT);
-    gpg.gpg(['--local-user', fpr, '--textmode', '--armor', '--detach-sign', '--output', `${signed}.asc`, signed]);
+    gpg.gpg([
+      '--local-user',
+      fpr,
+      '--textmode',
+      '--armor',
+      '--detach-sign',
+      '--output',
+      `${signed}.asc`,
+      signed,
+    ]);
     const env = { DISTSEAL_HOME: path.join(dir, 'home') };
     const keyFile = path.join(dir, 'signer.asc');
     await fs.writeFile(keyFile, gpg.exportPublic(fpr));
@@ -139,9 +148,12 @@ peerTest(['gpg', 'gpgv'])(
       if (name !== 'changed') t.regex(ours.stdout, /good text-mode signature/);
     }
     t.true(variants.crlf !== variants.lf);
-    const strict = await runCli(['verify', path.join(dir, 'Release-lf'), '--keyring', keyFile, '--binary-only'], {
-      env,
-    });
+    const strict = await runCli(
+      ['verify', path.join(dir, 'Release-lf'), '--keyring', keyFile, '--binary-only'],
+      {
+        env,
+      },
+    );
     t.is(strict.code, 3, strict.stdout);
     t.regex(strict.stdout, /E_TEXT_MODE/);
   },

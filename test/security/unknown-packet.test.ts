@@ -25,7 +25,9 @@ async function setup(prefix: Uint8Array, armored: boolean) {
   const k = await testKey('ed25519');
   const file = path.join(dir, 'demo-1.0.tar.gz');
   await fs.writeFile(file, 'signed bytes\n');
-  const good = await openpgp.readSignature({ armoredSignature: await createDetachedSignature(file, k.privateKey) });
+  const good = await openpgp.readSignature({
+    armoredSignature: await createDetachedSignature(file, k.privateKey),
+  });
   const bytes = new Uint8Array([...prefix, ...(good.write() as Uint8Array)]);
   const sig = `${file}.${armored ? 'asc' : 'sig'}`;
   await fs.writeFile(sig, armored ? openpgp.armor(openpgp.enums.armor.signature, bytes) : bytes);

@@ -36,6 +36,9 @@ for (const mode of ['stream', 'prehash'] as const) {
     }
     const mb = out.maxRssKiB / 1024;
     t.log(`peak RSS ${mb.toFixed(0)} MB for 512 MiB signed and verified (${mode})`);
-    t.true(mb < LIMIT_MB, `peak RSS ${mb.toFixed(0)} MB >= ${LIMIT_MB} MB: has the streaming trap come back?`);
+    t.true(
+      mb < LIMIT_MB,
+      `peak RSS ${mb.toFixed(0)} MB >= ${LIMIT_MB} MB: has the streaming trap come back?`,
+    );
   });
 }

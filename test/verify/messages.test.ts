@@ -30,13 +30,19 @@ test('empty keyring: one problem, saying so; the signature still names its key',
     r.problems.map((p) => p.message),
     ['the trusted keyring is empty, so no signature can be trusted'],
   );
-  t.is(r.signatures[0]!.reason.message, `made by key ${s.k.fingerprint}, which is not in the trusted keyring`);
+  t.is(
+    r.signatures[0]!.reason.message,
+    `made by key ${s.k.fingerprint}, which is not in the trusted keyring`,
+  );
   t.is(
     `The signature of x does not verify: ${problemsText(r.problems)}.`,
     'The signature of x does not verify: the trusted keyring is empty, so no signature can be trusted.',
   );
   const text = renderReport(r, (f) => path.basename(f)).join('\n');
-  t.regex(text, /^demo-1\.0\.tar\.gz: FAILED - the trusted keyring is empty, so no signature can be trusted$/m);
+  t.regex(
+    text,
+    /^demo-1\.0\.tar\.gz: FAILED - the trusted keyring is empty, so no signature can be trusted$/m,
+  );
   t.notRegex(text, /keyring the trusted/);
 });
 

@@ -156,4 +156,3 @@ export class TextModeSink implements HashSink {
     if (start < chunk.length) this.hash.update(chunk.subarray(start));
   }
 }
-

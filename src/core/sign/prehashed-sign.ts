@@ -97,7 +97,8 @@ async function signWithOpenpgp(
     delete fields.hash;
     delete fields.toHash;
   }
-  if (!digest) throw new Error('openpgp.js signed without asking for the digest (has its SignaturePacket changed?)');
+  if (!digest)
+    throw new Error('openpgp.js signed without asking for the digest (has its SignaturePacket changed?)');
   return digest;
 }
 

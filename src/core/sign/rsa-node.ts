@@ -14,7 +14,9 @@ import * as openpgp from 'openpgp';
 
 /** OpenPGP's RSA algorithm IDs: 1 (encrypt or sign) and 3 (sign only). */
 export function isRsa(algorithm: number): boolean {
-  return algorithm === openpgp.enums.publicKey.rsaEncryptSign || algorithm === openpgp.enums.publicKey.rsaSign;
+  return (
+    algorithm === openpgp.enums.publicKey.rsaEncryptSign || algorithm === openpgp.enums.publicKey.rsaSign
+  );
 }
 
 /** The DER prefix of DigestInfo for each hash (RFC 8017 section 9.2, note 1). */

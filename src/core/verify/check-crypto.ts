@@ -12,7 +12,7 @@ import {
   type HashFeed,
   type HashSink,
 } from '../io/prehashed.js';
-import type { SignatureReport } from './examine.js';
+import type { SignatureReport } from './signature-report.js';
 import { classifyOpenpgpError, GOOD, reason } from './reasons.js';
 
 /** A signature that passed the prechecks, with the key that will check it. */
@@ -58,7 +58,10 @@ export async function checkPending(
     }
     if (fast.length > 0) {
       fast.forEach((p, i) => setDigest(p.packet, finishDigest(p.packet, hashes[i]!)));
-      const decoy = await openpgp.createMessage({ binary: new Uint8Array(randomBytes(32)), format: 'binary' });
+      const decoy = await openpgp.createMessage({
+        binary: new Uint8Array(randomBytes(32)),
+        format: 'binary',
+      });
       try {
         const settled = await runVerify(fast, decoy, options.now);
         fast.forEach((p, i) => outcomes.set(p, settled[i]!));
@@ -127,6 +130,7 @@ function judge(p: Pending, outcome: Outcome | undefined): void {
 }
 
 function goodMessage(p: Pending): string {
-  const kind = p.packet.signatureType === openpgp.enums.signature.text ? 'good text-mode signature' : 'good signature';
+  const kind =
+    p.packet.signatureType === openpgp.enums.signature.text ? 'good text-mode signature' : 'good signature';
   return p.report.ownKey ? `${kind} by your own key` : kind;
 }

@@ -121,7 +121,12 @@ export async function verifyManifest(options: ManifestVerifyOptions): Promise<Ma
     }
     const { pinned: pins, unknown } = pinsForFile(options.policy, path.basename(entry.name));
     if (unknown) {
-      result.entries.push({ ...w, status: 'unknown-project', expected: entry.sha256, message: unknown.message });
+      result.entries.push({
+        ...w,
+        status: 'unknown-project',
+        expected: entry.sha256,
+        message: unknown.message,
+      });
       continue;
     }
     if (pins && !goodSigners.some((f) => pins.fingerprints.includes(f))) {

@@ -22,7 +22,10 @@ export interface FilePins {
  */
 export function pinsForFile(policy: TrustPolicy | undefined, basename: string, project?: string): FilePins {
   if (!policy || Object.keys(policy.projects).length === 0) return {};
-  const refs: ProjectRef[] = [...projectsFromFilename(basename), ...(project ? projectsFromSpec(project) : [])];
+  const refs: ProjectRef[] = [
+    ...projectsFromFilename(basename),
+    ...(project ? projectsFromSpec(project) : []),
+  ];
   if (refs.length === 0) {
     return {
       unknown: reason(

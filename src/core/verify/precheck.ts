@@ -1,6 +1,6 @@
 import * as openpgp from 'openpgp';
 import { canPrehash } from '../io/prehashed.js';
-import type { ExamineOptions, SignatureReport } from './examine.js';
+import type { ExamineOptions, SignatureReport } from './signature-report.js';
 import {
   algorithmFacts,
   boundOnlyBySha1,
@@ -17,7 +17,10 @@ import { reason, type Reason } from './reasons.js';
 export const SIG_TYPES: Record<number, string> = { 0: 'binary', 1: 'text' };
 
 /** The key that made `packet`, by issuer fingerprint when there is one (a 64-bit key ID can collide). */
-export function signerOf(packet: openpgp.SignaturePacket, keys: openpgp.PublicKey[]): openpgp.PublicKey | undefined {
+export function signerOf(
+  packet: openpgp.SignaturePacket,
+  keys: openpgp.PublicKey[],
+): openpgp.PublicKey | undefined {
   const issuerFpr = packet.issuerFingerprint
     ? Buffer.from(packet.issuerFingerprint).toString('hex').toUpperCase()
     : undefined;

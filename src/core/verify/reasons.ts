@@ -87,7 +87,10 @@ export function classifyOpenpgpError(error: unknown): Reason {
 }
 
 /** Problems as one clause for a sentence ("a; b"), without a final stop: callers add their own. */
-export function problemsText(problems: Array<{ message: string }>, none = 'no good signature from a trusted key'): string {
+export function problemsText(
+  problems: Array<{ message: string }>,
+  none = 'no good signature from a trusted key',
+): string {
   const parts = problems.map((p) => p.message.trim().replace(/[.;]+$/, '')).filter(Boolean);
   return parts.length > 0 ? parts.join('; ') : none;
 }
