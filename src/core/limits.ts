@@ -69,8 +69,11 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
  */
 export const DEFAULT_DEADLINE_MS = 5 * 60_000;
 
-/** Total time one download (repodata, a signature, a package) may take. */
-export const DEFAULT_DOWNLOAD_DEADLINE_MS = 30 * 60_000;
+/**
+ * Total time one download (repodata, a package) may take; a signature download gets
+ * DEFAULT_DEADLINE_MS. Generous, for big packages on slow links: it only has to end a trickle.
+ */
+export const DEFAULT_DOWNLOAD_DEADLINE_MS = 60 * 60_000;
 
 /**
  * A size as a user writes it on the command line: bytes, or a number with K, M or G (binary:

@@ -5,7 +5,12 @@
  * its cap becomes a problem in the report (the channel fails verification), never a crash.
  */
 import { DistsealError } from '../errors.js';
-import { MAX_PACKAGE_BYTES, MAX_REPODATA_BYTES, MAX_SIGNATURE_BYTES } from '../limits.js';
+import {
+  DEFAULT_DEADLINE_MS,
+  MAX_PACKAGE_BYTES,
+  MAX_REPODATA_BYTES,
+  MAX_SIGNATURE_BYTES,
+} from '../limits.js';
 import type { ChannelProblem as Problem } from './mismatches.js';
 import type { RepodataRecord } from './repodata.js';
 import type { ChannelSource, FetchLimit } from './source.js';
@@ -13,6 +18,7 @@ import type { ChannelSource, FetchLimit } from './source.js';
 export const SIGNATURE_LIMIT: FetchLimit = {
   maxBytes: MAX_SIGNATURE_BYTES,
   name: 'the limit for a detached signature',
+  deadlineMs: DEFAULT_DEADLINE_MS,
 };
 
 export function repodataLimit(options: { maxRepodataBytes?: number }): FetchLimit {

@@ -55,6 +55,8 @@ export interface ChannelSource {
 export interface FetchLimit {
   maxBytes: number;
   name: string;
+  /** Total time this download may take (small files get a short deadline). */
+  deadlineMs?: number;
 }
 
 export interface ChannelSourceOptions {
@@ -133,7 +135,7 @@ async function openRemote(base: string, options: ChannelSourceOptions): Promise<
           maxRedirects: 3,
           maxBytes: limit?.maxBytes,
           limitName: limit?.name,
-          deadlineMs: options.deadlineMs,
+          deadlineMs: limit?.deadlineMs ?? options.deadlineMs,
         },
       );
       return status === 200 ? dest : undefined;
