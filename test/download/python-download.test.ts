@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { listenLocal } from '../helpers/local-server.js';
 import { peerTest } from '../helpers/peers.js';
 import { FIXTURES, runCli, tempDir } from '../helpers/cli.js';
@@ -13,7 +13,7 @@ import { NO_DBUS, SDIST, WHEEL, sampleFiles, trustedHome } from './helpers.js';
 
 const run = promisify(execFile);
 
-async function setup(t: import('ava').ExecutionContext, pins?: string[]) {
+async function setup(t: ExecutionContext, pins?: string[]) {
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
   const maintainer = await testKey('ed25519', 'Maintainer');
