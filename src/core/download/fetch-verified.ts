@@ -30,6 +30,8 @@ export interface RemoteFile {
   url: string;
   /** Where its detached signature is; undefined when the source publishes none. */
   signatureUrl?: string;
+  /** The signature itself, when it is already at hand (a local file). */
+  signatureBytes?: Buffer;
   /** Said when there is no signature (e.g. "the index publishes no signature for FILE"). */
   noSignature: string;
   /** What to do about a missing signature. */
@@ -76,20 +78,22 @@ export async function fetchAndVerify(
     problems: [],
   };
   const hint = file.noSignatureHint;
-  if (!file.signatureUrl) {
+  if (!file.signatureUrl && !file.signatureBytes) {
     result.problems.push({ code: 'E_NO_SIGNATURE', message: file.noSignature, hint });
     return result;
   }
-  let signature;
-  try {
-    signature = await fetchBytes(file.signatureUrl, MAX_SIGNATURE_BYTES, fetchOptions);
-  } catch (error) {
-    if (!(error instanceof HttpError) || error.code !== 'E_TOO_LARGE') throw error;
-    result.problems.push({
-      code: 'E_SIGNATURE_MALFORMED',
-      message: `the signature of ${file.filename}: ${error.message}`,
-    });
-    return result;
+  let signature: { body?: Buffer; status: number } = { body: file.signatureBytes, status: 200 };
+  if (!file.signatureBytes) {
+    try {
+      signature = await fetchBytes(file.signatureUrl!, MAX_SIGNATURE_BYTES, fetchOptions);
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.code !== 'E_TOO_LARGE') throw error;
+      result.problems.push({
+        code: 'E_SIGNATURE_MALFORMED',
+        message: `the signature of ${file.filename}: ${error.message}`,
+      });
+      return result;
+    }
   }
   if (!signature.body) {
     result.problems.push({
