@@ -25,7 +25,7 @@ export interface UrlVerifyReport {
 
 /** The file name a URL names (its last path segment), which decides the project for the pins. */
 export function filenameOfUrl(url: string): string {
-  let name = '';
+  let name: string;
   try {
     name = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
   } catch {
