@@ -7,6 +7,7 @@ import { silentLogger } from '../logger.js';
 import type { Reason } from '../verify/reasons.js';
 import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import type { TrustInputs } from './fetch-verified.js';
+import { defaultWorkers, POOL_MIN_FILES, verifyInPool } from './tree-pool.js';
 import { STAGE_PREFIX } from './stage.js';
 
 export interface TreeVerifyOptions extends TrustInputs {
@@ -14,8 +15,10 @@ export interface TreeVerifyOptions extends TrustInputs {
   roots: string[];
   /** A file without a sibling .asc/.sig fails (default: it is listed as unsigned). */
   requireAll?: boolean;
-  /** Files verified at once (default DEFAULT_SIGN_CONCURRENCY). */
+  /** Files verified at once in this thread (default DEFAULT_SIGN_CONCURRENCY), when no pool is used. */
   concurrency?: number;
+  /** Worker threads; default: every core when there are POOL_MIN_FILES or more files. 1 = this thread only. */
+  workers?: number;
 }
 
 export interface TreeEntry {
@@ -93,38 +96,52 @@ export async function collectSigned(
 export async function verifyTree(options: TreeVerifyOptions): Promise<TreeReport> {
   const logger = options.logger ?? silentLogger;
   const candidates = await collectSigned(options.roots);
-  const entries = await mapLimit(
-    candidates,
-    options.concurrency ?? DEFAULT_SIGN_CONCURRENCY,
-    async ({ file, signatureFile }): Promise<TreeEntry> => {
-      if (!signatureFile) {
-        const problem: Reason = {
-          code: 'E_NO_SIGNATURE',
-          message: `${file} has no ${path.basename(file)}.asc or .sig beside it`,
-          hint: 'Ask the publisher for its signature, or leave out --require-all.',
-        };
-        return { file, status: options.requireAll ? 'failed' : 'unsigned', problems: [problem] };
-      }
-      try {
-        const report = await verifyFile({ ...options, logger, file, signatureFile });
-        return {
-          file,
-          signatureFile,
-          status: report.verified ? 'verified' : 'failed',
-          report,
-          problems: report.verified ? [] : report.problems,
-        };
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        return {
-          file,
-          signatureFile,
-          status: 'failed',
-          problems: [{ code: error.code, message: error.message }],
-        };
-      }
-    },
-  );
+  const now = options.now ?? new Date();
+  const signed = candidates.filter((c): c is { file: string; signatureFile: string } => !!c.signatureFile);
+  const workers = options.workers ?? (signed.length >= POOL_MIN_FILES ? defaultWorkers() : 1);
+  const verdicts = new Map<string, VerifyReport | InputError>();
+  if (workers > 1) {
+    const out = await verifyInPool(signed, { ...options, now, workers });
+    signed.forEach((c, i) => verdicts.set(c.file, out[i]!));
+  } else {
+    await mapLimit(
+      signed,
+      options.concurrency ?? DEFAULT_SIGN_CONCURRENCY,
+      async ({ file, signatureFile }) => {
+        try {
+          verdicts.set(file, await verifyFile({ ...options, now, logger, file, signatureFile }));
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          verdicts.set(file, error);
+        }
+      },
+    );
+  }
+  const entries = candidates.map(({ file, signatureFile }): TreeEntry => {
+    const verdict = verdicts.get(file);
+    if (!signatureFile || !verdict) {
+      const problem: Reason = {
+        code: 'E_NO_SIGNATURE',
+        message: `${file} has no ${path.basename(file)}.asc or .sig beside it`,
+        hint: 'Ask the publisher for its signature, or leave out --require-all.',
+      };
+      return { file, status: options.requireAll ? 'failed' : 'unsigned', problems: [problem] };
+    }
+    if (verdict instanceof InputError)
+      return {
+        file,
+        signatureFile,
+        status: 'failed',
+        problems: [{ code: verdict.code, message: verdict.message }],
+      };
+    return {
+      file,
+      signatureFile,
+      status: verdict.verified ? 'verified' : 'failed',
+      report: verdict,
+      problems: verdict.verified ? [] : verdict.problems,
+    };
+  });
   const counts = { verified: 0, failed: 0, unsigned: 0 };
   for (const e of entries) counts[e.status] += 1;
   return { roots: options.roots, ok: counts.failed === 0 && counts.verified > 0, counts, entries };
