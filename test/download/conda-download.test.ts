@@ -2,6 +2,8 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { simpleSolve } from '@conda-org/rattler';
 import test from 'ava';
 import { tempDir } from '../helpers/cli.js';
 import { listenLocal } from '../helpers/local-server.js';
@@ -124,4 +126,38 @@ test('conda download fails closed: unsigned repodata, a tampered package, an unt
   t.is(unsigned.code, 3);
   t.regex(unsigned.stdout, /no signature/);
   t.deepEqual(await readdir(dest), []);
+});
+
+test('a real conda client (rattler) solves against the channel and finds the sha256 the signed repodata lists', async (t) => {
+  const server = await serve(channel);
+  t.teardown(server.close);
+  const solved = await simpleSolve(
+    ['distseal-demo ==1.0.0', 'tinylib'],
+    [server.url],
+    ['linux-64', 'noarch'],
+    [],
+  );
+  const byName = new Map(solved.map((p) => [p.filename, p]));
+  t.deepEqual([...byName.keys()].sort(), [path.basename(CONDA), path.basename(TINY)].sort());
+  const repodata = JSON.parse(await readFile(path.join(channel, 'noarch', 'repodata.json'), 'utf8')) as {
+    'packages.conda': Record<string, { sha256: string }>;
+  };
+  const demo = byName.get(path.basename(CONDA))!;
+  t.is(demo.sha256, repodata['packages.conda'][path.basename(CONDA)]!.sha256);
+  t.is(demo.url, `${server.url}noarch/${path.basename(CONDA)}`);
+  // distseal download lands the very bytes rattler would install.
+  const dest = path.join(root, 'dl-rattler');
+  const r = await cli(consumer, [
+    'download',
+    'conda:distseal-demo',
+    '--channel',
+    server.url,
+    '--subdir',
+    'noarch',
+    '-d',
+    dest,
+  ]);
+  t.is(r.code, 0, r.stderr);
+  const landed = await readFile(path.join(dest, path.basename(CONDA)));
+  t.is(createHash('sha256').update(landed).digest('hex'), demo.sha256 ?? '(none)');
 });
