@@ -55,7 +55,7 @@ export async function refreshTrusted(
       hint: 'See `distseal trust list` for the trusted fingerprints.',
     });
   const now = options.now ?? new Date();
-  const plans: Array<{ result: RefreshResult; key?: openpgp.Key }> = [];
+  const plans: Array<{ result: RefreshResult; incoming: openpgp.Key[] }> = [];
   for (const stored of targets) {
     const records = sources.keys[stored.fingerprint] ?? [];
     const result: RefreshResult = {
@@ -65,6 +65,7 @@ export async function refreshTrusted(
       sources: [],
     };
     let current: openpgp.Key = stored.key;
+    const incomingKeys: openpgp.Key[] = [];
     for (const record of records) {
       try {
         const fetched = await fetchPublishedKeys(asSource(record), {
@@ -72,6 +73,7 @@ export async function refreshTrusted(
           fingerprint: stored.fingerprint,
         });
         const incoming = pickFingerprint(fetched, stored.fingerprint);
+        incomingKeys.push(incoming);
         const merged = await mergeKey(current, incoming);
         current = merged.key;
         result.changes.push(...merged.changes.filter((c) => !result.changes.includes(c)));
@@ -88,12 +90,19 @@ export async function refreshTrusted(
         : current !== stored.key && result.changes.length > 0
           ? 'updated'
           : 'unchanged';
-    plans.push({ result, key: result.status === 'updated' ? current : undefined });
+    plans.push({ result, incoming: result.status === 'updated' ? incomingKeys : [] });
   }
   await store.transaction(async (tx) => {
+    // Merge again into the copy stored now (under the lock), so a concurrent change is kept.
+    const stored = await store.loadTrusted();
     let doc = await readSources(file);
-    for (const { result, key } of plans) {
-      if (key) await tx.saveTrusted(key);
+    for (const { result, incoming } of plans) {
+      const base = stored.find((k) => k.fingerprint === result.fingerprint)?.key;
+      if (base && incoming.length > 0) {
+        let key = base;
+        for (const k of incoming) key = (await mergeKey(key, k)).key;
+        await tx.saveTrusted(key);
+      }
       for (const s of result.sources) if (s.ok) doc = markRefreshed(doc, result.fingerprint, s.source, now);
     }
     if (plans.some((p) => p.result.sources.some((s) => s.ok))) await writeSources(file, doc);
