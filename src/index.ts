@@ -87,3 +87,5 @@ export {
   DEFAULT_ARCHIVE_LIMITS,
   type ArchiveLimits,
 } from './core/archive/index.js';
+// Consumers (issue 13): download-and-verify, keys from WKD/keyservers/URLs, whole trees.
+export * from './core/download/index.js';
