@@ -161,3 +161,42 @@ test('a real conda client (rattler) solves against the channel and finds the sha
   const landed = await readFile(path.join(dest, path.basename(CONDA)));
   t.is(createHash('sha256').update(landed).digest('hex'), demo.sha256 ?? '(none)');
 });
+
+test('conda download from a URL channel retries a 5xx, sends the channel credentials as Basic auth and never prints them', async (t) => {
+  let failed = false;
+  const auths: Array<string | undefined> = [];
+  const server = http.createServer(async (req, res) => {
+    auths.push(req.headers.authorization);
+    if (!failed && req.url === '/noarch/repodata.json') {
+      failed = true;
+      return void res.writeHead(503).end();
+    }
+    const file = path.join(channel, decodeURIComponent(req.url!.split('?')[0]!));
+    const ok =
+      file.startsWith(channel) &&
+      (await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      ));
+    if (!ok) return void res.writeHead(404).end('not found');
+    createReadStream(file).pipe(res);
+  });
+  const { origin, close } = await listenLocal(server);
+  t.teardown(close);
+  const dest = path.join(root, 'dl-retry');
+  const url = origin.replace('http://', 'http://u:pw@');
+  const r = await cli(consumer, [
+    'download',
+    'conda:distseal-demo',
+    '--channel',
+    url,
+    '--subdir',
+    'noarch',
+    '-d',
+    dest,
+  ]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stderr, /retry 1 of 3/);
+  t.true(auths.every((a) => a === `Basic ${Buffer.from('u:pw').toString('base64')}`));
+  t.notRegex(r.stdout + r.stderr, /pw@/);
+});

@@ -29,7 +29,7 @@ export async function runCondaDownload(
   dest: string,
   argv: Record<string, any>,
   settings: VerifySettings,
-  _fetch: FetchOptions,
+  fetch: FetchOptions,
   ctx: Context,
 ): Promise<number> {
   if (!argv.channel) throw new UsageError('conda:NAME needs --channel URL|DIR.');
@@ -47,6 +47,7 @@ export async function runCondaDownload(
     signers: settings.signers,
     threshold: settings.threshold,
     logger: ctx.logger,
+    fetch,
   });
   const lines: string[] = [];
   for (const p of report.packages) {

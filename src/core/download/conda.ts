@@ -1,6 +1,6 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { parseRepodata, type Repodata, type RepodataRecord } from '../channel/repodata.js';
-import { openChannelSource, type ChannelSource } from '../channel/source.js';
+import type { ChannelSource } from '../channel/source.js';
 import { REPODATA_FILE, SIGNATURE_SUFFIX } from '../channel/store.js';
 import { recordMismatches, verifyWithSidecar, type ChannelProblem } from '../channel/verify.js';
 import { condaDigests } from '../distributions/conda/digests.js';
@@ -9,7 +9,9 @@ import { wrapFsError } from '../io/atomic.js';
 import { silentLogger } from '../logger.js';
 import { normalizeCondaName } from '../names.js';
 import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
+import { openDownloadSource } from './channel-remote.js';
 import type { TrustInputs } from './fetch-verified.js';
+import type { FetchOptions } from './fetch.js';
 import { isSafeFilename } from './select.js';
 import { openStage } from './stage.js';
 
@@ -22,6 +24,8 @@ export interface CondaDownloadOptions extends TrustInputs {
   /** Subdirs to look in, in order of preference. */
   subdirs: string[];
   dest: string;
+  /** For a URL channel: --cert, retries, timeouts. */
+  fetch?: FetchOptions;
 }
 
 export interface CondaDownloaded {
@@ -121,7 +125,7 @@ async function signedRepodata(
 export async function downloadConda(options: CondaDownloadOptions): Promise<CondaDownloadReport> {
   const logger = options.logger ?? silentLogger;
   const wanted = options.specs.map(parseCondaSpec);
-  const source = await openChannelSource(options.channel, options.cwd);
+  const source = await openDownloadSource(options.channel, options.cwd, { logger, ...(options.fetch ?? {}) });
   const results: CondaDownloaded[] = [];
   const stage = await openStage(options.dest);
   try {
