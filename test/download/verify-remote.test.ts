@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
+import * as openpgp from 'openpgp';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { testKey } from '../sign/keys.js';
 import { signBytes, startIndexServer } from './index-server.js';
@@ -81,4 +82,31 @@ test('verify DIR: every signed file in the tree, a summary table, --require-all 
   t.is(tampered.code, 3);
   t.regex(tampered.stdout, /file-3\.txt\s+FAILED/);
   t.regex(tampered.stdout, /11 verified, 1 failed, 1 unsigned/);
+});
+
+test('verify DIR and verify URL honour --binary-only (a text-mode signature is refused)', async (t) => {
+  const { dir, cleanup } = await tempDir();
+  t.teardown(cleanup);
+  const maintainer = await testKey('ed25519', 'Maintainer');
+  const home = await trustedHome(path.join(dir, 'home'), [{ publicKey: maintainer.publicKey }]);
+  const tree = path.join(dir, 'tree');
+  await mkdir(tree);
+  const text = 'line one\nline two\n';
+  await writeFile(path.join(tree, 'notes.txt'), text);
+  const asc = (await openpgp.sign({
+    message: await openpgp.createMessage({ text }),
+    signingKeys: maintainer.privateKey,
+    detached: true,
+  })) as string;
+  await writeFile(path.join(tree, 'notes.txt.asc'), asc);
+  const cli = (args: string[]) => runCli(['--home', home, 'verify', ...args], { env: NO_DBUS, cwd: dir });
+  const lenient = await cli(['tree']);
+  const strict = await cli(['tree', '--binary-only']);
+  t.is(strict.code, 3, strict.stdout);
+  t.is(lenient.code, 0, lenient.stdout);
+  const server = await startIndexServer({ p: [{ filename: 'notes.txt', data: Buffer.from(text), asc }] });
+  t.teardown(server.close);
+  const url = `${server.origin}/files/notes.txt`;
+  t.is((await cli([url])).code, 0);
+  t.is((await cli([url, '--binary-only'])).code, 3);
 });

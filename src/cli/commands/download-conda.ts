@@ -46,6 +46,8 @@ export async function runCondaDownload(
     policy: settings.policy,
     signers: settings.signers,
     threshold: settings.threshold,
+    binaryOnly: settings.binaryOnly,
+    ownFingerprints: settings.ownFingerprints,
     logger: ctx.logger,
     fetch,
   });

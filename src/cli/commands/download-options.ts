@@ -20,6 +20,7 @@ export function trustOptions(y: Argv): Argv {
       type: 'string',
       describe: 'Trust policy JSON (added to the pins from `trust add --for`)',
     })
+    .option('binary-only', { type: 'boolean', describe: 'Refuse text-mode signatures' })
     .option('threshold', {
       type: 'number',
       default: 1,

@@ -83,6 +83,8 @@ export const command: LeafCommand = {
       policy: settings.policy,
       signers: settings.signers,
       threshold: settings.threshold,
+      binaryOnly: settings.binaryOnly,
+      ownFingerprints: settings.ownFingerprints,
       logger: ctx.logger,
       fetch,
     });

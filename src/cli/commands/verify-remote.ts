@@ -63,6 +63,9 @@ export async function runVerifyUrls(
     policy: settings.policy,
     signers: settings.signers,
     threshold: settings.threshold,
+    binaryOnly: settings.binaryOnly,
+    ownFingerprints: settings.ownFingerprints,
+    project: argv.project === undefined ? undefined : String(argv.project),
     logger: ctx.logger,
     fetch: await fetchOptionsFrom(argv, ctx),
   });
@@ -109,6 +112,9 @@ export async function runVerifyTree(
     policy: settings.policy,
     signers: settings.signers,
     threshold: settings.threshold,
+    binaryOnly: settings.binaryOnly,
+    ownFingerprints: settings.ownFingerprints,
+    project: argv.project === undefined ? undefined : String(argv.project),
     logger: ctx.logger,
   });
   const show = (f: string) => path.relative(ctx.cwd, f) || f;

@@ -19,6 +19,12 @@ export interface TrustInputs {
   threshold?: number;
   now?: Date;
   logger?: Logger;
+  /** Refuse text-mode signatures (--binary-only). */
+  binaryOnly?: boolean;
+  /** The project the files belong to (--project), for the pins. */
+  project?: string;
+  /** Your own keys among `keys`, named as such in verdicts. */
+  ownFingerprints?: string[];
 }
 
 /** A file larger than this is refused when the index does not give its size (PEP 700). */
@@ -152,6 +158,9 @@ export async function fetchAndVerify(
     threshold: trust.threshold,
     now: trust.now,
     logger: trust.logger,
+    binaryOnly: trust.binaryOnly,
+    project: trust.project,
+    ownFingerprints: trust.ownFingerprints,
   });
   if (!result.report.verified) result.problems.push(...result.report.problems);
   result.verified = result.report.verified && result.problems.length === 0;

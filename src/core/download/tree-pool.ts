@@ -12,6 +12,9 @@ export interface PoolOptions {
   signers?: string[];
   threshold?: number;
   now: Date;
+  binaryOnly?: boolean;
+  project?: string;
+  ownFingerprints?: string[];
   /** Worker threads (default: the cores available, at most 8). */
   workers?: number;
 }
@@ -42,6 +45,9 @@ export async function verifyInPool(
     signers: options.signers,
     threshold: options.threshold,
     now: options.now.toISOString(),
+    binaryOnly: options.binaryOnly,
+    project: options.project,
+    ownFingerprints: options.ownFingerprints,
   };
   const count = Math.max(1, Math.min(options.workers ?? defaultWorkers(), jobs.length));
   const results = new Array<VerifyReport | InputError>(jobs.length);

@@ -15,6 +15,9 @@ export interface TreeWorkerData {
   signers?: string[];
   threshold?: number;
   now: string;
+  binaryOnly?: boolean;
+  project?: string;
+  ownFingerprints?: string[];
 }
 
 export interface TreeJob {
@@ -41,6 +44,9 @@ export async function runTreeWorker(): Promise<void> {
       signers: data.signers,
       threshold: data.threshold,
       now: new Date(data.now),
+      binaryOnly: data.binaryOnly,
+      project: data.project,
+      ownFingerprints: data.ownFingerprints,
     }).then(
       (report) => port.postMessage({ id: job.id, report } satisfies TreeAnswer),
       (error: unknown) =>
