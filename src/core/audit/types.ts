@@ -74,6 +74,8 @@ export interface SpecifierFinding {
   level: 'error' | 'warning';
   severity: Severity;
   advisories: string[];
+  /** Every other id (CVE, GHSA) of those advisories, for ignores. */
+  aliases: string[];
   /** Known affected versions the specifier admits (at most a few, newest first). */
   affected_examples: string[];
   /** The lowest known version that would exclude every affected one (`>=X`), when there is one. */
