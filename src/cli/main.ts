@@ -16,6 +16,7 @@ const COMMANDS: Entry[] = [
   { name: 'trust', describe: "Manage the trusted keyring (other people's public keys) and per-project pins", load: () => import('./commands/trust/index.js').then((m) => m.command) },
   { name: 'sign', describe: 'Write detached ASCII-armored signatures (FILE.asc) for dist files', load: () => import('./commands/sign.js').then((m) => m.command) },
   { name: 'verify', describe: 'Verify files against their .asc signatures and the trusted keyring (fail-closed)', load: () => import('./commands/verify.js').then((m) => m.command) },
+  { name: 'audit', describe: 'Scan dists with Bandit and check dependencies against the PyPA advisory database', load: () => import('./commands/audit.js').then((m) => m.command) },
   { name: 'check', describe: 'Check dist metadata and scan for leaked secrets before upload', load: () => import('./commands/check.js').then((m) => m.command) },
   {
     name: 'upload',

@@ -63,6 +63,13 @@ function badLine(where: string, detail: string): InputError {
   });
 }
 
+/** `abs` relative to `base` when it lies inside it (how the user named it), else as is. */
+export function displayPath(abs: string, base?: string): string {
+  if (!base) return abs;
+  const rel = path.relative(base, abs);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+}
+
 async function readBounded(file: string, from: string | undefined): Promise<string> {
   try {
     const info = await stat(file);
@@ -84,7 +91,8 @@ async function readBounded(file: string, from: string | undefined): Promise<stri
  * Read a requirements file and everything it includes. Pins given only in a constraints file
  * (`-c`) apply to unpinned requirements of the same name, as they would for pip.
  */
-export async function readRequirements(file: string): Promise<RequirementsResult> {
+export async function readRequirements(file: string, options: { displayBase?: string } = {}): Promise<RequirementsResult> {
+  const show = (abs: string) => displayPath(abs, options.displayBase);
   const pins: Pin[] = [];
   const unpinned: Array<{ key: string; name: string; where: string; marker?: string; specifier: string }> = [];
   const constraints = new Map<string, Pin>();
@@ -92,12 +100,12 @@ export async function readRequirements(file: string): Promise<RequirementsResult
   const seen = new Set<string>();
 
   const visit = async (current: string, kind: 'requirement' | 'constraint', depth: number, from?: string): Promise<void> => {
-    const resolved = path.resolve(current);
+    const resolved = path.normalize(current);
     if (seen.has(`${kind}:${resolved}`)) return;
     seen.add(`${kind}:${resolved}`);
     if (depth > MAX_INCLUDE_DEPTH) throw badLine(from ?? current, `includes are nested more than ${MAX_INCLUDE_DEPTH} deep`);
     const text = await readBounded(current, from);
-    for (const { text: line, where } of logicalLines(text, current)) {
+    for (const { text: line, where } of logicalLines(text, show(current))) {
       const include = /^(-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)$/.exec(line);
       if (include) {
         const target = include[2]!;
@@ -139,6 +147,7 @@ export async function readRequirements(file: string): Promise<RequirementsResult
     }
   };
 
+  if (!path.isAbsolute(file)) throw new InputError('E_REQUIREMENTS_FILE', `${file}: distseal needs an absolute path here.`, { subject: file });
   await visit(file, 'requirement', 0);
   for (const u of unpinned) {
     const c = constraints.get(u.key);

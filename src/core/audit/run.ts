@@ -42,6 +42,8 @@ export interface AuditOptions {
   /** The environment Bandit runs with. */
   env?: Record<string, string | undefined>;
   tmpDir?: string;
+  /** Show paths relative to this directory when they lie inside it (the CLI's cwd). */
+  displayBase?: string;
   now?: Date;
   logger?: Logger;
   /** Test hook: each code scan's temp directory. */
@@ -87,12 +89,12 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   }
   if (doDeps) {
     for (const file of options.requirements ?? []) {
-      const r = await readRequirements(file);
+      const r = await readRequirements(file, { displayBase: options.displayBase });
       pins.push(...r.pins);
       report.not_audited.push(...r.notAudited);
     }
     for (const dir of options.sitePackages ?? []) {
-      const r = await readSitePackages(dir);
+      const r = await readSitePackages(dir, { displayBase: options.displayBase });
       pins.push(...r.pins);
       report.not_audited.push(...r.notAudited);
     }
