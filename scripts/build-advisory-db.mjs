@@ -3,7 +3,7 @@
 // advisory database snapshot (an advisory-db.tgz holding vulns/<package>/<ID>.yaml, with a
 // SOURCE.md beside it naming the commit and date it was taken at).
 //
-//   npm run build && node scripts/build-advisory-db.mjs [path/to/advisory-db.tgz]
+//   npm run build && node scripts/build-advisory-db.mjs [path/to/advisory-db.tgz [OUT]]
 //
 // Default input: ../shared/data/pypa-advisory-db/advisory-db.tgz beside the clone. The output
 // is deterministic for one input (sorted names and ids, fixed gzip level, no timestamps).
@@ -33,7 +33,7 @@ await walkTar(decompress(createReadStream(input), 'gzip', input), input, async (
   records.push(advisoriesFromOsv(value));
 });
 const db = databaseFromAdvisories({ source: 'github.com/pypa/advisory-database', date: taken[2], commit: taken[1], credit: CREDIT }, records);
-const out = path.join(root, 'data', 'advisories.json.gz');
+const out = path.resolve(process.argv[3] ?? path.join(root, 'data', 'advisories.json.gz'));
 const bytes = encodeCompact(db);
 writeFileSync(out, bytes);
 const advisories = [...db.packages.values()].reduce((n, l) => n + l.length, 0);
