@@ -5,6 +5,7 @@
  */
 import { field, fieldList } from '../dist/python/metadata.js';
 import { readDist } from '../dist/index.js';
+import { DistsealError, InputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { banditVersion, type Level } from './bandit.js';
@@ -75,7 +76,15 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const pins: Pin[] = [];
   const requires: Array<{ dist: string; lines: string[] }> = [];
   for (const dist of options.dists ?? []) {
-    const read = await readDist(dist.file);
+    const read = await readDist(dist.file).catch((error: unknown) => {
+      // A dist that cannot be read at all (missing, a directory, no permission) is bad input here.
+      if (error instanceof DistsealError && error.kind !== 'operational') throw error;
+      throw new InputError('E_UNREADABLE_DIST', `${dist.name} cannot be read as a dist: ${(error as Error).message}`, {
+        subject: dist.name,
+        cause: error,
+        hint: 'Name the wheels, sdists or conda packages to audit (usually dist/*).',
+      });
+    });
     if (read.ecosystem === 'python') {
       const name = field(read.metadata, 'name');
       const version = field(read.metadata, 'version');
