@@ -92,7 +92,9 @@ export function decodeCompact(bytes: Buffer, what: string, source: string): Advi
     if (!Array.isArray(list) || !list.every(isAdvisory)) throw unreadable(what, `the entry for ${name} is malformed`);
     packages.set(normalizePythonName(name), list);
   }
-  return { meta: { source, date: file.date, commit: file.commit, credit: file.credit ?? CREDIT }, packages };
+  // The origin written into the file (a URL, the PyPA repository) says more than where it lies now.
+  const origin = typeof file.source === 'string' && file.source ? (source === 'bundled' ? `bundled copy of ${file.source}` : file.source) : source;
+  return { meta: { source: origin, date: file.date, commit: file.commit, credit: file.credit ?? CREDIT }, packages };
 }
 
 function isAdvisory(a: unknown): a is CompactAdvisory {

@@ -42,7 +42,10 @@ export async function updateDatabase(options: UpdateOptions): Promise<UpdateResu
   const response = await requestWithRetry(
     { method: 'GET', url, maxResponseBytes: max + 1, timeoutMs: options.timeoutMs ?? 120_000 },
     { logger: options.logger, describe: `download of ${shown}`, retries: options.retries },
-  );
+  ).catch((error: unknown) => {
+    if (!(error instanceof HttpError)) throw error;
+    throw new HttpError(error.code, `${error.message} The advisory data was not changed.`, { cause: error, url: shown, status: error.status, hint: error.hint });
+  });
   if (response.status !== 200) {
     throw new HttpError('E_UPDATE_DB', `Downloading ${shown} failed: ${response.status} ${response.statusText}. The advisory data was not changed.`, { status: response.status, url: shown });
   }
