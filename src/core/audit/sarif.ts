@@ -73,7 +73,7 @@ export function toSarif(report: AuditReport, version: string): Record<string, un
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'distseal audit', version, informationUri: 'https://github.com/distseal/distseal', rules: [...rules.values()] } },
+        tool: { driver: { name: 'distseal audit', version, rules: [...rules.values()] } },
         results,
         ...(report.database ? { properties: { database: report.database } } : {}),
       },
