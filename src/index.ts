@@ -33,3 +33,10 @@ export { addToChannel, type ChannelAddOptions, type ChannelAddReport } from './c
 export { verifyChannel, type ChannelVerifyOptions, type ChannelVerifyReport } from './core/channel/verify.js';
 // Bounded archive readers (used by all the readers above).
 export { openZip, walkTar, decompress, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './core/archive/index.js';
+// Audit (issue 11): Bandit's code scan mapped into dists, and the PyPA advisory database for pins and Requires-Dist.
+export {
+  audit, toSarif, updateDatabase, loadDatabase, readRequirements, readSitePackages, checkRequiresDist, vulnsFor, isAffected,
+  parseIgnoreFlag, ignoresFromPyproject, CREDIT as ADVISORY_CREDIT,
+  type AuditOptions, type AuditReport, type DependencyResult, type Vuln, type CodeFinding, type SpecifierFinding, type NotAudited,
+  type AdvisoryDatabase, type Ignore, type FailOn, type Severity as AuditSeverity,
+} from './core/audit/index.js';
