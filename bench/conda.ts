@@ -40,7 +40,10 @@ interface Measure {
 /** Run under /usr/bin/time without blocking this process (the fake server lives here). */
 function timed(args: string[], env: NodeJS.ProcessEnv): Promise<Measure> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', 'BENCH %e %M', process.execPath, BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', 'BENCH %e %M', process.execPath, BIN, ...args], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
@@ -54,7 +57,19 @@ function timed(args: string[], env: NodeJS.ProcessEnv): Promise<Measure> {
 
 /** A STORED-zip .conda whose pkg member is `mib` MiB of random bytes, written in a streaming way. */
 async function writeBigConda(file: string, stem: string, mib: number): Promise<void> {
-  const info = spawnSync('bash', ['-c', `d=$(mktemp -d) && mkdir $d/info && printf '%s' "$1" > $d/info/index.json && tar -C $d -cf - info | zstd -q -19 -c && rm -rf $d`, '_', JSON.stringify({ name: stem.split('-')[0], version: '1.0', build: 'h0_0', build_number: 0, depends: [], subdir: 'linux-64' })]).stdout;
+  const info = spawnSync('bash', [
+    '-c',
+    `d=$(mktemp -d) && mkdir $d/info && printf '%s' "$1" > $d/info/index.json && tar -C $d -cf - info | zstd -q -19 -c && rm -rf $d`,
+    '_',
+    JSON.stringify({
+      name: stem.split('-')[0],
+      version: '1.0',
+      build: 'h0_0',
+      build_number: 0,
+      depends: [],
+      subdir: 'linux-64',
+    }),
+  ]).stdout;
   const handle = await fs.open(file, 'w');
   const central: Buffer[] = [];
   let offset = 0;
@@ -134,7 +149,11 @@ for i in range(n):
 if rd:
     open(os.path.join(d, 'repodata.json'), 'w').write(json.dumps(repodata, sort_keys=True, separators=(',', ':')))
 `;
-  const r = spawnSync('/usr/bin/python3', ['-c', script, dir, prefix, String(count), withRepodata ? '1' : '0'], { encoding: 'utf8' });
+  const r = spawnSync(
+    '/usr/bin/python3',
+    ['-c', script, dir, prefix, String(count), withRepodata ? '1' : '0'],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(r.stderr);
 }
 
@@ -144,7 +163,11 @@ async function main(): Promise<void> {
   const adding = arg('add', 1_000);
   const work = mkdtempSync(path.join(os.tmpdir(), 'distseal-bench-conda-'));
   const rows: string[] = ['| task | size | wall (s) | peak RSS (MB) | result |', '|---|---|---|---|---|'];
-  const baseEnv = { PATH: process.env.PATH, HOME: work, DISTSEAL_PASSPHRASE: 'example-passphrase-do-not-use' };
+  const baseEnv = {
+    PATH: process.env.PATH,
+    HOME: work,
+    DISTSEAL_PASSPHRASE: 'example-passphrase-do-not-use',
+  };
   try {
     // 1. Upload a big .conda (--gib 0 skips it).
     if (gib > 0) {
@@ -154,9 +177,14 @@ async function main(): Promise<void> {
       await writeBigConda(big, stem, gib * 1024);
       const server = await new FakeAnaconda({ tokens: { 'bench-token': 'bench' } }).start();
       try {
-        const m = await timed(['--home', path.join(work, 'home'), '--quiet', 'upload', 'conda', big, '--server-url', server.url], { ...baseEnv, ANACONDA_API_TOKEN: 'bench-token' });
+        const m = await timed(
+          ['--home', path.join(work, 'home'), '--quiet', 'upload', 'conda', big, '--server-url', server.url],
+          { ...baseEnv, ANACONDA_API_TOKEN: 'bench-token' },
+        );
         const ok = m.status === 0 && server.dists.size === 1;
-        rows.push(`| upload conda to fake anaconda.org | ${gib} GiB | ${m.wall.toFixed(1)} | ${m.rssMB.toFixed(0)} | ${ok ? 'ok' : `FAILED ${m.stderr}`} (goal < 150 MB) |`);
+        rows.push(
+          `| upload conda to fake anaconda.org | ${gib} GiB | ${m.wall.toFixed(1)} | ${m.rssMB.toFixed(0)} | ${ok ? 'ok' : `FAILED ${m.stderr}`} (goal < 150 MB) |`,
+        );
       } finally {
         await server.stop();
         await fs.rm(big, { force: true });
@@ -164,7 +192,11 @@ async function main(): Promise<void> {
     }
     // 2. channel add: 1,000 into 10,000.
     const home = path.join(work, 'home');
-    spawnSync(process.execPath, [BIN, '--home', home, 'keys', 'import', path.join(KEYS, 'example-secret.asc')], { env: baseEnv });
+    spawnSync(
+      process.execPath,
+      [BIN, '--home', home, 'keys', 'import', path.join(KEYS, 'example-secret.asc')],
+      { env: baseEnv },
+    );
     const channel = path.join(work, 'channel');
     process.stderr.write(`generating ${existing} + ${adding} tiny packages...\n`);
     makeTinyPackages(path.join(channel, 'noarch'), 'old', existing, true);
@@ -172,12 +204,32 @@ async function main(): Promise<void> {
     makeTinyPackages(newDir, 'new', adding, false);
     const newFiles = (await fs.readdir(newDir)).map((f) => path.join(newDir, f));
     const add = await timed(['--home', home, '--quiet', 'channel', 'add', channel, ...newFiles], baseEnv);
-    const count = Object.keys(JSON.parse(await fs.readFile(path.join(channel, 'noarch', 'repodata.json'), 'utf8')).packages).length;
-    rows.push(`| channel add (incremental) | ${adding} into ${existing} | ${add.wall.toFixed(1)} | ${add.rssMB.toFixed(0)} | ${add.status === 0 && count === existing + adding ? `ok, ${count} records` : `FAILED ${add.stderr}`} |`);
+    const count = Object.keys(
+      JSON.parse(await fs.readFile(path.join(channel, 'noarch', 'repodata.json'), 'utf8')).packages,
+    ).length;
+    rows.push(
+      `| channel add (incremental) | ${adding} into ${existing} | ${add.wall.toFixed(1)} | ${add.rssMB.toFixed(0)} | ${add.status === 0 && count === existing + adding ? `ok, ${count} records` : `FAILED ${add.stderr}`} |`,
+    );
     const rebuild = await timed(['--home', home, '--quiet', 'channel', 'add', channel, '--rebuild'], baseEnv);
-    rows.push(`| channel add --rebuild (reads every package) | ${existing + adding} | ${rebuild.wall.toFixed(1)} | ${rebuild.rssMB.toFixed(0)} | ${rebuild.status === 0 ? 'ok' : `FAILED ${rebuild.stderr}`} |`);
-    const verify = await timed(['--home', home, '--quiet', 'channel', 'verify', channel, '--keyring', path.join(KEYS, 'example-public.asc')], baseEnv);
-    rows.push(`| channel verify (every record, hash and signature) | ${existing + adding} | ${verify.wall.toFixed(1)} | ${verify.rssMB.toFixed(0)} | exit ${verify.status} (the ${existing} generated packages have no .asc, so 3 is expected) |`);
+    rows.push(
+      `| channel add --rebuild (reads every package) | ${existing + adding} | ${rebuild.wall.toFixed(1)} | ${rebuild.rssMB.toFixed(0)} | ${rebuild.status === 0 ? 'ok' : `FAILED ${rebuild.stderr}`} |`,
+    );
+    const verify = await timed(
+      [
+        '--home',
+        home,
+        '--quiet',
+        'channel',
+        'verify',
+        channel,
+        '--keyring',
+        path.join(KEYS, 'example-public.asc'),
+      ],
+      baseEnv,
+    );
+    rows.push(
+      `| channel verify (every record, hash and signature) | ${existing + adding} | ${verify.wall.toFixed(1)} | ${verify.rssMB.toFixed(0)} | exit ${verify.status} (the ${existing} generated packages have no .asc, so 3 is expected) |`,
+    );
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }

@@ -33,10 +33,20 @@ interface Measure {
 
 /** Run a command under /usr/bin/time; returns wall seconds and max RSS. */
 function timed(cmd: string[], env: NodeJS.ProcessEnv, cwd?: string): Measure {
-  const r = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %M %U %S', ...cmd], { env, cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %M %U %S', ...cmd], {
+    env,
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   const m = /BENCH ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
   if (!m) throw new Error(`${cmd.join(' ')}: no timing (${r.stderr})`);
-  return { wall: Number(m[1]), cpu: Number(m[3]) + Number(m[4]), rssMB: Number(m[2]) / 1024, status: r.status };
+  return {
+    wall: Number(m[1]),
+    cpu: Number(m[3]) + Number(m[4]),
+    rssMB: Number(m[2]) / 1024,
+    status: r.status,
+  };
 }
 
 /** A shell loop, timed as one command (what a maintainer's script would do). */
@@ -49,19 +59,23 @@ async function writeRandom(file: string, mib: number): Promise<void> {
   const block = randomBytes(1 << 20);
   for (let i = 0; i < mib; i += 1) {
     block[i % block.length] ^= 0xa5; // not all-identical blocks
-    if (!out.write(block)) await new Promise<void>((r) => out.once("drain", () => r()));
+    if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 }
 
 function opensslSpeed(): string {
-  const r = spawnSync('openssl', ['speed', '-seconds', '1', '-bytes', '16384', 'sha256', 'sha512'], { encoding: 'utf8' });
+  const r = spawnSync('openssl', ['speed', '-seconds', '1', '-bytes', '16384', 'sha256', 'sha512'], {
+    encoding: 'utf8',
+  });
   const lines = (r.stdout ?? '').split('\n').filter((l) => /^sha(256|512)\s/.test(l));
-  return lines.map((l) => {
-    const [name, ...rest] = l.trim().split(/\s+/);
-    const kps = Number(String(rest.at(-1)).replace(/k$/, ''));
-    return `${name} ${(kps / 1e6).toFixed(2)} GB/s`;
-  }).join(', ');
+  return lines
+    .map((l) => {
+      const [name, ...rest] = l.trim().split(/\s+/);
+      const kps = Number(String(rest.at(-1)).replace(/k$/, ''));
+      return `${name} ${(kps / 1e6).toFixed(2)} GB/s`;
+    })
+    .join(', ');
 }
 
 async function main(): Promise<void> {
@@ -74,7 +88,11 @@ async function main(): Promise<void> {
   await fs.mkdir(gnupg, { mode: 0o700 });
   const env = { ...process.env, GNUPGHOME: gnupg, LC_ALL: 'C' };
   const dsEnv = { ...env, DISTSEAL_HOME: path.join(dir, 'home'), DISTSEAL_NO_INTERACTIVE: '1' };
-  const gpg = (...a: string[]) => spawnSync('gpg', ['--batch', '--yes', '--pinentry-mode', 'loopback', '--passphrase', '', ...a], { env, encoding: 'utf8' });
+  const gpg = (...a: string[]) =>
+    spawnSync('gpg', ['--batch', '--yes', '--pinentry-mode', 'loopback', '--passphrase', '', ...a], {
+      env,
+      encoding: 'utf8',
+    });
   const rows: Array<[string, string, Measure]> = [];
   try {
     gpg('--quick-gen-key', 'Bench <bench@example.invalid>', 'ed25519', 'sign', '0');
@@ -82,7 +100,10 @@ async function main(): Promise<void> {
     await fs.writeFile(path.join(dir, 'secret.asc'), gpg('--armor', '--export-secret-keys', fpr).stdout);
     await fs.writeFile(path.join(dir, 'pub.asc'), gpg('--armor', '--export', fpr).stdout);
     await fs.writeFile(path.join(dir, 'pub.gpg'), spawnSync('gpg', ['--export', fpr], { env }).stdout);
-    const imp = spawnSync(process.execPath, [BIN, 'keys', 'import', path.join(dir, 'secret.asc')], { env: dsEnv, encoding: 'utf8' });
+    const imp = spawnSync(process.execPath, [BIN, 'keys', 'import', path.join(dir, 'secret.asc')], {
+      env: dsEnv,
+      encoding: 'utf8',
+    });
     if (imp.status !== 0) throw new Error(`distseal keys import failed: ${imp.stderr}`);
 
     const bigRun = async (size: number) => {
@@ -90,15 +111,85 @@ async function main(): Promise<void> {
       const file = path.join(dir, `big-${size}.bin`);
       await writeRandom(file, size);
       rows.push([label, 'distseal sign', timed([process.execPath, BIN, 'sign', '--force', file], dsEnv)]);
-      rows.push([label, 'distseal verify', timed([process.execPath, BIN, 'verify', '--keyring', path.join(dir, 'pub.asc'), file], dsEnv)]);
-      rows.push([label, 'gpg --detach-sign -a (SHA-256, its default)', timed(['gpg', '--batch', '--yes', '--detach-sign', '--armor', '--output', `${file}.gpg.asc`, file], env)]);
+      rows.push([
+        label,
+        'distseal verify',
+        timed([process.execPath, BIN, 'verify', '--keyring', path.join(dir, 'pub.asc'), file], dsEnv),
+      ]);
+      rows.push([
+        label,
+        'gpg --detach-sign -a (SHA-256, its default)',
+        timed(
+          ['gpg', '--batch', '--yes', '--detach-sign', '--armor', '--output', `${file}.gpg.asc`, file],
+          env,
+        ),
+      ]);
       // openpgp.js signs Ed25519 with SHA-512 (the curve's hash); compare like with like too.
-      rows.push([label, 'gpg --detach-sign -a --digest-algo SHA512', timed(['gpg', '--batch', '--yes', '--detach-sign', '--armor', '--digest-algo', 'SHA512', '--output', `${file}.gpg512.asc`, file], env)]);
-      rows.push([label, "distseal verify (gpg's SHA-256 signature)", timed([process.execPath, BIN, 'verify', '--keyring', path.join(dir, 'pub.asc'), '--signature', `${file}.gpg.asc`, file], dsEnv)]);
+      rows.push([
+        label,
+        'gpg --detach-sign -a --digest-algo SHA512',
+        timed(
+          [
+            'gpg',
+            '--batch',
+            '--yes',
+            '--detach-sign',
+            '--armor',
+            '--digest-algo',
+            'SHA512',
+            '--output',
+            `${file}.gpg512.asc`,
+            file,
+          ],
+          env,
+        ),
+      ]);
+      rows.push([
+        label,
+        "distseal verify (gpg's SHA-256 signature)",
+        timed(
+          [
+            process.execPath,
+            BIN,
+            'verify',
+            '--keyring',
+            path.join(dir, 'pub.asc'),
+            '--signature',
+            `${file}.gpg.asc`,
+            file,
+          ],
+          dsEnv,
+        ),
+      ]);
       rows.push([label, 'gpg --verify', timed(['gpg', '--batch', '--verify', `${file}.gpg.asc`, file], env)]);
-      rows.push([label, 'gpgv', timed(['gpgv', '--keyring', path.join(dir, 'pub.gpg'), `${file}.gpg.asc`, file], env)]);
-      rows.push([label, 'sqv', timed(['sqv', '--keyring', path.join(dir, 'pub.asc'), `${file}.asc`, file], env)]);
-      rows.push([label, 'rnp --verify', timed(['rnp', '--homedir', path.join(dir, 'rnp'), '--keyfile', path.join(dir, 'pub.asc'), '--verify', `${file}.asc`, '--source', file], env)]);
+      rows.push([
+        label,
+        'gpgv',
+        timed(['gpgv', '--keyring', path.join(dir, 'pub.gpg'), `${file}.gpg.asc`, file], env),
+      ]);
+      rows.push([
+        label,
+        'sqv',
+        timed(['sqv', '--keyring', path.join(dir, 'pub.asc'), `${file}.asc`, file], env),
+      ]);
+      rows.push([
+        label,
+        'rnp --verify',
+        timed(
+          [
+            'rnp',
+            '--homedir',
+            path.join(dir, 'rnp'),
+            '--keyfile',
+            path.join(dir, 'pub.asc'),
+            '--verify',
+            `${file}.asc`,
+            '--source',
+            file,
+          ],
+          env,
+        ),
+      ]);
       await fs.rm(file);
     };
     await bigRun(mib);
@@ -106,23 +197,58 @@ async function main(): Promise<void> {
 
     const small = path.join(dir, 'small');
     await fs.mkdir(small);
-    for (let i = 0; i < nFiles; i += 1) await writeRandom(path.join(small, `f${String(i).padStart(3, '0')}.whl`), fileMib);
+    for (let i = 0; i < nFiles; i += 1)
+      await writeRandom(path.join(small, `f${String(i).padStart(3, '0')}.whl`), fileMib);
     const label = `${nFiles} x ${fileMib} MiB`;
-    rows.push([label, 'distseal sign (one run)', timed(['bash', '-c', `"${process.execPath}" "${BIN}" sign --force *.whl`], dsEnv, small)]);
-    rows.push([label, 'distseal verify (one run)', timed(['bash', '-c', `"${process.execPath}" "${BIN}" verify --keyring ../pub.asc *.whl`], dsEnv, small)]);
-    rows.push([label, 'loop: gpg --detach-sign -a', timedShell('for f in *.whl; do gpg --batch --yes --detach-sign --armor --output "$f.gpg.asc" "$f" || exit 1; done', env, small)]);
-    rows.push([label, 'loop: gpgv', timedShell('for f in *.whl; do gpgv --keyring ../pub.gpg "$f.gpg.asc" "$f" 2>/dev/null || exit 1; done', env, small)]);
+    rows.push([
+      label,
+      'distseal sign (one run)',
+      timed(['bash', '-c', `"${process.execPath}" "${BIN}" sign --force *.whl`], dsEnv, small),
+    ]);
+    rows.push([
+      label,
+      'distseal verify (one run)',
+      timed(['bash', '-c', `"${process.execPath}" "${BIN}" verify --keyring ../pub.asc *.whl`], dsEnv, small),
+    ]);
+    rows.push([
+      label,
+      'loop: gpg --detach-sign -a',
+      timedShell(
+        'for f in *.whl; do gpg --batch --yes --detach-sign --armor --output "$f.gpg.asc" "$f" || exit 1; done',
+        env,
+        small,
+      ),
+    ]);
+    rows.push([
+      label,
+      'loop: gpgv',
+      timedShell(
+        'for f in *.whl; do gpgv --keyring ../pub.gpg "$f.gpg.asc" "$f" 2>/dev/null || exit 1; done',
+        env,
+        small,
+      ),
+    ]);
   } finally {
     spawnSync('gpgconf', ['--kill', 'all'], { env });
     await fs.rm(dir, { recursive: true, force: true });
   }
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\n${os.cpus().length} x ${cpu}, Node ${process.version}; hash floor (openssl speed, 16 KiB blocks): ${opensslSpeed()}\n`);
-  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  console.log(
+    `\n${os.cpus().length} x ${cpu}, Node ${process.version}; hash floor (openssl speed, 16 KiB blocks): ${opensslSpeed()}\n`,
+  );
+  console.log(
+    `load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
   console.log('| input | tool | wall (s) | CPU (s) | peak RSS (MB) | exit |');
   console.log('|---|---|---:|---:|---:|---:|');
-  for (const [input, tool, m] of rows) console.log(`| ${input} | ${tool} | ${m.wall.toFixed(2)} | ${m.cpu.toFixed(2)} | ${m.rssMB.toFixed(0)} | ${m.status} |`);
+  for (const [input, tool, m] of rows)
+    console.log(
+      `| ${input} | ${tool} | ${m.wall.toFixed(2)} | ${m.cpu.toFixed(2)} | ${m.rssMB.toFixed(0)} | ${m.status} |`,
+    );
 }
 
 main().catch((error: unknown) => {

@@ -48,9 +48,18 @@ interface Row {
 }
 
 async function timed(tool: string, cmd: string[], env: NodeJS.ProcessEnv): Promise<Row> {
-  const { stderr } = await run('/usr/bin/time', ['-f', 'BENCH %e %M %U %S', ...cmd], { env, maxBuffer: 64 << 20 }).catch((e: { stderr: string }) => ({ stderr: e.stderr }));
+  const { stderr } = await run('/usr/bin/time', ['-f', 'BENCH %e %M %U %S', ...cmd], {
+    env,
+    maxBuffer: 64 << 20,
+  }).catch((e: { stderr: string }) => ({ stderr: e.stderr }));
   const m = /BENCH ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
-  return { tool, wall: m ? Number(m[1]) : NaN, cpu: m ? Number(m[3]) + Number(m[4]) : NaN, rssMb: m ? Number(m[2]) / 1024 : NaN, ok: !/Command exited with non-zero status/.test(stderr) };
+  return {
+    tool,
+    wall: m ? Number(m[1]) : NaN,
+    cpu: m ? Number(m[3]) + Number(m[4]) : NaN,
+    rssMb: m ? Number(m[2]) / 1024 : NaN,
+    ok: !/Command exited with non-zero status/.test(stderr),
+  };
 }
 
 async function main(): Promise<void> {
@@ -60,31 +69,81 @@ async function main(): Promise<void> {
     const wheel = await makeBigWheel(dir);
     const size = (await stat(wheel)).size;
     const rows: Row[] = [];
-    const order = Array.from({ length: RUNS }, (_, i) => (i % 2 === 0 ? ['twine', 'distseal'] : ['distseal', 'twine'])).flat();
+    const order = Array.from({ length: RUNS }, (_, i) =>
+      i % 2 === 0 ? ['twine', 'distseal'] : ['distseal', 'twine'],
+    ).flat();
     for (const [n, tool] of order.entries()) {
       const server = await startIndexServer({ dir: path.join(dir, `index-${n}`) });
       try {
-        const env = { ...process.env, HOME: dir, PYTHON_KEYRING_BACKEND: 'keyring.backends.null.Keyring', TWINE_PASSWORD: TEST_TOKEN, TWINE_USERNAME: '__token__' };
-        const cmd = tool === 'twine'
-          ? ['twine', 'upload', '--repository-url', server.uploadUrl, '--non-interactive', '--disable-progress-bar', wheel]
-          : [process.execPath, BIN, '--home', path.join(dir, 'home'), 'upload', 'pypi', '--repository-url', server.uploadUrl, '--non-interactive', '--disable-progress-bar', wheel];
+        const env = {
+          ...process.env,
+          HOME: dir,
+          PYTHON_KEYRING_BACKEND: 'keyring.backends.null.Keyring',
+          TWINE_PASSWORD: TEST_TOKEN,
+          TWINE_USERNAME: '__token__',
+        };
+        const cmd =
+          tool === 'twine'
+            ? [
+                'twine',
+                'upload',
+                '--repository-url',
+                server.uploadUrl,
+                '--non-interactive',
+                '--disable-progress-bar',
+                wheel,
+              ]
+            : [
+                process.execPath,
+                BIN,
+                '--home',
+                path.join(dir, 'home'),
+                'upload',
+                'pypi',
+                '--repository-url',
+                server.uploadUrl,
+                '--non-interactive',
+                '--disable-progress-bar',
+                wheel,
+              ];
         const row = await timed(tool, cmd, env);
         row.ok = row.ok && server.uploads.length > 0 && server.uploads.at(-1)!.status === 200;
-        process.stderr.write(`  ${tool}: ${row.wall.toFixed(2)} s wall, ${row.cpu.toFixed(2)} s CPU, ${row.rssMb.toFixed(0)} MB${row.ok ? '' : ' (FAILED)'}\n`);
+        process.stderr.write(
+          `  ${tool}: ${row.wall.toFixed(2)} s wall, ${row.cpu.toFixed(2)} s CPU, ${row.rssMb.toFixed(0)} MB${row.ok ? '' : ' (FAILED)'}\n`,
+        );
         rows.push(row);
       } finally {
         await server.close();
       }
     }
-    const best = (tool: string) => rows.filter((r) => r.tool === tool).reduce((a, b) => (b.wall < a.wall ? { ...b, rssMb: Math.max(a.rssMb, b.rssMb), ok: a.ok && b.ok } : { ...a, rssMb: Math.max(a.rssMb, b.rssMb), ok: a.ok && b.ok }));
+    const best = (tool: string) =>
+      rows
+        .filter((r) => r.tool === tool)
+        .reduce((a, b) =>
+          b.wall < a.wall
+            ? { ...b, rssMb: Math.max(a.rssMb, b.rssMb), ok: a.ok && b.ok }
+            : { ...a, rssMb: Math.max(a.rssMb, b.rssMb), ok: a.ok && b.ok },
+        );
     rows.splice(0, rows.length, best('twine'), best('distseal'));
-    console.log(`\nupload of a ${(size / 2 ** 20).toFixed(0)} MiB wheel to the local index (127.0.0.1), best wall of ${RUNS} run(s) each, highest peak RSS\n`);
-    console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${os.cpus().length} CPUs\n`);
+    console.log(
+      `\nupload of a ${(size / 2 ** 20).toFixed(0)} MiB wheel to the local index (127.0.0.1), best wall of ${RUNS} run(s) each, highest peak RSS\n`,
+    );
+    console.log(
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}, ${os.cpus().length} CPUs\n`,
+    );
     console.log('| tool | wall s | CPU s | peak RSS MB | ok |');
     console.log('|---|---:|---:|---:|---|');
-    for (const r of rows) console.log(`| ${r.tool} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.rssMb.toFixed(0)} | ${r.ok ? 'yes' : 'NO'} |`);
+    for (const r of rows)
+      console.log(
+        `| ${r.tool} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.rssMb.toFixed(0)} | ${r.ok ? 'yes' : 'NO'} |`,
+      );
     const [t, d] = rows;
-    console.log(`\ntargets: wall <= twine's: ${d!.wall <= t!.wall ? 'met' : 'MISSED'}; RSS <= 150 MB: ${d!.rssMb <= 150 ? 'met' : 'MISSED'}`);
+    console.log(
+      `\ntargets: wall <= twine's: ${d!.wall <= t!.wall ? 'met' : 'MISSED'}; RSS <= 150 MB: ${d!.rssMb <= 150 ? 'met' : 'MISSED'}`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

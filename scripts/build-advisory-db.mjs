@@ -19,7 +19,9 @@ const { advisoriesFromOsv } = await core('audit/osv.js');
 const { parseOsvText, MAX_RECORD_BYTES } = await core('audit/sources.js');
 const { CREDIT, databaseFromAdvisories, encodeCompact } = await core('audit/database.js');
 
-const input = path.resolve(process.argv[2] ?? path.join(root, '..', 'shared', 'data', 'pypa-advisory-db', 'advisory-db.tgz'));
+const input = path.resolve(
+  process.argv[2] ?? path.join(root, '..', 'shared', 'data', 'pypa-advisory-db', 'advisory-db.tgz'),
+);
 const sourceMd = readFileSync(path.join(path.dirname(input), 'SOURCE.md'), 'utf8');
 const taken = /commit ([0-9a-f]{40}) \((\d{4}-\d{2}-\d{2})\)/.exec(sourceMd);
 if (!taken) throw new Error(`${input}: SOURCE.md beside it does not say "commit <sha> (<date>)"`);
@@ -32,9 +34,14 @@ await walkTar(decompress(createReadStream(input), 'gzip', input), input, async (
   if (value?.withdrawn) withdrawn += 1;
   records.push(advisoriesFromOsv(value));
 });
-const db = databaseFromAdvisories({ source: 'github.com/pypa/advisory-database', date: taken[2], commit: taken[1], credit: CREDIT }, records);
+const db = databaseFromAdvisories(
+  { source: 'github.com/pypa/advisory-database', date: taken[2], commit: taken[1], credit: CREDIT },
+  records,
+);
 const out = path.resolve(process.argv[3] ?? path.join(root, 'data', 'advisories.json.gz'));
 const bytes = encodeCompact(db);
 writeFileSync(out, bytes);
 const advisories = [...db.packages.values()].reduce((n, l) => n + l.length, 0);
-console.log(`${out}: ${records.length} records (${withdrawn} withdrawn, skipped), ${db.packages.size} packages, ${advisories} package advisories, ${bytes.length} bytes`);
+console.log(
+  `${out}: ${records.length} records (${withdrawn} withdrawn, skipped), ${db.packages.size} packages, ${advisories} package advisories, ${bytes.length} bytes`,
+);

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const avaCli = path.join(root, 'node_modules', 'ava', 'entrypoints', 'cli.mjs');
-const child = spawn(process.execPath, [avaCli, ...process.argv.slice(2)], { stdio: ['inherit', 'pipe', 'pipe'] });
+const child = spawn(process.execPath, [avaCli, ...process.argv.slice(2)], {
+  stdio: ['inherit', 'pipe', 'pipe'],
+});
 let text = '';
 child.stdout.on('data', (d) => {
   process.stdout.write(d);
@@ -23,8 +25,14 @@ child.on('close', (code, signal) => {
   const lines = (re) => clean.split('\n').filter((l) => re.test(l)).length;
   // ava prints "N tests passed" only when nothing failed, so count the per-test marks too.
   const passed = Math.max(count(/^\s*(\d+) tests? passed/gm), lines(/^\s*✔/));
-  let failed = Math.max(count(/^\s*(\d+) tests? failed/gm), lines(/^\s*✘/)) + count(/^\s*(\d+) uncaught exceptions?/gm) + count(/^\s*(\d+) unhandled rejections?/gm);
-  const skipped = Math.max(count(/^\s*(\d+) tests? skipped/gm) + count(/^\s*(\d+) tests? todo/gm), lines(/^\s*- \S/));
+  let failed =
+    Math.max(count(/^\s*(\d+) tests? failed/gm), lines(/^\s*✘/)) +
+    count(/^\s*(\d+) uncaught exceptions?/gm) +
+    count(/^\s*(\d+) unhandled rejections?/gm);
+  const skipped = Math.max(
+    count(/^\s*(\d+) tests? skipped/gm) + count(/^\s*(\d+) tests? todo/gm),
+    lines(/^\s*- \S/),
+  );
   const exit = code ?? 1;
   if (exit !== 0 && failed === 0) failed = 1; // ava failed without counting (a crash, a timeout, no tests)
   process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);

@@ -46,7 +46,12 @@ export interface ContextIO {
 }
 
 /** The default home: --home, else DISTSEAL_HOME, else $XDG_CONFIG_HOME/distseal, else ~/.config/distseal. */
-export function resolveHome(flag: string | undefined, env: Context['env'], cwd: string, userHome: string): Pick<Context, 'home' | 'homeSource'> {
+export function resolveHome(
+  flag: string | undefined,
+  env: Context['env'],
+  cwd: string,
+  userHome: string,
+): Pick<Context, 'home' | 'homeSource'> {
   if (flag) return { home: path.resolve(cwd, flag), homeSource: 'flag' };
   if (env.DISTSEAL_HOME) return { home: path.resolve(cwd, env.DISTSEAL_HOME), homeSource: 'DISTSEAL_HOME' };
   if (env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME)) {
@@ -71,8 +76,18 @@ export function createContext(flags: GlobalFlags, io: ContextIO = {}): Context {
   const { home, homeSource } = resolveHome(flags.home, env, cwd, userHome);
   const json = Boolean(flags.json);
   const interactive =
-    flags.interactive !== false && Boolean(stdin.isTTY) && Boolean(stderr.isTTY) && !isCI(env) && env.DISTSEAL_NO_INTERACTIVE !== '1';
-  const out = new Output({ stdout, stderr, json, verbose: Boolean(flags.verbose), quiet: Boolean(flags.quiet) });
+    flags.interactive !== false &&
+    Boolean(stdin.isTTY) &&
+    Boolean(stderr.isTTY) &&
+    !isCI(env) &&
+    env.DISTSEAL_NO_INTERACTIVE !== '1';
+  const out = new Output({
+    stdout,
+    stderr,
+    json,
+    verbose: Boolean(flags.verbose),
+    quiet: Boolean(flags.quiet),
+  });
   return {
     env,
     cwd,

@@ -12,28 +12,58 @@ interface Entry {
 
 /** Every top-level command. Modules load lazily: only the one being run is imported. */
 const COMMANDS: Entry[] = [
-  { name: 'keys', describe: 'Create, import, export and guard your own signing keys', load: () => import('./commands/keys/index.js').then((m) => m.command) },
-  { name: 'trust', describe: "Manage the trusted keyring (other people's public keys) and per-project pins", load: () => import('./commands/trust/index.js').then((m) => m.command) },
-  { name: 'sign', describe: 'Write detached ASCII-armored signatures (FILE.asc) for dist files', load: () => import('./commands/sign.js').then((m) => m.command) },
-  { name: 'verify', describe: 'Verify files against their .asc signatures and the trusted keyring (fail-closed)', load: () => import('./commands/verify.js').then((m) => m.command) },
-  { name: 'audit', describe: 'Scan dists with Bandit and check dependencies against the PyPA advisory database', load: () => import('./commands/audit.js').then((m) => m.command) },
-  { name: 'check', describe: 'Check dist metadata and scan for leaked secrets before upload', load: () => import('./commands/check.js').then((m) => m.command) },
+  {
+    name: 'keys',
+    describe: 'Create, import, export and guard your own signing keys',
+    load: () => import('./commands/keys/group.js').then((m) => m.command),
+  },
+  {
+    name: 'trust',
+    describe: "Manage the trusted keyring (other people's public keys) and per-project pins",
+    load: () => import('./commands/trust/group.js').then((m) => m.command),
+  },
+  {
+    name: 'sign',
+    describe: 'Write detached ASCII-armored signatures (FILE.asc) for dist files',
+    load: () => import('./commands/sign.js').then((m) => m.command),
+  },
+  {
+    name: 'verify',
+    describe: 'Verify files against their .asc signatures and the trusted keyring (fail-closed)',
+    load: () => import('./commands/verify.js').then((m) => m.command),
+  },
+  {
+    name: 'audit',
+    describe: 'Scan dists with Bandit and check dependencies against the PyPA advisory database',
+    load: () => import('./commands/audit.js').then((m) => m.command),
+  },
+  {
+    name: 'check',
+    describe: 'Check dist metadata and scan for leaked secrets before upload',
+    load: () => import('./commands/check.js').then((m) => m.command),
+  },
   {
     name: 'upload',
     describe: 'Upload dists to a PyPI-compatible index or a conda channel',
-    load: async () => group('upload', 'Upload dists to a PyPI-compatible index or a conda channel', [
-      (await import('./commands/upload/pypi.js')).command,
-      (await import('./commands/upload/conda.js')).command,
-    ]),
+    load: async () =>
+      group('upload', 'Upload dists to a PyPI-compatible index or a conda channel', [
+        (await import('./commands/upload/pypi.js')).command,
+        (await import('./commands/upload/conda.js')).command,
+      ]),
   },
-  { name: 'channel', describe: 'Maintain and verify a signed conda file channel', load: () => import('./commands/channel/index.js').then((m) => m.command) },
+  {
+    name: 'channel',
+    describe: 'Maintain and verify a signed conda file channel',
+    load: () => import('./commands/channel/group.js').then((m) => m.command),
+  },
   {
     name: 'login',
     describe: 'Store an index token in the OS keychain',
-    load: async () => group('login', 'Store an index token in the OS keychain', [
-      (await import('./commands/login/pypi.js')).command,
-      (await import('./commands/login/conda.js')).command,
-    ]),
+    load: async () =>
+      group('login', 'Store an index token in the OS keychain', [
+        (await import('./commands/login/pypi.js')).command,
+        (await import('./commands/login/conda.js')).command,
+      ]),
   },
 ];
 
@@ -77,10 +107,28 @@ function wizardGlobals(argv: string[]): GlobalFlags | undefined {
 function globalOptions(y: Argv): Argv<any> {
   return y
     .option('json', { type: 'boolean', describe: 'Print results as JSON on stdout', global: true })
-    .option('verbose', { type: 'boolean', describe: 'Explain what happens (never prints secrets)', global: true })
-    .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print only results and warnings', global: true })
-    .option('interactive', { type: 'boolean', default: true, describe: 'Allow prompts (--no-interactive; also off when stdin is not a terminal or CI is set)', global: true })
-    .option('home', { type: 'string', describe: 'distseal home (default: DISTSEAL_HOME, $XDG_CONFIG_HOME/distseal, ~/.config/distseal)', global: true });
+    .option('verbose', {
+      type: 'boolean',
+      describe: 'Explain what happens (never prints secrets)',
+      global: true,
+    })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      describe: 'Print only results and warnings',
+      global: true,
+    })
+    .option('interactive', {
+      type: 'boolean',
+      default: true,
+      describe: 'Allow prompts (--no-interactive; also off when stdin is not a terminal or CI is set)',
+      global: true,
+    })
+    .option('home', {
+      type: 'string',
+      describe: 'distseal home (default: DISTSEAL_HOME, $XDG_CONFIG_HOME/distseal, ~/.config/distseal)',
+      global: true,
+    });
 }
 
 /** Wrap a leaf's run() so errors and the context are handled in one place. */
@@ -119,9 +167,12 @@ export function reportError(error: unknown, ctx: Context | undefined, io: Contex
     if (context.verbose && error.cause instanceof Error) context.out.err(`  cause: ${error.cause.message}`);
   } else {
     const message = error instanceof Error ? error.message : String(error);
-    if (context.json) context.out.result('', { ok: false, error: { code: 'E_BUG', kind: 'operational', message } });
+    if (context.json)
+      context.out.result('', { ok: false, error: { code: 'E_BUG', kind: 'operational', message } });
     context.out.err(`distseal: unexpected error: ${message}`);
-    context.out.err('  This is a bug in distseal. Please report it with the command you ran (re-run with --verbose for details).');
+    context.out.err(
+      '  This is a bug in distseal. Please report it with the command you ran (re-run with --verbose for details).',
+    );
     if (context.verbose && error instanceof Error && error.stack) context.out.err(error.stack);
   }
   return code;
@@ -139,7 +190,7 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
     const ctx = createContext(wizardFlags, io);
     if (ctx.interactive) {
       try {
-        const { runWizard } = await import('../wizard/index.js');
+        const { runWizard } = await import('../wizard/run-wizard.js');
         return await runWizard(ctx);
       } catch (error) {
         return reportError(error, ctx, io);
@@ -156,7 +207,10 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
     .exitProcess(false)
     .showHelpOnFail(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(message, { hint: 'Run `distseal --help` for the commands and their options.' });
+      throw (
+        error ??
+        new UsageError(message, { hint: 'Run `distseal --help` for the commands and their options.' })
+      );
     })
     .help()
     .alias('help', 'h')
@@ -165,7 +219,12 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
 
   for (const entry of COMMANDS) {
     if (entry.name !== word) {
-      y = y.command(entry.name, entry.describe, () => undefined as never, () => undefined);
+      y = y.command(
+        entry.name,
+        entry.describe,
+        () => undefined as never,
+        () => undefined,
+      );
       continue;
     }
     const module = await entry.load();

@@ -22,6 +22,7 @@ export class Output {
   private readonly progressState = new Map<string, number>();
 
   constructor(private readonly options: OutputOptions) {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the logger's methods are plain functions
     const self = this;
     this.logger = {
       info(message) {
@@ -87,7 +88,9 @@ export class Output {
     const width = Math.max(10, Math.min(30, (this.options.stderr.columns ?? 80) - 50));
     const ratio = event.total ? Math.min(1, event.done / event.total) : 0;
     const filled = Math.round(ratio * width);
-    const bar = event.total ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(ratio * 100)}%` : formatBytes(event.done);
+    const bar = event.total
+      ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(ratio * 100)}%`
+      : formatBytes(event.done);
     this.options.stderr.write(`\r\x1b[K${this.redact(event.label)} ${bar}${event.finished ? '\n' : ''}`);
     if (event.finished) this.progressState.delete(event.id);
   }

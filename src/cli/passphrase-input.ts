@@ -20,25 +20,43 @@ async function readAll(stream: Readable): Promise<string> {
  * Read a secret from `--X-file FILE` or `--X-fd N` (0 = stdin), one trailing newline removed.
  * Undefined when neither flag is given. An unreadable or empty file is an InputError naming it.
  */
-export async function readSecretFlag(ctx: Context, file: string | undefined, fd: number | undefined, flag: string): Promise<string | undefined> {
-  if (file !== undefined && fd !== undefined) throw new UsageError(`Give either --${flag}-file or --${flag}-fd, not both.`);
+export async function readSecretFlag(
+  ctx: Context,
+  file: string | undefined,
+  fd: number | undefined,
+  flag: string,
+): Promise<string | undefined> {
+  if (file !== undefined && fd !== undefined)
+    throw new UsageError(`Give either --${flag}-file or --${flag}-fd, not both.`);
   let text: string | undefined;
   if (file !== undefined) {
     try {
       text = await fs.readFile(file, 'utf8');
     } catch (error) {
-      throw new InputError('E_PASSPHRASE_FILE', `Cannot read --${flag}-file ${file}: ${errnoCode(error) === 'ENOENT' ? 'no such file' : errnoCode(error) ?? (error as Error).message}.`, {
-        subject: file,
-        hint: 'Check the path and its permissions (it should be readable only by you: chmod 600).',
-      });
+      throw new InputError(
+        'E_PASSPHRASE_FILE',
+        `Cannot read --${flag}-file ${file}: ${errnoCode(error) === 'ENOENT' ? 'no such file' : (errnoCode(error) ?? (error as Error).message)}.`,
+        {
+          subject: file,
+          hint: 'Check the path and its permissions (it should be readable only by you: chmod 600).',
+        },
+      );
     }
-    if (chompSecret(text) === '') throw new InputError('E_PASSPHRASE_FILE', `--${flag}-file ${file} is empty.`, { subject: file, hint: 'Put the passphrase on the first line of the file.' });
+    if (chompSecret(text) === '')
+      throw new InputError('E_PASSPHRASE_FILE', `--${flag}-file ${file} is empty.`, {
+        subject: file,
+        hint: 'Put the passphrase on the first line of the file.',
+      });
   } else if (fd !== undefined) {
-    if (!Number.isInteger(fd) || fd < 0) throw new UsageError(`--${flag}-fd needs a file descriptor number (0 = stdin), not "${fd}".`);
+    if (!Number.isInteger(fd) || fd < 0)
+      throw new UsageError(`--${flag}-fd needs a file descriptor number (0 = stdin), not "${fd}".`);
     try {
-      text = fd === 0 ? await readAll(ctx.stdin) : await readAll(createReadStream('', { fd, autoClose: true }));
+      text =
+        fd === 0 ? await readAll(ctx.stdin) : await readAll(createReadStream('', { fd, autoClose: true }));
     } catch (error) {
-      throw new UsageError(`Cannot read --${flag}-fd ${fd}: ${errnoCode(error) === 'EBADF' ? 'that file descriptor is not open' : (error as Error).message}.`);
+      throw new UsageError(
+        `Cannot read --${flag}-fd ${fd}: ${errnoCode(error) === 'EBADF' ? 'that file descriptor is not open' : (error as Error).message}.`,
+      );
     }
     if (chompSecret(text) === '') throw new UsageError(`--${flag}-fd ${fd} gave an empty passphrase.`);
   }
@@ -55,10 +73,17 @@ export function isPromptExit(error: unknown): boolean {
 }
 
 /** Ask for a hidden value on the terminal (stderr), mapping Ctrl-C to InterruptedError (exit 130). */
-export async function promptHidden(ctx: Context, message: string, validate?: (value: string) => true | string): Promise<string> {
+export async function promptHidden(
+  ctx: Context,
+  message: string,
+  validate?: (value: string) => true | string,
+): Promise<string> {
   const { password } = await import('@inquirer/prompts');
   try {
-    const value = await password({ message, mask: '*', ...(validate ? { validate } : {}) }, { input: ctx.stdin as never, output: ctx.stderr as never });
+    const value = await password(
+      { message, mask: '*', ...(validate ? { validate } : {}) },
+      { input: ctx.stdin as never, output: ctx.stderr as never },
+    );
     ctx.out.addSecret(value);
     return value;
   } catch (error) {
@@ -70,7 +95,9 @@ export async function promptHidden(ctx: Context, message: string, validate?: (va
 /** Ask for a new passphrase twice until both agree (and it is not empty). */
 export async function promptNewPassphrase(ctx: Context, what: string): Promise<string> {
   for (;;) {
-    const first = await promptHidden(ctx, `New passphrase for ${what}:`, (v) => (v.length > 0 ? true : 'An empty passphrase is not allowed here (use --no-passphrase).'));
+    const first = await promptHidden(ctx, `New passphrase for ${what}:`, (v) =>
+      v.length > 0 ? true : 'An empty passphrase is not allowed here (use --no-passphrase).',
+    );
     const second = await promptHidden(ctx, 'Repeat the passphrase:');
     if (first === second) return first;
     ctx.out.err('The two passphrases differ; please enter them again.');
@@ -83,11 +110,22 @@ export async function promptNewPassphrase(ctx: Context, what: string): Promise<s
  */
 export async function resolveNewPassphrase(
   ctx: Context,
-  options: { file?: string; fd?: number; flag: string; none?: boolean; value?: string; what: string; envNames?: string[] },
+  options: {
+    file?: string;
+    fd?: number;
+    flag: string;
+    none?: boolean;
+    value?: string;
+    what: string;
+    envNames?: string[];
+  },
 ): Promise<string> {
   if (options.none) {
-    if (options.file !== undefined || options.fd !== undefined) throw new UsageError(`--no-passphrase contradicts --${options.flag}-file/--${options.flag}-fd.`);
-    ctx.logger.warn(`${options.what} will have no passphrase: anyone who can read its file can sign with it. Protect it later with \`distseal keys passwd\`.`);
+    if (options.file !== undefined || options.fd !== undefined)
+      throw new UsageError(`--no-passphrase contradicts --${options.flag}-file/--${options.flag}-fd.`);
+    ctx.logger.warn(
+      `${options.what} will have no passphrase: anyone who can read its file can sign with it. Protect it later with \`distseal keys passwd\`.`,
+    );
     return '';
   }
   if (options.value !== undefined && options.value !== '') {
@@ -106,7 +144,8 @@ export async function resolveNewPassphrase(
     }
   }
   if (ctx.interactive) return promptNewPassphrase(ctx, options.what);
-  const noFlag = options.flag === 'passphrase' ? '--no-passphrase' : '--no-passphrase (remove the protection)';
+  const noFlag =
+    options.flag === 'passphrase' ? '--no-passphrase' : '--no-passphrase (remove the protection)';
   throw new UsageError(`No passphrase was given for ${options.what}.`, {
     hint: `Supply it with one of: --${options.flag}-file FILE, --${options.flag}-fd N${envNames.length ? `, ${envNames.join(', ')}` : ''}, a prompt (run in a terminal); or ${noFlag} for an unprotected key.`,
   });

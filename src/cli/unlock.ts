@@ -14,8 +14,14 @@ export const PASSPHRASE_ENV = 'DISTSEAL_PASSPHRASE';
 /** Add --passphrase-file FILE and --passphrase-fd N to a command (never a passphrase value on argv). */
 export function withPassphraseOptions(y: Argv): Argv {
   return y
-    .option('passphrase-file', { type: 'string', describe: 'Read the key passphrase from the first line of FILE' })
-    .option('passphrase-fd', { type: 'number', describe: 'Read the key passphrase from file descriptor N (0 = stdin)' });
+    .option('passphrase-file', {
+      type: 'string',
+      describe: 'Read the key passphrase from the first line of FILE',
+    })
+    .option('passphrase-fd', {
+      type: 'number',
+      describe: 'Read the key passphrase from file descriptor N (0 = stdin)',
+    });
 }
 
 export interface UnlockFlags {
@@ -33,11 +39,17 @@ export interface UnlockFlags {
  * DISTSEAL_PASSPHRASE, the OS keychain (service "distseal", account = fingerprint), a prompt
  * (interactive only, three tries).
  */
-export function passphraseSources(ctx: Context, opts: UnlockFlags, fingerprint: string, label: string): PassphraseSource[] {
+export function passphraseSources(
+  ctx: Context,
+  opts: UnlockFlags,
+  fingerprint: string,
+  label: string,
+): PassphraseSource[] {
   const keychain = opts.keychain ?? new Keychain(ctx.logger);
   let flagRead: Promise<string | undefined> | undefined;
   const sources: PassphraseSource[] = [];
-  if (opts.passphraseValue !== undefined) sources.push({ name: 'the wizard', get: () => opts.passphraseValue });
+  if (opts.passphraseValue !== undefined)
+    sources.push({ name: 'the wizard', get: () => opts.passphraseValue });
   sources.push(
     {
       name: '--passphrase-file FILE or --passphrase-fd N',
@@ -88,23 +100,35 @@ export async function unlockOwnKey(
   const store = await KeyStore.open({ home: ctx.home, logger: ctx.logger });
   const own = await store.findOwn(opts.key);
   if (!own.hasSecret || !own.key.isPrivate()) {
-    throw new KeyError('E_NO_SECRET', `Only the public part of key ${own.fingerprint} is here; signing needs its secret key.`, {
-      subject: own.fingerprint,
-      hint: 'Import the secret key (`distseal keys import SECRET.asc`, or a `keys export --subkeys-only` file for CI).',
-    });
+    throw new KeyError(
+      'E_NO_SECRET',
+      `Only the public part of key ${own.fingerprint} is here; signing needs its secret key.`,
+      {
+        subject: own.fingerprint,
+        hint: 'Import the secret key (`distseal keys import SECRET.asc`, or a `keys export --subkeys-only` file for CI).',
+      },
+    );
   }
   // Refuse before asking for a passphrase: what a revoked or expired key signs fails verification.
   if (own.info.revoked) {
-    throw new KeyError('E_KEY_REVOKED', `Key ${own.fingerprint} is revoked; signatures made with it will not verify.`, {
-      subject: own.fingerprint,
-      hint: 'Create a new key (`distseal keys generate`) and make it the default, or name another with --key.',
-    });
+    throw new KeyError(
+      'E_KEY_REVOKED',
+      `Key ${own.fingerprint} is revoked; signatures made with it will not verify.`,
+      {
+        subject: own.fingerprint,
+        hint: 'Create a new key (`distseal keys generate`) and make it the default, or name another with --key.',
+      },
+    );
   }
   if (own.info.expired) {
-    throw new KeyError('E_KEY_EXPIRED', `Key ${own.fingerprint} expired on ${own.info.expires?.slice(0, 10)}.`, {
-      subject: own.fingerprint,
-      hint: 'Extend it where its primary secret is (e.g. gpg --quick-set-expire FPR 1y, then `distseal keys import`), or create a new key.',
-    });
+    throw new KeyError(
+      'E_KEY_EXPIRED',
+      `Key ${own.fingerprint} expired on ${own.info.expires?.slice(0, 10)}.`,
+      {
+        subject: own.fingerprint,
+        hint: 'Extend it where its primary secret is (e.g. gpg --quick-set-expire FPR 1y, then `distseal keys import`), or create a new key.',
+      },
+    );
   }
   const { privateKey, source } = await unlockPrivateKey(own.key, {
     fingerprint: own.fingerprint,
@@ -115,13 +139,18 @@ export async function unlockOwnKey(
   try {
     // The newest valid signing-capable (sub)key, exactly as openpgp.sign will choose it.
     const signer = await privateKey.getSigningKey();
-    if ((signer.keyPacket as openpgp.SecretKeyPacket).isDummy?.()) throw new Error('the signing key has no secret here');
+    if ((signer.keyPacket as openpgp.SecretKeyPacket).isDummy?.())
+      throw new Error('the signing key has no secret here');
   } catch (error) {
-    throw new KeyError('E_NO_SIGNING_KEY', `Key ${own.fingerprint} has no usable signing key here: ${(error as Error).message}.`, {
-      subject: own.fingerprint,
-      cause: error,
-      hint: 'Check `distseal keys list`: the signing subkey may have expired or been revoked, or only its public part is present.',
-    });
+    throw new KeyError(
+      'E_NO_SIGNING_KEY',
+      `Key ${own.fingerprint} has no usable signing key here: ${(error as Error).message}.`,
+      {
+        subject: own.fingerprint,
+        cause: error,
+        hint: 'Check `distseal keys list`: the signing subkey may have expired or been revoked, or only its public part is present.',
+      },
+    );
   }
   return { fingerprint: own.fingerprint, privateKey, info: own.info };
 }

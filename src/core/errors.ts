@@ -46,7 +46,13 @@ export class DistsealError extends Error {
 
   /** Plain data for --json output. Never includes `cause` (it may quote secrets). */
   toJSON(): { code: string; kind: ErrorKind; message: string; hint?: string; subject?: string } {
-    return { code: this.code, kind: this.kind, message: this.message, hint: this.hint, subject: this.subject };
+    return {
+      code: this.code,
+      kind: this.kind,
+      message: this.message,
+      hint: this.hint,
+      subject: this.subject,
+    };
   }
 }
 
@@ -103,7 +109,11 @@ export class InterruptedError extends DistsealError {
 export class HttpError extends DistsealError {
   readonly status?: number;
   readonly url?: string;
-  constructor(code: string, message: string, options: DistsealErrorOptions & { status?: number; url?: string } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: DistsealErrorOptions & { status?: number; url?: string } = {},
+  ) {
     super(code, 'operational', message, options);
     this.status = options.status;
     this.url = options.url;
@@ -130,7 +140,10 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
 
 /** Node's errno code of an fs error, if any. */
 export function errnoCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof (error as { code: unknown }).code === 'string'
+  return typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof (error as { code: unknown }).code === 'string'
     ? (error as { code: string }).code
     : undefined;
 }

@@ -17,7 +17,17 @@ export interface WizardKey {
 }
 
 /** The keys leaf commands the wizard drives (src/cli/commands/keys/<name>.ts). */
-export type KeysLeaf = 'generate' | 'import' | 'export' | 'list' | 'revoke' | 'passwd' | 'delete' | 'default' | 'remember' | 'forget';
+export type KeysLeaf =
+  | 'generate'
+  | 'import'
+  | 'export'
+  | 'list'
+  | 'revoke'
+  | 'passwd'
+  | 'delete'
+  | 'default'
+  | 'remember'
+  | 'forget';
 
 /**
  * Everything a flow touches, injected so tests can script the prompts, record the run() calls

@@ -17,7 +17,10 @@ export function contextWithSecrets(ctx: Context, secrets: Secrets = {}): Context
   if (secrets.passphrase !== undefined) env.DISTSEAL_PASSPHRASE = secrets.passphrase;
   if (secrets.newPassphrase !== undefined) env.DISTSEAL_NEW_PASSPHRASE = secrets.newPassphrase;
   for (const value of [secrets.passphrase, secrets.newPassphrase]) ctx.out.addSecret(value);
-  const stdin = secrets.stdin !== undefined ? (Object.assign(Readable.from([Buffer.from(secrets.stdin)]), { isTTY: false }) as Context['stdin']) : ctx.stdin;
+  const stdin =
+    secrets.stdin !== undefined
+      ? (Object.assign(Readable.from([Buffer.from(secrets.stdin)]), { isTTY: false }) as Context['stdin'])
+      : ctx.stdin;
   return { ...ctx, env, stdin, interactive: false };
 }
 
@@ -29,7 +32,13 @@ export function contextWithSecrets(ctx: Context, secrets: Secrets = {}): Context
 export async function executeAction(action: Action, deps: WizardDeps): Promise<number> {
   const { ctx } = deps;
   const leaf = await deps.loadLeaf(action.leaf);
-  const argv = planToArgv(action.plan, { home: ctx.home, json: false, verbose: ctx.verbose, quiet: ctx.quiet, interactive: false });
+  const argv = planToArgv(action.plan, {
+    home: ctx.home,
+    json: false,
+    verbose: ctx.verbose,
+    quiet: ctx.quiet,
+    interactive: false,
+  });
   const code = (await leaf.run(argv, contextWithSecrets(ctx, action.secrets))) ?? 0;
   const home = ctx.homeSource === 'flag' ? ctx.home : undefined;
   ctx.out.err('');

@@ -26,7 +26,11 @@ export function inquirerPrompter(ctx: Context): Prompter {
         select<T>(
           {
             message: q.message,
-            choices: q.choices.map((c) => ({ value: c.value as T, name: c.name, description: c.description })),
+            choices: q.choices.map((c) => ({
+              value: c.value as T,
+              name: c.name,
+              description: c.description,
+            })),
             default: q.default as T | undefined,
             pageSize: 15,
           },

@@ -4,11 +4,22 @@ import type { WizardDeps } from './deps.js';
 import { executeAction } from './execute.js';
 import { generateFlow } from './keys/generate.js';
 import { exportFlow, importFlow } from './keys/import-export.js';
-import { defaultFlow, deleteFlow, forgetFlow, listFlow, passwdFlow, rememberFlow, revokeFlow } from './keys/simple.js';
+import {
+  defaultFlow,
+  deleteFlow,
+  forgetFlow,
+  listFlow,
+  passwdFlow,
+  rememberFlow,
+  revokeFlow,
+} from './keys/simple.js';
 import { Q, type KeysChoice, type MainChoice } from './questions.js';
 
 /** The flow behind each entry of the Keys menu. */
-export const KEY_FLOWS: Record<Exclude<KeysChoice, 'back'>, (deps: WizardDeps) => Promise<Action | undefined>> = {
+export const KEY_FLOWS: Record<
+  Exclude<KeysChoice, 'back'>,
+  (deps: WizardDeps) => Promise<Action | undefined>
+> = {
   generate: generateFlow,
   import: importFlow,
   export: exportFlow,
@@ -25,8 +36,10 @@ export const KEY_FLOWS: Record<Exclude<KeysChoice, 'back'>, (deps: WizardDeps) =
 const ELSEWHERE: Record<Exclude<MainChoice, 'keys' | 'quit'>, string> = {
   sign: 'Use `distseal sign FILE... [--key FPR]` (see `distseal sign --help`).',
   verify: 'Use `distseal verify FILE... [--keyring FILE]` (see `distseal verify --help`).',
-  upload: 'Use `distseal upload pypi FILE...` or `distseal upload conda FILE...` (see `distseal upload --help`).',
-  trust: 'Use `distseal trust add KEYFILE [--for PROJECT]`, `distseal trust list`, `distseal trust remove FPR`.',
+  upload:
+    'Use `distseal upload pypi FILE...` or `distseal upload conda FILE...` (see `distseal upload --help`).',
+  trust:
+    'Use `distseal trust add KEYFILE [--for PROJECT]`, `distseal trust list`, `distseal trust remove FPR`.',
 };
 
 /**

@@ -42,9 +42,15 @@ export class PasteCollector {
  * at Ctrl-D. Ctrl-C rejects with InterruptedError. If the question has a validator and the
  * text fails it, the message is shown and the user pastes again.
  */
-export async function readPastedArmor(question: PasteQuestion, input: Readable, output: Writable): Promise<string> {
+export async function readPastedArmor(
+  question: PasteQuestion,
+  input: Readable,
+  output: Writable,
+): Promise<string> {
   for (;;) {
-    output.write(`? ${question.message}\n  (paste the armored block(s), then press Enter on an empty line; Ctrl-D also ends, Ctrl-C cancels)\n`);
+    output.write(
+      `? ${question.message}\n  (paste the armored block(s), then press Enter on an empty line; Ctrl-D also ends, Ctrl-C cancels)\n`,
+    );
     const text = await readOnce(input, output);
     const verdict = question.validate ? await question.validate(text) : true;
     if (verdict === true) return text;
@@ -55,7 +61,12 @@ export async function readPastedArmor(question: PasteQuestion, input: Readable, 
 function readOnce(input: Readable, output: Writable): Promise<string> {
   const collector = new PasteCollector();
   // terminal mode when it is a TTY: readline then reports Ctrl-C as 'SIGINT' and Ctrl-D as 'close'.
-  const rl = readline.createInterface({ input, output, terminal: Boolean((input as { isTTY?: boolean }).isTTY), prompt: '' });
+  const rl = readline.createInterface({
+    input,
+    output,
+    terminal: Boolean((input as { isTTY?: boolean }).isTTY),
+    prompt: '',
+  });
   return new Promise((resolve, reject) => {
     let pending: NodeJS.Immediate | undefined;
     let settled = false;

@@ -1,4 +1,10 @@
-import type { ConfirmQuestion, InputQuestion, PasswordQuestion, PasteQuestion, SelectQuestion } from './prompter.js';
+import type {
+  ConfirmQuestion,
+  InputQuestion,
+  PasswordQuestion,
+  PasteQuestion,
+  SelectQuestion,
+} from './prompter.js';
 import {
   validateArmor,
   validateEmail,
@@ -58,7 +64,11 @@ export const Q = {
       { value: 'back', name: 'Back' },
     ],
   }),
-  name: (): InputQuestion => ({ id: 'name', message: 'Your name (for the user ID):', validate: validateName }),
+  name: (): InputQuestion => ({
+    id: 'name',
+    message: 'Your name (for the user ID):',
+    validate: validateName,
+  }),
   email: (): InputQuestion => ({ id: 'email', message: 'Your e-mail address:', validate: validateEmail }),
   algo: (): SelectQuestion<'ed25519' | 'rsa4096'> => ({
     id: 'algo',
@@ -75,12 +85,36 @@ export const Q = {
     default: '2y',
     validate: (v) => validateExpiry(v, now),
   }),
-  usePassphrase: (): ConfirmQuestion => ({ id: 'use-passphrase', message: 'Protect the secret key with a passphrase? (strongly recommended)', default: true }),
-  newPassphrase: (): PasswordQuestion => ({ id: 'new-passphrase', message: 'Passphrase:', validate: validateNewPassphrase }),
-  repeatPassphrase: (first: string): PasswordQuestion => ({ id: 'repeat-passphrase', message: 'Passphrase again:', validate: validateRepeat(first) }),
-  currentPassphrase: (check: (v: string) => Promise<true | string>): PasswordQuestion => ({ id: 'current-passphrase', message: 'Current passphrase:', validate: check }),
-  rememberAfter: (): ConfirmQuestion => ({ id: 'remember', message: 'Keep the passphrase in the OS keychain, so signing does not ask for it?', default: false }),
-  confirmGenerate: (summary: string): ConfirmQuestion => ({ id: 'confirm-generate', message: `Create ${summary}?`, default: true }),
+  usePassphrase: (): ConfirmQuestion => ({
+    id: 'use-passphrase',
+    message: 'Protect the secret key with a passphrase? (strongly recommended)',
+    default: true,
+  }),
+  newPassphrase: (): PasswordQuestion => ({
+    id: 'new-passphrase',
+    message: 'Passphrase:',
+    validate: validateNewPassphrase,
+  }),
+  repeatPassphrase: (first: string): PasswordQuestion => ({
+    id: 'repeat-passphrase',
+    message: 'Passphrase again:',
+    validate: validateRepeat(first),
+  }),
+  currentPassphrase: (check: (v: string) => Promise<true | string>): PasswordQuestion => ({
+    id: 'current-passphrase',
+    message: 'Current passphrase:',
+    validate: check,
+  }),
+  rememberAfter: (): ConfirmQuestion => ({
+    id: 'remember',
+    message: 'Keep the passphrase in the OS keychain, so signing does not ask for it?',
+    default: false,
+  }),
+  confirmGenerate: (summary: string): ConfirmQuestion => ({
+    id: 'confirm-generate',
+    message: `Create ${summary}?`,
+    default: true,
+  }),
   importSource: (): SelectQuestion<'file' | 'paste' | 'gpg'> => ({
     id: 'import-source',
     message: 'Import from:',
@@ -91,10 +125,25 @@ export const Q = {
     ],
   }),
   importFile: (): InputQuestion => ({ id: 'import-file', message: 'Key file:', validate: validatePath }),
-  importPaste: (): PasteQuestion => ({ id: 'import-paste', message: 'Paste the key:', validate: validateArmor }),
-  gpgId: (): InputQuestion => ({ id: 'gpg-id', message: 'gpg key ID, fingerprint or e-mail:', validate: validateGpgId }),
-  gpgPassphrase: (): PasswordQuestion => ({ id: 'gpg-passphrase', message: "The key's passphrase in gpg, to export its secret (empty: it has none):" }),
-  key: (message: string, choices: SelectQuestion<string>['choices']): SelectQuestion<string> => ({ id: 'key', message, choices }),
+  importPaste: (): PasteQuestion => ({
+    id: 'import-paste',
+    message: 'Paste the key:',
+    validate: validateArmor,
+  }),
+  gpgId: (): InputQuestion => ({
+    id: 'gpg-id',
+    message: 'gpg key ID, fingerprint or e-mail:',
+    validate: validateGpgId,
+  }),
+  gpgPassphrase: (): PasswordQuestion => ({
+    id: 'gpg-passphrase',
+    message: "The key's passphrase in gpg, to export its secret (empty: it has none):",
+  }),
+  key: (message: string, choices: SelectQuestion<string>['choices']): SelectQuestion<string> => ({
+    id: 'key',
+    message,
+    choices,
+  }),
   exportKind: (): SelectQuestion<'public' | 'secret' | 'subkeys-only'> => ({
     id: 'export-kind',
     message: 'Export:',
@@ -113,7 +162,11 @@ export const Q = {
       { value: 'binary', name: 'Binary (.gpg / .pgp)' },
     ],
   }),
-  exportTarget: (fallback: string): InputQuestion => ({ id: 'export-output', message: 'Write to file (empty: print on the terminal):', default: fallback }),
+  exportTarget: (fallback: string): InputQuestion => ({
+    id: 'export-output',
+    message: 'Write to file (empty: print on the terminal):',
+    default: fallback,
+  }),
   confirmSecretExport: (): ConfirmQuestion => ({
     id: 'confirm-secret-export',
     message: 'The file will hold a secret key (still protected by its passphrase, if it has one). Continue?',
@@ -133,6 +186,14 @@ export const Q = {
     message: 'A short explanation (optional):',
     validate: (v) => (/[\u0000-\u001f\u007f-\u009f]/.test(v) ? 'Remove the control characters.' : true),
   }),
-  confirmRevoke: (label: string): ConfirmQuestion => ({ id: 'confirm-revoke', message: `Revoke ${label}? This cannot be undone once published.`, default: false }),
-  confirmDelete: (label: string): ConfirmQuestion => ({ id: 'confirm-delete', message: `Delete ${label} from this home? Without a backup it is gone.`, default: false }),
+  confirmRevoke: (label: string): ConfirmQuestion => ({
+    id: 'confirm-revoke',
+    message: `Revoke ${label}? This cannot be undone once published.`,
+    default: false,
+  }),
+  confirmDelete: (label: string): ConfirmQuestion => ({
+    id: 'confirm-delete',
+    message: `Delete ${label} from this home? Without a backup it is gone.`,
+    default: false,
+  }),
 } as const;

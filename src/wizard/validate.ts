@@ -13,7 +13,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** The name part of a user ID: required here, then the very check `keys generate --name` makes. */
 export function validateName(value: string): true | string {
-  if (value.trim() === '' && !CONTROL.test(value)) return "Enter a name (for example your full name or your project's name).";
+  if (value.trim() === '' && !CONTROL.test(value))
+    return "Enter a name (for example your full name or your project's name).";
   return checkName(value);
 }
 
@@ -39,7 +40,8 @@ export function validateExpiry(value: string, now: Date = new Date()): true | st
 
 /** A new passphrase: not empty (choose "no passphrase" instead), no line breaks. */
 export function validateNewPassphrase(value: string): true | string {
-  if (value === '') return 'Type a passphrase (or go back with Ctrl-C and choose to create the key without one).';
+  if (value === '')
+    return 'Type a passphrase (or go back with Ctrl-C and choose to create the key without one).';
   if (/[\r\n]/.test(value)) return 'A passphrase cannot contain a line break.';
   if (value.length < 8) return 'Use at least 8 characters.';
   return true;
@@ -47,7 +49,10 @@ export function validateNewPassphrase(value: string): true | string {
 
 /** The second entry of a new passphrase; an empty entry starts over (see questions.ts). */
 export function validateRepeat(first: string): (value: string) => true | string {
-  return (value) => (value === '' || value === first ? true : 'Does not match the first entry. Type it again, or press Enter on an empty entry to start over.');
+  return (value) =>
+    value === '' || value === first
+      ? true
+      : 'Does not match the first entry. Type it again, or press Enter on an empty entry to start over.';
 }
 
 /** A path given for a file to read: not empty. Existence is checked by the command itself. */
@@ -65,7 +70,9 @@ export function validateGpgId(value: string): true | string {
 
 /** Pasted text must hold at least one complete ASCII armor block. */
 export function validateArmor(value: string): true | string {
-  if (!/-----BEGIN PGP [A-Z ]+-----/.test(value)) return 'No "-----BEGIN PGP ...-----" line was pasted. Paste the whole armored key.';
-  if (!/-----END PGP [A-Z ]+-----/.test(value)) return 'The armor is incomplete (no "-----END PGP ...-----" line). Paste the whole block.';
+  if (!/-----BEGIN PGP [A-Z ]+-----/.test(value))
+    return 'No "-----BEGIN PGP ...-----" line was pasted. Paste the whole armored key.';
+  if (!/-----END PGP [A-Z ]+-----/.test(value))
+    return 'The armor is incomplete (no "-----END PGP ...-----" line). Paste the whole block.';
   return true;
 }

@@ -5,14 +5,21 @@ import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import test from 'ava';
 import tarStream from 'tar-stream';
-import { decompress, openZip, unsafeMemberName, walkTar, type CompressionFormat } from '../../src/core/archive/index.js';
+import {
+  decompress,
+  openZip,
+  unsafeMemberName,
+  walkTar,
+  type CompressionFormat,
+} from '../../src/core/archive/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { peerTest } from '../helpers/peers.js';
 import { makeZip } from '../helpers/zip-writer.js';
 
 async function makeTar(members: Array<{ name: string; data: string | Buffer }>): Promise<Buffer> {
   const pack = tarStream.pack();
-  for (const m of members) pack.entry({ name: m.name }, Buffer.isBuffer(m.data) ? m.data : Buffer.from(m.data));
+  for (const m of members)
+    pack.entry({ name: m.name }, Buffer.isBuffer(m.data) ? m.data : Buffer.from(m.data));
   pack.finalize();
   const chunks: Buffer[] = [];
   for await (const c of pack as AsyncIterable<Buffer>) chunks.push(c);
@@ -29,9 +36,18 @@ test('a zip lists its members and reads them, stored and deflated', async (t) =>
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
   const file = path.join(dir, 'a.zip');
-  await writeFile(file, makeZip([{ name: 'a/METADATA', data: 'Name: x\n' }, { name: 'b.bin', data: Buffer.alloc(5000, 7), method: 'stored' }]));
+  await writeFile(
+    file,
+    makeZip([
+      { name: 'a/METADATA', data: 'Name: x\n' },
+      { name: 'b.bin', data: Buffer.alloc(5000, 7), method: 'stored' },
+    ]),
+  );
   const zip = await openZip(file);
-  t.deepEqual(zip.entries.map((e) => e.name), ['a/METADATA', 'b.bin']);
+  t.deepEqual(
+    zip.entries.map((e) => e.name),
+    ['a/METADATA', 'b.bin'],
+  );
   t.is((await zip.readEntry('a/METADATA')).toString(), 'Name: x\n');
   t.is((await drain(await zip.openEntry('b.bin'))).length, 5000);
   await t.throwsAsync(zip.readEntry('b.bin', 100), { message: /expands past 100 bytes|declares 5000 bytes/ });
@@ -69,18 +85,26 @@ test('a file that is not a zip, and a missing file, give clear errors naming the
 });
 
 test('walkTar over gzip reads members, heads, and stops early', async (t) => {
-  const tar = await makeTar([{ name: 'pkg-1.0/PKG-INFO', data: 'Metadata-Version: 2.1\n' }, { name: 'pkg-1.0/big', data: Buffer.alloc(100_000, 65) }, { name: 'pkg-1.0/after', data: 'x' }]);
+  const tar = await makeTar([
+    { name: 'pkg-1.0/PKG-INFO', data: 'Metadata-Version: 2.1\n' },
+    { name: 'pkg-1.0/big', data: Buffer.alloc(100_000, 65) },
+    { name: 'pkg-1.0/after', data: 'x' },
+  ]);
   const seen: string[] = [];
   let head = '';
-  await walkTar(decompress(Readable.from([zlib.gzipSync(tar)]), 'gzip', 'x.tar.gz'), 'x.tar.gz', async (entry, body) => {
-    seen.push(entry.name);
-    if (entry.name.endsWith('PKG-INFO')) t.is((await body.read()).toString(), 'Metadata-Version: 2.1\n');
-    if (entry.name.endsWith('big')) {
-      head = (await body.head(10)).toString();
-      return false;
-    }
-    return true;
-  });
+  await walkTar(
+    decompress(Readable.from([zlib.gzipSync(tar)]), 'gzip', 'x.tar.gz'),
+    'x.tar.gz',
+    async (entry, body) => {
+      seen.push(entry.name);
+      if (entry.name.endsWith('PKG-INFO')) t.is((await body.read()).toString(), 'Metadata-Version: 2.1\n');
+      if (entry.name.endsWith('big')) {
+        head = (await body.head(10)).toString();
+        return false;
+      }
+      return true;
+    },
+  );
   t.deepEqual(seen, ['pkg-1.0/PKG-INFO', 'pkg-1.0/big']);
   t.is(head, 'AAAAAAAAAA');
 });
@@ -88,24 +112,45 @@ test('walkTar over gzip reads members, heads, and stops early', async (t) => {
 test('truncated gzip and a gzip bomb fail with their own codes', async (t) => {
   const tar = await makeTar([{ name: 'a', data: Buffer.alloc(200_000, 1) }]);
   const gz = zlib.gzipSync(tar);
-  const truncated = walkTar(decompress(Readable.from([gz.subarray(0, gz.length / 2)]), 'gzip', 't.tar.gz'), 't.tar.gz', () => true);
+  const truncated = walkTar(
+    decompress(Readable.from([gz.subarray(0, gz.length / 2)]), 'gzip', 't.tar.gz'),
+    't.tar.gz',
+    () => true,
+  );
   t.is(((await t.throwsAsync(truncated)) as { code?: string }).code, 'E_ARCHIVE_CORRUPT');
   const bomb = zlib.gzipSync(Buffer.alloc(50 * 1024 * 1024));
   const error = await t.throwsAsync(drain(decompress(Readable.from([bomb]), 'gzip', 'bomb.tar.gz')));
   t.is((error as { code?: string }).code, 'E_ARCHIVE_BOMB');
-  const capped = await t.throwsAsync(drain(decompress(Readable.from([zlib.gzipSync(Buffer.alloc(300_000, 9))]), 'gzip', 'c.gz', { maxTotalBytes: 1000 })));
+  const capped = await t.throwsAsync(
+    drain(
+      decompress(Readable.from([zlib.gzipSync(Buffer.alloc(300_000, 9))]), 'gzip', 'c.gz', {
+        maxTotalBytes: 1000,
+      }),
+    ),
+  );
   t.is((capped as { code?: string }).code, 'E_ARCHIVE_BOMB');
 });
 
-for (const [format, tool] of [['zstd', 'zstd'], ['bzip2', 'bzip2']] as Array<[CompressionFormat, string]>) {
+for (const [format, tool] of [
+  ['zstd', 'zstd'],
+  ['bzip2', 'bzip2'],
+] as Array<[CompressionFormat, string]>) {
   peerTest([tool])(`${format}: round trip, truncation and bomb`, async (t) => {
     const tar = await makeTar([{ name: 'info/index.json', data: '{"name":"x"}' }]);
     const packed = spawnSync(tool, ['-c'], { input: tar }).stdout;
     const names: string[] = [];
-    await walkTar(decompress(Readable.from([packed]), format, `x.${format}`), `x.${format}`, (e) => void names.push(e.name));
+    await walkTar(
+      decompress(Readable.from([packed]), format, `x.${format}`),
+      `x.${format}`,
+      (e) => void names.push(e.name),
+    );
     t.deepEqual(names, ['info/index.json']);
     const big = spawnSync(tool, ['-c'], { input: Buffer.alloc(2 * 1024 * 1024, 1) }).stdout;
-    const cut = await t.throwsAsync(drain(decompress(Readable.from([big.subarray(0, Math.floor(big.length / 2))]), format, `cut.${format}`)));
+    const cut = await t.throwsAsync(
+      drain(
+        decompress(Readable.from([big.subarray(0, Math.floor(big.length / 2))]), format, `cut.${format}`),
+      ),
+    );
     t.is((cut as { code?: string }).code, 'E_ARCHIVE_CORRUPT', cut?.message);
     const bomb = spawnSync(tool, ['-c'], { input: Buffer.alloc(40 * 1024 * 1024) }).stdout;
     const error = await t.throwsAsync(drain(decompress(Readable.from([bomb]), format, `bomb.${format}`)));

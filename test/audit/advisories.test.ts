@@ -45,12 +45,29 @@ test('ranges follow PEP 440 order, not string order; versions lists match exactl
   t.false(isAffected('1.8', a!));
   t.true(isAffected('1.10rc1', a!)); // a pre-release of the fix is still before it
   t.deepEqual(fixVersions(a!), ['1.10']);
-  const [b] = advisoriesFromOsv({ ...osv('PYSEC-2', 'demo', []), affected: [{ package: { name: 'Demo', ecosystem: 'PyPI' }, versions: ['0.5'] }] }).values();
+  const [b] = advisoriesFromOsv({
+    ...osv('PYSEC-2', 'demo', []),
+    affected: [{ package: { name: 'Demo', ecosystem: 'PyPI' }, versions: ['0.5'] }],
+  }).values();
   t.true(isAffected('0.5', b!));
   t.true(isAffected('0.5.0', b!)); // PEP 440 equal
   t.false(isAffected('0.6', b!));
-  t.deepEqual(advisoriesFromOsv({ ...osv('X', 'demo', [{ introduced: '0' }]), affected: [{ package: { name: 'demo', ecosystem: 'npm' } }] }).size, 0);
-  const git = advisoriesFromOsv({ ...osv('G', 'demo', []), affected: [{ package: { name: 'demo', ecosystem: 'PyPI' }, ranges: [{ type: 'GIT', events: [{ introduced: '0' }] }] }] });
+  t.deepEqual(
+    advisoriesFromOsv({
+      ...osv('X', 'demo', [{ introduced: '0' }]),
+      affected: [{ package: { name: 'demo', ecosystem: 'npm' } }],
+    }).size,
+    0,
+  );
+  const git = advisoriesFromOsv({
+    ...osv('G', 'demo', []),
+    affected: [
+      {
+        package: { name: 'demo', ecosystem: 'PyPI' },
+        ranges: [{ type: 'GIT', events: [{ introduced: '0' }] }],
+      },
+    ],
+  });
   t.false(isAffected('1.0', git.get('demo')!)); // GIT ranges name commits, not releases
 });
 
@@ -58,9 +75,41 @@ test('a PYSEC and its GHSA twin become one finding with both ids, PYSEC first', 
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
   await mkdir(path.join(dir, 'vulns', 'demo'), { recursive: true });
-  await writeFile(path.join(dir, 'vulns', 'demo', 'PYSEC-2026-1.yaml'), `id: PYSEC-2026-1\nmodified: '2026-11-20T00:00:00Z'\ndetails: Bad thing.\naliases: [CVE-2026-1]\naffected:\n- package: {name: Demo_Pkg, ecosystem: PyPI}\n  ranges:\n  - type: ECOSYSTEM\n    events: [{introduced: '0'}, {fixed: '1.2'}]\n`);
-  await writeFile(path.join(dir, 'vulns', 'demo', 'GHSA-aaaa.json'), JSON.stringify({ ...osv('GHSA-aaaa', 'demo.pkg', [{ introduced: '1.0' }, { fixed: '1.3' }]), aliases: ['CVE-2026-1'], database_specific: { severity: 'CRITICAL' } }));
-  await writeFile(path.join(dir, 'vulns', 'demo', 'PYSEC-2026-2.yaml'), `id: PYSEC-2026-2\nmodified: '2026-11-21T00:00:00Z'\nwithdrawn: '2026-11-22T00:00:00Z'\naffected:\n- package: {name: demo-pkg, ecosystem: PyPI}\n  ranges:\n  - type: ECOSYSTEM\n    events: [{introduced: '0'}]\n`);
+  await writeFile(
+    path.join(dir, 'vulns', 'demo', 'PYSEC-2026-1.yaml'),
+    [
+      'id: PYSEC-2026-1',
+      "modified: '2026-11-20T00:00:00Z'",
+      'details: Bad thing.',
+      'aliases: [CVE-2026-1]',
+      'affected:',
+      '- package: {name: Demo_Pkg, ecosystem: PyPI}',
+      '  ranges:',
+      '  - type: ECOSYSTEM',
+      "    events: [{introduced: '0'}, {fixed: '1.2'}]",
+    ].join('\n'),
+  );
+  await writeFile(
+    path.join(dir, 'vulns', 'demo', 'GHSA-aaaa.json'),
+    JSON.stringify({
+      ...osv('GHSA-aaaa', 'demo.pkg', [{ introduced: '1.0' }, { fixed: '1.3' }]),
+      aliases: ['CVE-2026-1'],
+      database_specific: { severity: 'CRITICAL' },
+    }),
+  );
+  await writeFile(
+    path.join(dir, 'vulns', 'demo', 'PYSEC-2026-2.yaml'),
+    [
+      'id: PYSEC-2026-2',
+      "modified: '2026-11-21T00:00:00Z'",
+      "withdrawn: '2026-11-22T00:00:00Z'",
+      'affected:',
+      '- package: {name: demo-pkg, ecosystem: PyPI}',
+      '  ranges:',
+      '  - type: ECOSYSTEM',
+      "    events: [{introduced: '0'}]",
+    ].join('\n'),
+  );
   const db = await readOsvDirectory(dir);
   t.is(db.meta.date, '2026-11-21');
   const vulns = vulnsFor(db, 'DEMO-pkg', '1.1');
@@ -73,7 +122,7 @@ test('a PYSEC and its GHSA twin become one finding with both ids, PYSEC first', 
   t.deepEqual(vulnsFor(db, 'demo-pkg', '1.3'), []);
 });
 
-test('a directory of the real snapshot\'s YAML records reads like the compact file', async (t) => {
+test("a directory of the real snapshot's YAML records reads like the compact file", async (t) => {
   if (!HAVE_SNAPSHOT) {
     if (REQUIRE_PEERS) t.fail(`${SNAPSHOT} is missing (CI keeps shared/ beside the clone)`);
     else t.pass('snapshot not present here');
@@ -85,7 +134,13 @@ test('a directory of the real snapshot\'s YAML records reads like the compact fi
   const fromDir = await loadDatabase({ db: path.join(dir, 'vulns') });
   const compact = await bundled();
   t.is(fromDir.packages.size, compact.packages.size);
-  for (const [name, version] of [['requests', '2.19.0'], ['jinja2', '2.10'], ['pyyaml', '5.3'], ['django', '3.2.0'], ['tensorflow', '2.4.0']] as const) {
+  for (const [name, version] of [
+    ['requests', '2.19.0'],
+    ['jinja2', '2.10'],
+    ['pyyaml', '5.3'],
+    ['django', '3.2.0'],
+    ['tensorflow', '2.4.0'],
+  ] as const) {
     t.deepEqual(vulnsFor(fromDir, name, version), vulnsFor(compact, name, version), `${name} ${version}`);
   }
 });
@@ -99,13 +154,23 @@ test('the committed data file is what the build script makes from the snapshot',
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
   const out = path.join(dir, 'advisories.json.gz');
-  const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-advisory-db.mjs'), SNAPSHOT, out], { encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'scripts', 'build-advisory-db.mjs'), SNAPSHOT, out],
+    { encoding: 'utf8' },
+  );
   t.is(run.status, 0, run.stderr);
-  t.true((await readFile(out)).equals(await readFile(BUNDLED)), 'rebuild data/advisories.json.gz with scripts/build-advisory-db.mjs');
+  t.true(
+    (await readFile(out)).equals(await readFile(BUNDLED)),
+    'rebuild data/advisories.json.gz with scripts/build-advisory-db.mjs',
+  );
 });
 
 test('damaged data is an operational error naming the file, never an empty database', async (t) => {
-  t.throws(() => decodeCompact(Buffer.from('not gzip'), 'x.json.gz', 'x'), { code: 'E_ADVISORY_DATA', message: /x\.json\.gz/ });
+  t.throws(() => decodeCompact(Buffer.from('not gzip'), 'x.json.gz', 'x'), {
+    code: 'E_ADVISORY_DATA',
+    message: /x\.json\.gz/,
+  });
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
   await writeFile(path.join(dir, 'bad.yaml'), 'id: [unclosed');

@@ -12,7 +12,8 @@ import { peerTest } from '../helpers/peers.js';
 import { SDIST, WHEEL } from './helpers.js';
 
 const withBandit = peerTest(['bandit']);
-const key = (f: { location: string; test_id: string; severity: string; confidence: string; line: number }) => `${f.location} ${f.test_id} ${f.severity}/${f.confidence}`;
+const key = (f: { location: string; test_id: string; severity: string; confidence: string; line: number }) =>
+  `${f.location} ${f.test_id} ${f.severity}/${f.confidence}`;
 
 /** Run Bandit by hand on a tree the way a user would, and map its filenames like distseal does. */
 function banditByHand(tree: string, config?: string): string[] {
@@ -26,47 +27,85 @@ function t_assertRan(status: number | null, stderr: string): void {
   if (status !== 0 && status !== 1) throw new Error(`bandit by hand failed (${status}): ${stderr}`);
 }
 
-withBandit('distseal reports for a real sdist exactly what Bandit reports by hand on the same extracted tree', async (t) => {
-  const { dir, cleanup } = await tempDir();
-  t.teardown(cleanup);
-  for (const dist of [SDIST, WHEEL, path.join(FIXTURES, 'python', 'distseal-sample-1.0.0.tar.gz')]) {
-    const tree = path.join(dir, path.basename(dist));
-    await mkdir(tree);
-    const sources = await extractPythonSources(dist, tree);
-    let config: string | undefined;
-    const yaml = sources.pyproject ? banditConfigFromPyproject(sources.pyproject.text) : undefined;
-    if (yaml) {
-      config = path.join(dir, `${path.basename(dist)}.yaml`);
-      await writeFile(config, yaml);
+withBandit(
+  'distseal reports for a real sdist exactly what Bandit reports by hand on the same extracted tree',
+  async (t) => {
+    const { dir, cleanup } = await tempDir();
+    t.teardown(cleanup);
+    for (const dist of [SDIST, WHEEL, path.join(FIXTURES, 'python', 'distseal-sample-1.0.0.tar.gz')]) {
+      const tree = path.join(dir, path.basename(dist));
+      await mkdir(tree);
+      const sources = await extractPythonSources(dist, tree);
+      let config: string | undefined;
+      const yaml = sources.pyproject ? banditConfigFromPyproject(sources.pyproject.text) : undefined;
+      if (yaml) {
+        config = path.join(dir, `${path.basename(dist)}.yaml`);
+        await writeFile(config, yaml);
+      }
+      const byHand = banditByHand(tree, config);
+      const report = await audit({ dists: [{ file: dist, name: 'x' }], deps: false });
+      t.deepEqual(report.code.map(key).sort(), byHand, path.basename(dist));
     }
-    const byHand = banditByHand(tree, config);
-    const report = await audit({ dists: [{ file: dist, name: 'x' }], deps: false });
-    t.deepEqual(report.code.map(key).sort(), byHand, path.basename(dist));
-  }
-});
+  },
+);
 
-withBandit('the sdist: findings at paths inside the dist, [tool.bandit] skips honoured, # nosec honoured', async (t) => {
-  const cli = await runCli(['audit', '--no-deps', SDIST, WHEEL, '--json']);
-  t.is(cli.code, 4, cli.stderr);
-  const report = JSON.parse(cli.stdout);
-  const sdist = report.code.filter((c: { dist: string }) => c.dist === SDIST);
-  const wheel = report.code.filter((c: { dist: string }) => c.dist === WHEEL);
-  const shell = sdist.find((c: { test_id: string }) => c.test_id === 'B602');
-  t.like(shell, { location: 'insecure-sample-0.1.0/src/insecure_sample/__init__.py:8', severity: 'high', confidence: 'high', test_name: 'subprocess_popen_with_shell_equals_true' });
-  t.regex(shell.code, /shell=True/);
-  t.false(sdist.some((c: { test_id: string }) => c.test_id === 'B101'), 'the sdist skips B101 by its own [tool.bandit]');
-  t.true(wheel.some((c: { test_id: string; location: string }) => c.test_id === 'B101' && c.location === 'insecure_sample/__init__.py:7'), 'the wheel has no pyproject.toml');
-  t.false(report.code.some((c: { line: number; member: string }) => c.member.endsWith('__init__.py') && c.line === 12), 'pickle.loads is marked # nosec');
-  const quiet = await runCli(['audit', '--no-deps', SDIST, '--severity', 'high', '--json']);
-  t.deepEqual(JSON.parse(quiet.stdout).code.map((c: { test_id: string }) => c.test_id), ['B602']);
-  const passing = await runCli(['audit', '--no-deps', SDIST, '--fail-on', 'critical']);
-  t.is(passing.code, 0, 'Bandit findings are at most high');
-  t.regex(passing.stdout, /HIGH\/HIGH +B602 subprocess_popen_with_shell_equals_true +.*insecure-sample-0\.1\.0\/src\/insecure_sample\/__init__\.py:8/);
-});
+withBandit(
+  'the sdist: findings at paths inside the dist, [tool.bandit] skips honoured, # nosec honoured',
+  async (t) => {
+    const cli = await runCli(['audit', '--no-deps', SDIST, WHEEL, '--json']);
+    t.is(cli.code, 4, cli.stderr);
+    const report = JSON.parse(cli.stdout);
+    const sdist = report.code.filter((c: { dist: string }) => c.dist === SDIST);
+    const wheel = report.code.filter((c: { dist: string }) => c.dist === WHEEL);
+    const shell = sdist.find((c: { test_id: string }) => c.test_id === 'B602');
+    t.like(shell, {
+      location: 'insecure-sample-0.1.0/src/insecure_sample/__init__.py:8',
+      severity: 'high',
+      confidence: 'high',
+      test_name: 'subprocess_popen_with_shell_equals_true',
+    });
+    t.regex(shell.code, /shell=True/);
+    t.false(
+      sdist.some((c: { test_id: string }) => c.test_id === 'B101'),
+      'the sdist skips B101 by its own [tool.bandit]',
+    );
+    t.true(
+      wheel.some(
+        (c: { test_id: string; location: string }) =>
+          c.test_id === 'B101' && c.location === 'insecure_sample/__init__.py:7',
+      ),
+      'the wheel has no pyproject.toml',
+    );
+    t.false(
+      report.code.some(
+        (c: { line: number; member: string }) => c.member.endsWith('__init__.py') && c.line === 12,
+      ),
+      'pickle.loads is marked # nosec',
+    );
+    const quiet = await runCli(['audit', '--no-deps', SDIST, '--severity', 'high', '--json']);
+    t.deepEqual(
+      JSON.parse(quiet.stdout).code.map((c: { test_id: string }) => c.test_id),
+      ['B602'],
+    );
+    const passing = await runCli(['audit', '--no-deps', SDIST, '--fail-on', 'critical']);
+    t.is(passing.code, 0, 'Bandit findings are at most high');
+    t.regex(
+      passing.stdout,
+      /HIGH\/HIGH +B602 subprocess_popen_with_shell_equals_true +.*-0\.1\.0\/src\/insecure_sample\/__init__\.py:8/,
+    );
+  },
+);
 
 withBandit('every temp directory is removed after the scan', async (t) => {
   const dirs: string[] = [];
-  await audit({ dists: [{ file: SDIST, name: 's' }, { file: WHEEL, name: 'w' }], deps: false, onTempDir: (d) => dirs.push(d) });
+  await audit({
+    dists: [
+      { file: SDIST, name: 's' },
+      { file: WHEEL, name: 'w' },
+    ],
+    deps: false,
+    onTempDir: (d) => dirs.push(d),
+  });
   t.is(dirs.length, 2);
   t.true(dirs.every((d) => !existsSync(d)));
 });
@@ -74,7 +113,10 @@ withBandit('every temp directory is removed after the scan', async (t) => {
 /** A stand-in Bandit: answers --version, then does what `body` says. */
 async function fakeBandit(dir: string, body: string): Promise<string> {
   const file = path.join(dir, 'fake-bandit');
-  await writeFile(file, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "bandit 0.0-fake"; exit 0; fi\n${body}\n`);
+  await writeFile(
+    file,
+    `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "bandit 0.0-fake"; exit 0; fi\n${body}\n`,
+  );
   await chmod(file, 0o755);
   return file;
 }
@@ -86,7 +128,9 @@ test('a Bandit that hangs is stopped at --bandit-timeout, reported (exit 1), and
   const tmp = path.join(dir, 'tmp');
   await mkdir(tmp);
   const started = Date.now();
-  const cli = await runCli(['audit', '--no-deps', WHEEL, '--bandit', bandit, '--bandit-timeout', '1'], { env: { TMPDIR: tmp } });
+  const cli = await runCli(['audit', '--no-deps', WHEEL, '--bandit', bandit, '--bandit-timeout', '1'], {
+    env: { TMPDIR: tmp },
+  });
   t.is(cli.code, 1);
   t.true(Date.now() - started < 30_000);
   t.regex(cli.stderr, /Bandit did not finish within 1 s and was stopped/);
@@ -117,7 +161,15 @@ test('Bandit missing: exit 2 naming how to install it; --no-code needs no Bandit
   t.regex(cli.stderr, /pipx install bandit/);
   t.regex(cli.stderr, /apt install bandit/);
   t.regex(cli.stderr, /--no-code/);
-  const noCode = await runCli(['audit', WHEEL, '--bandit', '/nonexistent/bandit', '--no-code', '--fail-on', 'none']);
+  const noCode = await runCli([
+    'audit',
+    WHEEL,
+    '--bandit',
+    '/nonexistent/bandit',
+    '--no-code',
+    '--fail-on',
+    'none',
+  ]);
   t.is(noCode.code, 0, noCode.stderr);
 });
 
@@ -135,7 +187,10 @@ test('extraction writes only regular .py files inside the target, never through 
   await mkdir(tree);
   const out = await extractPythonSources(sdist, tree);
   t.deepEqual(out.files, ['evil-1.0/ok.py']);
-  t.deepEqual(out.skipped.map((s) => s.member), ['evil-1.0/../../escape.py']);
+  t.deepEqual(
+    out.skipped.map((s) => s.member),
+    ['evil-1.0/../../escape.py'],
+  );
   t.false(existsSync(path.join(dir, 'escape.py')));
   t.false(existsSync(path.join(path.dirname(dir), 'escape.py')));
   await t.throwsAsync(scanDistCode(path.join(dir, 'nope.whl'), 'nope.whl', { bandit: 'bandit' }));

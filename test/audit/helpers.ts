@@ -19,7 +19,12 @@ export function bundled(): Promise<AdvisoryDatabase> {
 }
 
 /** A minimal OSV record for synthetic tests. */
-export function osv(id: string, pkg: string, events: Array<Record<string, string>>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function osv(
+  id: string,
+  pkg: string,
+  events: Array<Record<string, string>>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     id,
     modified: '2026-11-01T00:00:00Z',

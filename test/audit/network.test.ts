@@ -12,9 +12,25 @@ import { osv } from './helpers.js';
 /** An OSV dump like osv.dev's PyPI/all.zip: one JSON record per member. */
 function dump(): Buffer {
   return makeZip([
-    { name: 'PYSEC-2026-10.json', data: JSON.stringify({ ...osv('PYSEC-2026-10', 'requests', [{ introduced: '0' }, { fixed: '2.40.0' }]), aliases: ['CVE-2026-10'], modified: '2026-11-28T10:00:00Z' }) },
-    { name: 'GHSA-xxxx-yyyy-zzzz.json', data: JSON.stringify({ ...osv('GHSA-xxxx-yyyy-zzzz', 'requests', [{ introduced: '0' }, { fixed: '2.40.0' }]), aliases: ['CVE-2026-10'] }) },
-    { name: 'PYSEC-2026-11.json', data: JSON.stringify(osv('PYSEC-2026-11', 'newpkg', [{ introduced: '1.0' }, { fixed: '1.5' }])) },
+    {
+      name: 'PYSEC-2026-10.json',
+      data: JSON.stringify({
+        ...osv('PYSEC-2026-10', 'requests', [{ introduced: '0' }, { fixed: '2.40.0' }]),
+        aliases: ['CVE-2026-10'],
+        modified: '2026-11-28T10:00:00Z',
+      }),
+    },
+    {
+      name: 'GHSA-xxxx-yyyy-zzzz.json',
+      data: JSON.stringify({
+        ...osv('GHSA-xxxx-yyyy-zzzz', 'requests', [{ introduced: '0' }, { fixed: '2.40.0' }]),
+        aliases: ['CVE-2026-10'],
+      }),
+    },
+    {
+      name: 'PYSEC-2026-11.json',
+      data: JSON.stringify(osv('PYSEC-2026-11', 'newpkg', [{ introduced: '1.0' }, { fixed: '1.5' }])),
+    },
   ]);
 }
 
@@ -44,8 +60,14 @@ test('--update-db fetches an OSV dump, checks it and installs it atomically; lat
   const cli = await runCli(['--home', home, 'audit', '-r', 'req.txt', '--json'], { cwd: dir });
   t.is(cli.code, 4, cli.stderr);
   const report = JSON.parse(cli.stdout);
-  t.deepEqual(report.dependencies[0].vulns.map((v: { id: string; aliases: string[] }) => [v.id, v.aliases]), [['PYSEC-2026-10', ['CVE-2026-10', 'GHSA-xxxx-yyyy-zzzz']]]);
-  t.deepEqual(report.dependencies[1].vulns.map((v: { id: string }) => v.id), ['PYSEC-2026-11']);
+  t.deepEqual(
+    report.dependencies[0].vulns.map((v: { id: string; aliases: string[] }) => [v.id, v.aliases]),
+    [['PYSEC-2026-10', ['CVE-2026-10', 'GHSA-xxxx-yyyy-zzzz']]],
+  );
+  t.deepEqual(
+    report.dependencies[1].vulns.map((v: { id: string }) => v.id),
+    ['PYSEC-2026-11'],
+  );
   t.is(report.database.date, '2026-11-28');
   t.is(report.database.source, `${server.origin}/PyPI/all.zip`);
 });
@@ -99,10 +121,16 @@ function fakeOsv(records: Record<string, unknown>[], seen: unknown[]): Handler {
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       if (req.method === 'POST' && req.url === '/v1/querybatch') {
-        const { queries } = JSON.parse(body) as { queries: Array<{ package: { name: string; ecosystem: string }; version: string }> };
+        const { queries } = JSON.parse(body) as {
+          queries: Array<{ package: { name: string; ecosystem: string }; version: string }>;
+        };
         seen.push(...queries);
         const results = queries.map((q) => ({
-          vulns: records.filter((r) => (r.affected as Array<{ package: { name: string } }>)[0]!.package.name === q.package.name).map((r) => ({ id: r.id, modified: r.modified })),
+          vulns: records
+            .filter(
+              (r) => (r.affected as Array<{ package: { name: string } }>)[0]!.package.name === q.package.name,
+            )
+            .map((r) => ({ id: r.id, modified: r.modified })),
         }));
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ results }));
@@ -121,20 +149,43 @@ test('--online asks the OSV API (querybatch, then each record) and evaluates the
   t.teardown(cleanup);
   const seen: unknown[] = [];
   const records = [
-    { ...osv('PYSEC-2026-20', 'requests', [{ introduced: '2.0' }, { fixed: '2.33.0' }]), aliases: ['CVE-2026-20'] },
-    { ...osv('GHSA-2026-20', 'requests', [{ introduced: '2.0' }, { fixed: '2.33.0' }]), aliases: ['CVE-2026-20'] },
+    {
+      ...osv('PYSEC-2026-20', 'requests', [{ introduced: '2.0' }, { fixed: '2.33.0' }]),
+      aliases: ['CVE-2026-20'],
+    },
+    {
+      ...osv('GHSA-2026-20', 'requests', [{ introduced: '2.0' }, { fixed: '2.33.0' }]),
+      aliases: ['CVE-2026-20'],
+    },
     osv('PYSEC-2026-21', 'requests', [{ introduced: '3.0' }]), // the API says so, the range says no
   ];
   const server = await serve(t, fakeOsv(records, seen));
-  const vulns = await queryOsv([{ name: 'requests', version: '2.32.3' }, { name: 'six', version: '1.0' }], { api: server.origin, retries: 0 });
-  t.deepEqual(vulns.map((v) => v.map((x) => x.id)), [['PYSEC-2026-20'], []]);
+  const vulns = await queryOsv(
+    [
+      { name: 'requests', version: '2.32.3' },
+      { name: 'six', version: '1.0' },
+    ],
+    { api: server.origin, retries: 0 },
+  );
+  t.deepEqual(
+    vulns.map((v) => v.map((x) => x.id)),
+    [['PYSEC-2026-20'], []],
+  );
   t.deepEqual(vulns[0]![0]!.aliases, ['CVE-2026-20', 'GHSA-2026-20']);
-  t.deepEqual(seen, [{ package: { name: 'requests', ecosystem: 'PyPI' }, version: '2.32.3' }, { package: { name: 'six', ecosystem: 'PyPI' }, version: '1.0' }]);
+  t.deepEqual(seen, [
+    { package: { name: 'requests', ecosystem: 'PyPI' }, version: '2.32.3' },
+    { package: { name: 'six', ecosystem: 'PyPI' }, version: '1.0' },
+  ]);
   await writeFile(path.join(dir, 'req.txt'), 'requests==2.32.3\n');
-  const cli = await runCli(['audit', '-r', 'req.txt', '--online', '--osv-api', server.origin, '--json'], { cwd: dir });
+  const cli = await runCli(['audit', '-r', 'req.txt', '--online', '--osv-api', server.origin, '--json'], {
+    cwd: dir,
+  });
   t.is(cli.code, 4, cli.stderr);
   const report = JSON.parse(cli.stdout);
-  t.deepEqual(report.dependencies[0].vulns.map((v: { id: string }) => v.id), ['PYSEC-2026-20']);
+  t.deepEqual(
+    report.dependencies[0].vulns.map((v: { id: string }) => v.id),
+    ['PYSEC-2026-20'],
+  );
   t.is(report.database.source, server.origin);
 });
 
@@ -152,10 +203,14 @@ test('--online: a server error or a non-JSON answer fails the audit (exit 1), ne
     }
   });
   await writeFile(path.join(dir, 'req.txt'), 'requests==2.32.3\n');
-  const denied = await runCli(['audit', '-r', 'req.txt', '--online', '--osv-api', server.origin], { cwd: dir });
+  const denied = await runCli(['audit', '-r', 'req.txt', '--online', '--osv-api', server.origin], {
+    cwd: dir,
+  });
   t.is(denied.code, 1);
   t.regex(denied.stderr, /OSV API answered 403/);
-  const junk = await runCli(['audit', '-r', 'req.txt', '--online', '--osv-api', `${server.origin}/bad`], { cwd: dir });
+  const junk = await runCli(['audit', '-r', 'req.txt', '--online', '--osv-api', `${server.origin}/bad`], {
+    cwd: dir,
+  });
   t.is(junk.code, 1);
   t.regex(junk.stderr, /not JSON/);
 });

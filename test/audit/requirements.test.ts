@@ -15,9 +15,16 @@ async function files(dir: string, entries: Record<string, string>): Promise<void
 
 test('PEP 508 requirements: names, extras, specifiers, markers, URLs', (t) => {
   t.like(parseRequirement('Requests[socks, security] (>=2.0, <3) ; python_version < "3.8"'), {
-    name: 'Requests', key: 'requests', extras: ['socks', 'security'], specifier: '>=2.0,<3', marker: 'python_version < "3.8"',
+    name: 'Requests',
+    key: 'requests',
+    extras: ['socks', 'security'],
+    specifier: '>=2.0,<3',
+    marker: 'python_version < "3.8"',
   });
-  t.like(parseRequirement('pkg @ https://example.org/pkg-1.0.tar.gz ; sys_platform == "linux"'), { url: 'https://example.org/pkg-1.0.tar.gz', marker: 'sys_platform == "linux"' });
+  t.like(parseRequirement('pkg @ https://example.org/pkg-1.0.tar.gz ; sys_platform == "linux"'), {
+    url: 'https://example.org/pkg-1.0.tar.gz',
+    marker: 'sys_platform == "linux"',
+  });
   t.is(typeof parseRequirement('requests >= two'), 'string');
   t.is(typeof parseRequirement('>=1.0'), 'string');
   t.is(pinnedVersion('==2.19.0'), '2.19.0');
@@ -59,17 +66,38 @@ test('-r and -c includes are followed relative to the including file; cycles onc
     ],
   );
   t.is(r.pins[2]!.marker, 'python_version >= "3"');
-  t.deepEqual(r.notAudited.map((n) => n.source), ['requirements.txt:7', 'requirements.txt:8', 'requirements.txt:9', 'requirements.txt:11', 'requirements.txt:10']);
+  t.deepEqual(
+    r.notAudited.map((n) => n.source),
+    [
+      'requirements.txt:7',
+      'requirements.txt:8',
+      'requirements.txt:9',
+      'requirements.txt:11',
+      'requirements.txt:10',
+    ],
+  );
   t.true(r.notAudited.every((n) => n.reason.length > 0));
 });
 
 test('a line that cannot be parsed is exit 2 naming file:line; a missing include names its -r line', async (t) => {
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
-  await files(dir, { 'req.txt': 'requests==2.19.0\n\nflask >= one\n', 'opt.txt': '--frobnicate\n', 'inc.txt': 'six==1.0\n-r nowhere.txt\n' });
-  await t.throwsAsync(readRequirements(path.join(dir, 'req.txt'), { displayBase: dir }), { code: 'E_REQUIREMENT', message: /^req\.txt:3: / });
-  await t.throwsAsync(readRequirements(path.join(dir, 'opt.txt'), { displayBase: dir }), { message: /opt\.txt:1: "--frobnicate" is not an option/ });
-  await t.throwsAsync(readRequirements(path.join(dir, 'inc.txt'), { displayBase: dir }), { code: 'E_REQUIREMENTS_FILE', message: /^inc\.txt:2: .*nowhere\.txt does not exist/ });
+  await files(dir, {
+    'req.txt': 'requests==2.19.0\n\nflask >= one\n',
+    'opt.txt': '--frobnicate\n',
+    'inc.txt': 'six==1.0\n-r nowhere.txt\n',
+  });
+  await t.throwsAsync(readRequirements(path.join(dir, 'req.txt'), { displayBase: dir }), {
+    code: 'E_REQUIREMENT',
+    message: /^req\.txt:3: /,
+  });
+  await t.throwsAsync(readRequirements(path.join(dir, 'opt.txt'), { displayBase: dir }), {
+    message: /opt\.txt:1: "--frobnicate" is not an option/,
+  });
+  await t.throwsAsync(readRequirements(path.join(dir, 'inc.txt'), { displayBase: dir }), {
+    code: 'E_REQUIREMENTS_FILE',
+    message: /^inc\.txt:2: .*nowhere\.txt does not exist/,
+  });
   const cli = await runCli(['audit', '--no-code', '-r', 'req.txt'], { cwd: dir });
   t.is(cli.code, 2);
   t.regex(cli.stderr, /req\.txt:3: "flask >= one" cannot be parsed/);
@@ -87,25 +115,40 @@ test('a requirements file: pip-audit shaped JSON, not-audited lines listed, exit
   const report = JSON.parse(cli.stdout);
   t.is(report.schema, 'distseal/audit@1');
   t.false(report.ok);
-  t.deepEqual(report.dependencies.map((d: { name: string; version: string }) => `${d.name}==${d.version}`), ['requests==2.19.0', 'six==1.16.0']);
+  t.deepEqual(
+    report.dependencies.map((d: { name: string; version: string }) => `${d.name}==${d.version}`),
+    ['requests==2.19.0', 'six==1.16.0'],
+  );
   const v = report.dependencies[0].vulns[0];
   t.deepEqual(Object.keys(v).slice(0, 4), ['id', 'fix_versions', 'aliases', 'description']);
   t.is(v.id, 'PYSEC-2018-28');
   t.deepEqual(v.fix_versions, ['2.20.0']);
   t.deepEqual(report.dependencies[1].vulns, []);
-  t.deepEqual(report.not_audited.map((n: { subject: string }) => n.subject), ['./here']);
-  t.like(report.database, { date: '2024-10-10', commit: '3ccb612573e2511ab5cad7dafecd838605c80cda', credit: 'PyPA Advisory Database (CC-BY 4.0)', stale: true });
+  t.deepEqual(
+    report.not_audited.map((n: { subject: string }) => n.subject),
+    ['./here'],
+  );
+  t.like(report.database, {
+    date: '2024-10-10',
+    commit: '3ccb612573e2511ab5cad7dafecd838605c80cda',
+    credit: 'PyPA Advisory Database (CC-BY 4.0)',
+    stale: true,
+  });
   t.deepEqual(report.code, []);
   const clean = await runCli(['audit', '-r', 'requirements.txt', '--fail-on', 'critical'], { cwd: dir });
   t.is(clean.code, 0, 'PyPA advisories without a rating count as high, below critical');
   t.regex(clean.stdout, /Advisory data: PyPA Advisory Database \(CC-BY 4\.0\), 2024-10-10/);
-  t.regex(clean.stderr, /warning: The advisory data is from 2024-10-10 \(\d+ days old\); run `distseal audit --update-db`/);
+  t.regex(
+    clean.stderr,
+    /warning: The advisory data is from 2024-10-10 \(\d+ days old\); run `distseal audit --update-db`/,
+  );
 });
 
 test('an installed environment: dist-info and egg-info metadata, no Python needed', async (t) => {
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
-  const meta = (name: string, version: string) => `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: x\n\nlong text\n`;
+  const meta = (name: string, version: string) =>
+    `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: x\n\nlong text\n`;
   await files(dir, {
     'site/requests-2.19.0.dist-info/METADATA': meta('requests', '2.19.0'),
     'site/requests-2.19.0.dist-info/RECORD': '',
@@ -115,13 +158,22 @@ test('an installed environment: dist-info and egg-info metadata, no Python neede
     'site/requests/__init__.py': '',
   });
   const r = await readSitePackages(path.join(dir, 'site'), { displayBase: dir });
-  t.deepEqual(r.pins.map((p) => `${p.name}==${p.version}`), ['PyYAML==5.3', 'requests==2.19.0', 'six==1.16.0']);
-  t.deepEqual(r.notAudited.map((n) => n.subject), ['broken-1.0.dist-info']);
+  t.deepEqual(
+    r.pins.map((p) => `${p.name}==${p.version}`),
+    ['PyYAML==5.3', 'requests==2.19.0', 'six==1.16.0'],
+  );
+  t.deepEqual(
+    r.notAudited.map((n) => n.subject),
+    ['broken-1.0.dist-info'],
+  );
   const cli = await runCli(['audit', '--path', 'site', '--json'], { cwd: dir });
   t.is(cli.code, 4, cli.stderr);
   const report = JSON.parse(cli.stdout);
   const pyyaml = report.dependencies.find((d: { name: string }) => d.name === 'PyYAML');
-  t.deepEqual(pyyaml.vulns.map((v: { id: string }) => v.id), ['PYSEC-2020-96', 'PYSEC-2021-142']);
+  t.deepEqual(
+    pyyaml.vulns.map((v: { id: string }) => v.id),
+    ['PYSEC-2020-96', 'PYSEC-2021-142'],
+  );
   t.is(pyyaml.source, path.join('site', 'PyYAML-5.3.egg-info', 'PKG-INFO'));
   const missing = await runCli(['audit', '--path', 'nowhere'], { cwd: dir });
   t.is(missing.code, 2);

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { condaDigests } from '../../src/core/dist/conda/digests.js';
-import { readCondaMeta } from '../../src/core/dist/conda/read.js';
+import { condaDigests } from '../../src/core/distributions/conda/digests.js';
+import { readCondaMeta } from '../../src/core/distributions/conda/read.js';
 import { BIN, tempDir } from '../helpers/cli.js';
-import { BZ2, cli, CONDA, copies, homeWithKey, PUBLIC_KEY, TINY } from './helpers.js';
+import { BZ2, cli, CONDA, homeWithKey, PUBLIC_KEY, TINY } from './helpers.js';
 
 let home = '';
 let root = '';
@@ -20,7 +20,11 @@ test('add places packages by subdir, writes .asc and repodata.json exactly as co
   const channel = path.join(root, 'c1');
   const r = await cli(home, ['channel', 'add', channel, CONDA, BZ2, TINY]);
   t.is(r.code, 0, r.stderr);
-  for (const f of ['noarch/distseal-demo-1.0.0-py_0.conda', 'noarch/distseal-demo-1.0.0-py_0.tar.bz2', 'linux-64/tinylib-0.1-h0_1.conda']) {
+  for (const f of [
+    'noarch/distseal-demo-1.0.0-py_0.conda',
+    'noarch/distseal-demo-1.0.0-py_0.tar.bz2',
+    'linux-64/tinylib-0.1-h0_1.conda',
+  ]) {
     await stat(path.join(channel, f));
     await stat(path.join(channel, `${f}.asc`));
   }
@@ -36,7 +40,11 @@ test('add places packages by subdir, writes .asc and repodata.json exactly as co
   t.is(repodata.repodata_version, 1);
   t.deepEqual(repodata.removed, []);
   // conda-index's compact form: sorted keys, no spaces.
-  t.true(text.startsWith('{"info":{"subdir":"noarch"},"packages":{"distseal-demo-1.0.0-py_0.tar.bz2":{"build":"py_0","build_number":0,'));
+  t.true(
+    text.startsWith(
+      '{"info":{"subdir":"noarch"},"packages":{"distseal-demo-1.0.0-py_0.tar.bz2":{"build":"py_0","build_number":0,',
+    ),
+  );
   const v = await cli(home, ['channel', 'verify', channel, '--keyring', PUBLIC_KEY]);
   t.is(v.code, 0, v.stdout + v.stderr);
   t.regex(v.stdout, /VERIFIED \(5 checks in linux-64, noarch\)/);
@@ -60,7 +68,23 @@ test('a read-only channel directory: exit 1, a clear message, nothing changed', 
         t.pass();
         return;
       }
-      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, '--home', path.join(root, 'nobody-home'), 'channel', 'add', channel, BZ2], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nonexistent' } });
+      const r = spawnSync(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          process.execPath,
+          BIN,
+          '--home',
+          path.join(root, 'nobody-home'),
+          'channel',
+          'add',
+          channel,
+          BZ2,
+        ],
+        { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nonexistent' } },
+      );
       code = r.status;
       stderr = r.stderr;
     } else {
@@ -81,10 +105,14 @@ test('a read-only channel directory: exit 1, a clear message, nothing changed', 
 
 test('no passphrase or a wrong one: exit 2 and nothing is written to the channel', async (t) => {
   const channel = path.join(root, 'c8');
-  const none = await cli(home, ['channel', 'add', channel, CONDA], { env: { DISTSEAL_PASSPHRASE: undefined } });
+  const none = await cli(home, ['channel', 'add', channel, CONDA], {
+    env: { DISTSEAL_PASSPHRASE: undefined },
+  });
   t.is(none.code, 2, none.stderr);
   t.regex(none.stderr, /DISTSEAL_PASSPHRASE/);
-  const wrong = await cli(home, ['channel', 'add', channel, CONDA], { env: { DISTSEAL_PASSPHRASE: 'not-it' } });
+  const wrong = await cli(home, ['channel', 'add', channel, CONDA], {
+    env: { DISTSEAL_PASSPHRASE: 'not-it' },
+  });
   t.is(wrong.code, 2, wrong.stderr);
   await t.throwsAsync(stat(path.join(channel, 'noarch', path.basename(CONDA))));
   await t.throwsAsync(stat(path.join(channel, 'noarch', 'repodata.json')));

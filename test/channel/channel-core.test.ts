@@ -3,7 +3,7 @@ import path from 'node:path';
 import test from 'ava';
 import { addToChannel } from '../../src/core/channel/add.js';
 import { verifyChannel } from '../../src/core/channel/verify.js';
-import { condaDigests } from '../../src/core/dist/conda/digests.js';
+import { condaDigests } from '../../src/core/distributions/conda/digests.js';
 import { tempDir } from '../helpers/cli.js';
 import { exampleKeys } from './example-key.js';
 import { BZ2, CONDA, copies, TINY } from './helpers.js';
@@ -17,7 +17,8 @@ test.before(async () => {
 });
 test.after.always(() => cleanup());
 
-const add = (channel: string, files: string[], extra: Partial<Parameters<typeof addToChannel>[0]> = {}) => addToChannel({ channel, files, sign: keys.sign, ...extra });
+const add = (channel: string, files: string[], extra: Partial<Parameters<typeof addToChannel>[0]> = {}) =>
+  addToChannel({ channel, files, sign: keys.sign, ...extra });
 const verify = (channel: string) => verifyChannel({ channel, keys: keys.publicKeys });
 const codeOf = (e: unknown) => (e as { code?: string }).code;
 const kindOf = (e: unknown) => (e as { kind?: string }).kind;
@@ -32,7 +33,10 @@ test('noarch/repodata.json is always present; the same file twice is a no-op (no
   const before = await readFile(path.join(channel, 'linux-64', 'repodata.json.asc'), 'utf8');
   let prepared = 0;
   const again = await add(channel, [TINY, TINY], { prepare: async () => void (prepared += 1) });
-  t.deepEqual(again.results.map((r) => [r.status, r.signature]), [['unchanged', 'kept']]);
+  t.deepEqual(
+    again.results.map((r) => [r.status, r.signature]),
+    [['unchanged', 'kept']],
+  );
   t.deepEqual(again.repodata, []);
   t.is(prepared, 0, 'the key is not even unlocked');
   t.is(await readFile(path.join(channel, 'linux-64', 'repodata.json.asc'), 'utf8'), before);
@@ -56,10 +60,16 @@ test('a different file with the same name is refused without force (nothing chan
   t.regex((e as { hint?: string }).hint!, /--force/);
   t.deepEqual(await readFile(path.join(channel, 'noarch', path.basename(CONDA))), await readFile(CONDA));
   t.is(await readFile(path.join(channel, 'noarch', 'repodata.json'), 'utf8'), repodataBefore);
-  await t.throwsAsync(stat(path.join(channel, 'noarch', path.basename(BZ2))), undefined, 'the other file of the batch was not added either');
+  await t.throwsAsync(
+    stat(path.join(channel, 'noarch', path.basename(BZ2))),
+    undefined,
+    'the other file of the batch was not added either',
+  );
   const forced = await add(channel, [other!], { force: true });
   t.is(forced.results[0]!.status, 'replaced');
-  const record = JSON.parse(await readFile(path.join(channel, 'noarch', 'repodata.json'), 'utf8'))['packages.conda'][path.basename(CONDA)];
+  const record = JSON.parse(await readFile(path.join(channel, 'noarch', 'repodata.json'), 'utf8'))[
+    'packages.conda'
+  ][path.basename(CONDA)];
   t.is(record.sha256, (await condaDigests(other!)).sha256);
   t.true((await verify(channel)).verified);
 });

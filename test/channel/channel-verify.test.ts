@@ -25,7 +25,10 @@ async function channelCopy(name: string): Promise<string> {
   const dest = path.join(root, name);
   for (const sub of ['noarch', 'linux-64']) {
     const { readdir } = await import('node:fs/promises');
-    await copies(path.join(dest, sub), (await readdir(path.join(channel, sub))).map((f) => path.join(channel, sub, f)));
+    await copies(
+      path.join(dest, sub),
+      (await readdir(path.join(channel, sub))).map((f) => path.join(channel, sub, f)),
+    );
   }
   return dest;
 }
@@ -36,7 +39,13 @@ async function serve(dir: string): Promise<{ url: string; close: () => Promise<v
   const server = http.createServer(async (req, res) => {
     hits.push(req.url!);
     const file = path.join(dir, decodeURIComponent(req.url!.split('?')[0]!));
-    if (!file.startsWith(dir) || !(await stat(file).then((s) => s.isFile(), () => false))) {
+    if (
+      !file.startsWith(dir) ||
+      !(await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    ) {
       res.writeHead(404).end('not found');
       return;
     }
@@ -91,7 +100,10 @@ test('a channel served over http verifies by URL, and verify --channel URL check
     const one = await cli(home, ['verify', '--channel', s.url, download!, '--keyring', PUBLIC_KEY]);
     t.is(one.code, 0, one.stdout + one.stderr);
     t.regex(one.stdout, /VERIFIED against .* \(linux-64\/tinylib-0\.1-h0_1\.conda\)/);
-    t.true(s.hits.includes('/linux-64/tinylib-0.1-h0_1.conda.asc'), 'the package signature came from the channel');
+    t.true(
+      s.hits.includes('/linux-64/tinylib-0.1-h0_1.conda.asc'),
+      'the package signature came from the channel',
+    );
   } finally {
     await s.close();
   }
@@ -110,7 +122,14 @@ test('verify --channel DIR: a file that is not the published one fails (exit 3);
   t.true(codes.includes('E_SIZE_MISMATCH'));
   const [other] = await copies(path.join(root, 'dl3'), [BZ2]);
   await writeFile(path.join(path.dirname(other!), 'distseal-demo-9.9-py_0.tar.bz2'), await readFile(other!));
-  const missing = await cli(home, ['verify', '--channel', channel, path.join(path.dirname(other!), 'distseal-demo-9.9-py_0.tar.bz2'), '--keyring', PUBLIC_KEY]);
+  const missing = await cli(home, [
+    'verify',
+    '--channel',
+    channel,
+    path.join(path.dirname(other!), 'distseal-demo-9.9-py_0.tar.bz2'),
+    '--keyring',
+    PUBLIC_KEY,
+  ]);
   t.is(missing.code, 3);
   t.regex(missing.stdout, /no record for distseal-demo-9\.9-py_0\.tar\.bz2|no repodata\.json that lists/);
 });

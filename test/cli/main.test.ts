@@ -4,7 +4,8 @@ import { runCli } from '../helpers/cli.js';
 test('--help lists every top-level command and exits 0', async (t) => {
   const r = await runCli(['--help']);
   t.is(r.code, 0);
-  for (const word of ['keys', 'trust', 'sign', 'verify', 'check', 'upload', 'channel', 'login']) t.regex(r.stdout, new RegExp(`distseal ${word}\\b`));
+  for (const word of ['keys', 'trust', 'sign', 'verify', 'check', 'upload', 'channel', 'login'])
+    t.regex(r.stdout, new RegExp(`distseal ${word}\\b`));
 });
 
 test('an unknown command is a usage error (exit 2) with a hint', async (t) => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import test from 'ava';
-import { downloadToFile } from '../../src/core/upload/conda/download.js';
+import { downloadToFile } from '../../src/core/net/download.js';
 import { tempDir } from '../helpers/cli.js';
 import { listenLocal } from '../helpers/local-server.js';
 
@@ -24,7 +24,9 @@ test('a redirect to another host drops the Authorization header (the token never
   const { dir, cleanup } = await tempDir();
   try {
     const dest = path.join(dir, 'x');
-    const status = await downloadToFile(`http://127.0.0.1:${api.port}/download/a/b/1/x`, dest, { headers: { authorization: 'token SECRET' } });
+    const status = await downloadToFile(`http://127.0.0.1:${api.port}/download/a/b/1/x`, dest, {
+      headers: { authorization: 'token SECRET' },
+    });
     t.is(status, 200);
     t.is(await readFile(dest, 'utf8'), 'payload');
     t.deepEqual(seen, ['token SECRET', undefined]);

@@ -1,11 +1,27 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { filenameProblems, isValidLabel, isValidSubdir, parseCondaFilename } from '../../src/core/dist/conda/filename.js';
-import { deriveSubdir, indexProblems } from '../../src/core/dist/conda/index-json.js';
+import {
+  filenameProblems,
+  isValidLabel,
+  isValidSubdir,
+  parseCondaFilename,
+} from '../../src/core/distributions/conda/filename.js';
+import { deriveSubdir, indexProblems } from '../../src/core/distributions/conda/index-json.js';
 
 test('splits on the last two hyphens', (t) => {
-  t.like(parseCondaFilename('python-dateutil-2.9.0-pyhd8ed1ab_0.conda'), { name: 'python-dateutil', version: '2.9.0', build: 'pyhd8ed1ab_0', format: 'conda', stem: 'python-dateutil-2.9.0-pyhd8ed1ab_0' });
-  t.like(parseCondaFilename('_libgcc_mutex-0.1-main.tar.bz2'), { name: '_libgcc_mutex', version: '0.1', build: 'main', format: 'tar.bz2' });
+  t.like(parseCondaFilename('python-dateutil-2.9.0-pyhd8ed1ab_0.conda'), {
+    name: 'python-dateutil',
+    version: '2.9.0',
+    build: 'pyhd8ed1ab_0',
+    format: 'conda',
+    stem: 'python-dateutil-2.9.0-pyhd8ed1ab_0',
+  });
+  t.like(parseCondaFilename('_libgcc_mutex-0.1-main.tar.bz2'), {
+    name: '_libgcc_mutex',
+    version: '0.1',
+    build: 'main',
+    format: 'tar.bz2',
+  });
   t.is(parseCondaFilename('nohyphen.conda'), undefined);
   t.is(parseCondaFilename('a-b.conda'), undefined);
   t.is(parseCondaFilename('a-1.0-0.whl'), undefined);
@@ -18,7 +34,10 @@ test('CEP 26 rules: names, versions, builds, lengths', (t) => {
   t.regex(filenameProblems('pkg-1.0-build#1.conda').join(' '), /build string/);
   t.regex(filenameProblems('pkg-1.0A-0.conda').join(' '), /version/);
   t.regex(filenameProblems(`${'a'.repeat(65)}-1.0-0.conda`).join(' '), /longer than 64/);
-  t.regex(filenameProblems(`${'a'.repeat(220)}-1.0-0.conda`).join(' '), /232 characters long \(at most 211\)/);
+  t.regex(
+    filenameProblems(`${'a'.repeat(220)}-1.0-0.conda`).join(' '),
+    /232 characters long \(at most 211\)/,
+  );
 });
 
 test('any well-formed name/version/build round-trips through the filename', (t) => {
@@ -48,7 +67,15 @@ test('subdir derivation as anaconda-client does it, and index.json problems', (t
   t.is(deriveSubdir({ platform: 'linux', arch: 'x86_64' }), 'linux-64');
   t.is(deriveSubdir({ platform: 'win', arch: 'x86' }), 'win-32');
   const file = parseCondaFilename('pkg-1.0-h0_0.conda')!;
-  t.deepEqual(indexProblems({ name: 'pkg', version: '1.0', build: 'h0_0', build_number: 0, subdir: 'noarch' }, file), []);
+  t.deepEqual(
+    indexProblems({ name: 'pkg', version: '1.0', build: 'h0_0', build_number: 0, subdir: 'noarch' }, file),
+    [],
+  );
   const rules = indexProblems({ name: 'pkg', version: '1.1', build_number: -1 }, file).map((p) => p.rule);
-  t.deepEqual(rules.sort(), ['conda-filename-mismatch', 'conda-index-field', 'conda-index-field', 'conda-subdir-missing']);
+  t.deepEqual(rules.sort(), [
+    'conda-filename-mismatch',
+    'conda-index-field',
+    'conda-index-field',
+    'conda-subdir-missing',
+  ]);
 });

@@ -15,14 +15,21 @@ export async function tarOf(members: Member[]): Promise<Buffer> {
   const chunks: Buffer[] = [];
   pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
   const done = new Promise<void>((r) => pack.on('end', () => r()));
-  for (const m of members) pack.entry({ name: m.name, mode: 0o644, uid: 0, gid: 0 }, typeof m.data === 'string' ? Buffer.from(m.data) : m.data);
+  for (const m of members)
+    pack.entry(
+      { name: m.name, mode: 0o644, uid: 0, gid: 0 },
+      typeof m.data === 'string' ? Buffer.from(m.data) : m.data,
+    );
   pack.finalize();
   await done;
   return Buffer.concat(chunks);
 }
 
 function compress(program: 'zstd' | 'bzip2', data: Buffer): Buffer {
-  const r = spawnSync(program, program === 'zstd' ? ['-3', '-c', '-q'] : ['-c', '-1'], { input: data, maxBuffer: 1 << 30 });
+  const r = spawnSync(program, program === 'zstd' ? ['-3', '-c', '-q'] : ['-c', '-1'], {
+    input: data,
+    maxBuffer: 1 << 30,
+  });
   if (r.status !== 0) throw new Error(`${program} failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -69,12 +76,28 @@ export function storedZip(entries: Array<{ name: string; data: Buffer }>): Buffe
 }
 
 export function indexJson(overrides: Record<string, unknown> = {}): string {
-  return JSON.stringify({ name: 'pkg', version: '1.0', build: 'h0_0', build_number: 0, depends: [], subdir: 'noarch', ...overrides });
+  return JSON.stringify({
+    name: 'pkg',
+    version: '1.0',
+    build: 'h0_0',
+    build_number: 0,
+    depends: [],
+    subdir: 'noarch',
+    ...overrides,
+  });
 }
 
 /** Write `<dir>/<stem>.conda` with the given info/ and pkg members (info tarball omitted when `info` is null). */
-export async function writeConda(file: string, stem: string, info: Member[] | null, pkg: Member[] = [{ name: 'share/x.txt', data: 'x' }]): Promise<void> {
-  const entries = [{ name: 'metadata.json', data: Buffer.from('{"conda_pkg_format_version": 2}') }, { name: `pkg-${stem}.tar.zst`, data: zstd(await tarOf(pkg)) }];
+export async function writeConda(
+  file: string,
+  stem: string,
+  info: Member[] | null,
+  pkg: Member[] = [{ name: 'share/x.txt', data: 'x' }],
+): Promise<void> {
+  const entries = [
+    { name: 'metadata.json', data: Buffer.from('{"conda_pkg_format_version": 2}') },
+    { name: `pkg-${stem}.tar.zst`, data: zstd(await tarOf(pkg)) },
+  ];
   if (info) entries.push({ name: `info-${stem}.tar.zst`, data: zstd(await tarOf(info)) });
   await writeFile(file, storedZip(entries));
 }

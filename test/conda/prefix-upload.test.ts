@@ -11,9 +11,18 @@ const fast = { baseDelayMs: 1, maxDelayMs: 2 };
 test('prefix.dev: 503s are retried with a fresh form; the part headers carry name, size and sha256', async (t) => {
   const s = await new FakePrefix({ keys: ['k'], channels: ['c'], fail503: 2 }).start();
   try {
-    const report = await uploadToPrefix({ files: [CONDA], serverUrl: s.url, channel: 'c', apiKey: 'k', retry: fast });
+    const report = await uploadToPrefix({
+      files: [CONDA],
+      serverUrl: s.url,
+      channel: 'c',
+      apiKey: 'k',
+      retry: fast,
+    });
     t.is(report.results[0]!.status, 'uploaded');
-    t.deepEqual(s.requests.map((r) => r.status), [503, 503, 200]);
+    t.deepEqual(
+      s.requests.map((r) => r.status),
+      [503, 503, 200],
+    );
     const part = s.requests[2]!.part!;
     t.is(part.headers['content-type'], 'application/octet-stream');
     t.is(part.headers['x-file-sha256'], report.results[0]!.sha256);
@@ -32,12 +41,31 @@ test('prefix.dev: an .asc is not uploaded (conda packages only) and says so; dry
     await copyFile(CONDA, file);
     await writeFile(`${file}.asc`, 'sig');
     const warnings: string[] = [];
-    const logger = { info: () => undefined, debug: () => undefined, warn: (m: string) => void warnings.push(m) };
-    const dry = await uploadToPrefix({ files: [file], serverUrl: s.url, channel: 'c', apiKey: 'k', dryRun: true, logger });
-    t.deepEqual(dry.results.map((r) => [r.kind, r.status]), [['conda', 'would-upload'], ['signature', 'skipped']]);
+    const logger = {
+      info: () => undefined,
+      debug: () => undefined,
+      warn: (m: string) => void warnings.push(m),
+    };
+    const dry = await uploadToPrefix({
+      files: [file],
+      serverUrl: s.url,
+      channel: 'c',
+      apiKey: 'k',
+      dryRun: true,
+      logger,
+    });
+    t.deepEqual(
+      dry.results.map((r) => [r.kind, r.status]),
+      [
+        ['conda', 'would-upload'],
+        ['signature', 'skipped'],
+      ],
+    );
     t.is(s.requests.length, 0);
     t.regex(warnings.join('\n'), /conda packages only/);
-    const missing = await t.throwsAsync(uploadToPrefix({ files: [file], serverUrl: s.url, channel: 'nope', apiKey: 'k', retry: fast }));
+    const missing = await t.throwsAsync(
+      uploadToPrefix({ files: [file], serverUrl: s.url, channel: 'nope', apiKey: 'k', retry: fast }),
+    );
     t.regex(missing!.message, /no channel/);
   } finally {
     await s.stop();

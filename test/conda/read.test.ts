@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { checkCondaPackage } from '../../src/core/dist/conda/check.js';
-import { readCondaMeta } from '../../src/core/dist/conda/read.js';
+import { checkCondaPackage } from '../../src/core/distributions/conda/check.js';
+import { readCondaMeta } from '../../src/core/distributions/conda/read.js';
 import { FIXTURES, tempDir } from '../helpers/cli.js';
 import { peerTest } from '../helpers/peers.js';
 import { bzip2, indexJson, tarOf, writeConda } from './make.js';
@@ -56,7 +56,15 @@ withTools('a zstd bomb in the info tarball is refused without exhausting memory'
 
 withTools('a bzip2 bomb in a .tar.bz2 is refused', async (t) => {
   const file = path.join(root, 'bomb-1.0-0.tar.bz2');
-  await writeFile(file, bzip2(await tarOf([{ name: 'info/zeros.bin', data: Buffer.alloc(8 << 20) }, { name: 'info/index.json', data: indexJson() }])));
+  await writeFile(
+    file,
+    bzip2(
+      await tarOf([
+        { name: 'info/zeros.bin', data: Buffer.alloc(8 << 20) },
+        { name: 'info/index.json', data: indexJson() },
+      ]),
+    ),
+  );
   const e = await t.throwsAsync(readCondaMeta(file));
   t.is(codeOf(e), 'E_ARCHIVE_BOMB');
 });
@@ -82,20 +90,31 @@ withTools('index.json missing or malformed', async (t) => {
   t.regex(e!.message, /not valid JSON/);
 });
 
-withTools('check reports a filename that disagrees with index.json, a missing subdir, and leaks', async (t) => {
-  const file = path.join(root, 'pkg-2.0-h0_0.conda');
-  await writeConda(file, 'pkg-2.0-h0_0', [{ name: 'info/index.json', data: indexJson({ subdir: undefined }) }, { name: 'info/about.json', data: '{"summary":"s"}' }], [
-    { name: 'share/pkg/.pypirc', data: '[pypi]\npassword = x\n' },
-    { name: 'share/pkg/key.pem', data: '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n' },
-  ]);
-  const report = await checkCondaPackage(file, {});
-  const rules = report.findings.map((f) => f.rule);
-  t.true(rules.includes('conda-filename-mismatch'));
-  t.true(rules.includes('conda-subdir-missing'));
-  t.true(rules.includes('leak-pypirc'));
-  t.true(rules.includes('leak-ssh-private-key'));
-  t.is(report.findings.find((f) => f.rule === 'leak-pypirc')!.member, 'share/pkg/.pypirc');
-});
+withTools(
+  'check reports a filename that disagrees with index.json, a missing subdir, and leaks',
+  async (t) => {
+    const file = path.join(root, 'pkg-2.0-h0_0.conda');
+    await writeConda(
+      file,
+      'pkg-2.0-h0_0',
+      [
+        { name: 'info/index.json', data: indexJson({ subdir: undefined }) },
+        { name: 'info/about.json', data: '{"summary":"s"}' },
+      ],
+      [
+        { name: 'share/pkg/.pypirc', data: '[pypi]\npassword = x\n' },
+        { name: 'share/pkg/key.pem', data: '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n' },
+      ],
+    );
+    const report = await checkCondaPackage(file, {});
+    const rules = report.findings.map((f) => f.rule);
+    t.true(rules.includes('conda-filename-mismatch'));
+    t.true(rules.includes('conda-subdir-missing'));
+    t.true(rules.includes('leak-pypirc'));
+    t.true(rules.includes('leak-ssh-private-key'));
+    t.is(report.findings.find((f) => f.rule === 'leak-pypirc')!.member, 'share/pkg/.pypirc');
+  },
+);
 
 withTools('a renamed .conda is reported (its info component keeps the old stem)', async (t) => {
   const file = path.join(root, 'pkg-1.0-h0_9.conda');
@@ -103,11 +122,19 @@ withTools('a renamed .conda is reported (its info component keeps the old stem)'
   const meta = await readCondaMeta(file);
   t.is(meta.renamedFrom, 'pkg-1.0-h0_0');
   const report = await checkCondaPackage(file, {});
-  t.true(report.findings.some((f) => f.rule === 'conda-filename-mismatch' && /renamed from pkg-1\.0-h0_0\.conda/.test(f.message)));
+  t.true(
+    report.findings.some(
+      (f) => f.rule === 'conda-filename-mismatch' && /renamed from pkg-1\.0-h0_0\.conda/.test(f.message),
+    ),
+  );
 });
 
 test('check passes the cph-made fixtures', async (t) => {
-  for (const f of ['distseal-demo-1.0.0-py_0.conda', 'distseal-demo-1.0.0-py_0.tar.bz2', 'tinylib-0.1-h0_1.conda']) {
+  for (const f of [
+    'distseal-demo-1.0.0-py_0.conda',
+    'distseal-demo-1.0.0-py_0.tar.bz2',
+    'tinylib-0.1-h0_1.conda',
+  ]) {
     const report = await checkCondaPackage(path.join(FIXTURES, 'conda', f), {});
     t.deepEqual(report.findings, [], f);
     t.is(report.kind, f.endsWith('.conda') ? 'conda' : 'tar.bz2');

@@ -13,19 +13,43 @@ test('upload conda to anaconda.org with ANACONDA_API_TOKEN, --json, and the toke
   const s = await new FakeAnaconda({ tokens: { [TOKEN]: 'alice' } }).start();
   const { dir, cleanup } = await tempDir();
   try {
-    const r = await runCli(['--json', '--home', dir, 'upload', 'conda', CONDA, TINY, '--server-url', s.url, '--label', 'dev', '--verbose'], { env: { ANACONDA_API_TOKEN: TOKEN } });
+    const r = await runCli(
+      [
+        '--json',
+        '--home',
+        dir,
+        'upload',
+        'conda',
+        CONDA,
+        TINY,
+        '--server-url',
+        s.url,
+        '--label',
+        'dev',
+        '--verbose',
+      ],
+      { env: { ANACONDA_API_TOKEN: TOKEN } },
+    );
     t.is(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     t.is(out.owner, 'alice');
-    t.deepEqual(out.results.map((x: { status: string }) => x.status), ['uploaded', 'uploaded']);
+    t.deepEqual(
+      out.results.map((x: { status: string }) => x.status),
+      ['uploaded', 'uploaded'],
+    );
     t.false(r.stdout.includes(TOKEN) || r.stderr.includes(TOKEN));
     t.true(s.dists.has('alice/tinylib/0.1/linux-64/tinylib-0.1-h0_1.conda'));
     // Again: 409 without --skip-existing is exit 1 with a hint; with it, exit 0.
-    const again = await runCli(['--home', dir, 'upload', 'conda', CONDA, '--server-url', s.url], { env: { ANACONDA_API_TOKEN: TOKEN } });
+    const again = await runCli(['--home', dir, 'upload', 'conda', CONDA, '--server-url', s.url], {
+      env: { ANACONDA_API_TOKEN: TOKEN },
+    });
     t.is(again.code, 1);
     t.regex(again.stderr, /already exists/);
     t.regex(again.stderr, /--skip-existing/);
-    const skip = await runCli(['--home', dir, 'upload', 'conda', CONDA, '--server-url', s.url, '--skip-existing'], { env: { BINSTAR_API_TOKEN: TOKEN } });
+    const skip = await runCli(
+      ['--home', dir, 'upload', 'conda', CONDA, '--server-url', s.url, '--skip-existing'],
+      { env: { BINSTAR_API_TOKEN: TOKEN } },
+    );
     t.is(skip.code, 0, skip.stderr);
     t.regex(skip.stdout, /skipped/);
   } finally {
@@ -39,7 +63,17 @@ test('an expired token: exit 1 and the plain-words explanation', async (t) => {
   const { dir, cleanup } = await tempDir();
   try {
     await writeFile(path.join(dir, 'token'), `${TOKEN}\n`);
-    const r = await runCli(['--home', dir, 'upload', 'conda', CONDA, '--server-url', s.url, '--token-file', path.join(dir, 'token')]);
+    const r = await runCli([
+      '--home',
+      dir,
+      'upload',
+      'conda',
+      CONDA,
+      '--server-url',
+      s.url,
+      '--token-file',
+      path.join(dir, 'token'),
+    ]);
     t.is(r.code, 1);
     t.regex(r.stderr, /token has expired/);
     t.regex(r.stderr, /api:read api:write/);
@@ -55,7 +89,8 @@ test('no token anywhere and not interactive: exit 2 naming every way', async (t)
   try {
     const r = await runCli(['--home', dir, 'upload', 'conda', CONDA, '--server-url', 'http://127.0.0.1:9']);
     t.is(r.code, 2);
-    for (const way of ['--token-file', 'BINSTAR_API_TOKEN', 'ANACONDA_API_TOKEN', 'keychain', 'prompt']) t.true(r.stderr.includes(way), way);
+    for (const way of ['--token-file', 'BINSTAR_API_TOKEN', 'ANACONDA_API_TOKEN', 'keychain', 'prompt'])
+      t.true(r.stderr.includes(way), way);
   } finally {
     await cleanup();
   }
@@ -67,7 +102,9 @@ test('bad input is refused before any request: a renamed file', async (t) => {
   try {
     const renamed = path.join(dir, 'distseal-demo-1.0.1-py_0.tar.bz2');
     await copyFile(path.join(FIXTURES, 'conda', 'distseal-demo-1.0.0-py_0.tar.bz2'), renamed);
-    const r = await runCli(['--home', dir, 'upload', 'conda', renamed, '--server-url', s.url], { env: { ANACONDA_API_TOKEN: TOKEN } });
+    const r = await runCli(['--home', dir, 'upload', 'conda', renamed, '--server-url', s.url], {
+      env: { ANACONDA_API_TOKEN: TOKEN },
+    });
     t.is(r.code, 2);
     t.regex(r.stderr, /version "1\.0\.1" but info\/index\.json says "1\.0\.0"/);
     t.is(s.requests.length, 0);
@@ -82,7 +119,19 @@ test('prefix.dev: Bearer key, per-part headers, 409 as already there, --force', 
   const { dir, cleanup } = await tempDir();
   try {
     const env = { PREFIX_API_KEY: 'pk-123456' };
-    const args = ['--home', dir, 'upload', 'conda', CONDA, '--server', 'prefix', '--server-url', s.url, '--channel', 'mychan'];
+    const args = [
+      '--home',
+      dir,
+      'upload',
+      'conda',
+      CONDA,
+      '--server',
+      'prefix',
+      '--server-url',
+      s.url,
+      '--channel',
+      'mychan',
+    ];
     const first = await runCli(args, { env });
     t.is(first.code, 0, first.stderr);
     t.is(s.requests[0]!.authorization, 'Bearer pk-123456');

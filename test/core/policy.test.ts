@@ -14,10 +14,16 @@ test('project names come from wheel, sdist and conda file names', (t) => {
 });
 
 test('policy pins normalize names and fingerprints, and apply per ecosystem', (t) => {
-  const policy = parsePolicy(JSON.stringify({ version: 1, projects: { 'Foo.Bar': [A], 'conda:foo_bar': [B] } }), 'p.json');
+  const policy = parsePolicy(
+    JSON.stringify({ version: 1, projects: { 'Foo.Bar': [A], 'conda:foo_bar': [B] } }),
+    'p.json',
+  );
   t.deepEqual(Object.keys(policy.projects).sort(), ['conda:foo_bar', 'foo-bar']);
   t.deepEqual(allowedSigners(policy, { ecosystem: 'python', name: 'foo-bar' })?.fingerprints, [A]);
-  t.deepEqual(allowedSigners(policy, { ecosystem: 'conda', name: 'foo_bar' })?.fingerprints.sort(), [A, B.toUpperCase()].sort());
+  t.deepEqual(
+    allowedSigners(policy, { ecosystem: 'conda', name: 'foo_bar' })?.fingerprints.sort(),
+    [A, B.toUpperCase()].sort(),
+  );
   t.is(allowedSigners(policy, { ecosystem: 'python', name: 'other' }), undefined);
   t.is(canonicalProjectSpec('CONDA:Foo_Bar'), 'conda:foo_bar');
   t.deepEqual(parsePolicy(serializePolicy(policy), 'x'), policy);

@@ -43,13 +43,30 @@ export function makeTarGz(dir: string, name: string, members: Array<[string, str
 /** Core metadata text. */
 export function metadataText(fields: Record<string, string | string[]>, body = ''): string {
   const lines: string[] = [];
-  for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${one}`);
+  for (const [k, v] of Object.entries(fields))
+    for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${one}`);
   return `${lines.join('\n')}\n\n${body}`;
 }
 
 /** A minimal valid wheel for `name`/`version` with extra members. */
-export function makeWheel(dir: string, name: string, version: string, extra: Members = [], fields: Record<string, string | string[]> = {}): string {
-  const meta = metadataText({ 'Metadata-Version': '2.1', Name: name, Version: version, Summary: 's', 'Description-Content-Type': 'text/markdown', ...fields }, '# readme\n');
+export function makeWheel(
+  dir: string,
+  name: string,
+  version: string,
+  extra: Members = [],
+  fields: Record<string, string | string[]> = {},
+): string {
+  const meta = metadataText(
+    {
+      'Metadata-Version': '2.1',
+      Name: name,
+      Version: version,
+      Summary: 's',
+      'Description-Content-Type': 'text/markdown',
+      ...fields,
+    },
+    '# readme\n',
+  );
   return makeZip(dir, `${name.replace(/-/g, '_')}-${version}-py3-none-any.whl`, [
     [`${name.replace(/-/g, '_')}-${version}.dist-info/METADATA`, meta],
     [`${name.replace(/-/g, '_')}-${version}.dist-info/WHEEL`, 'Wheel-Version: 1.0\n'],

@@ -31,13 +31,24 @@ export interface RunOptions {
 export async function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const base: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('DISTSEAL_') || k.startsWith('TWINE_') || k === 'CI' || k.endsWith('_API_TOKEN') || k === 'PREFIX_API_KEY') continue;
+    if (
+      k.startsWith('DISTSEAL_') ||
+      k.startsWith('TWINE_') ||
+      k === 'CI' ||
+      k.endsWith('_API_TOKEN') ||
+      k === 'PREFIX_API_KEY'
+    )
+      continue;
     base[k] = v;
   }
   const env = { ...base, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -53,7 +64,9 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
 }
 
 /** A fresh temp directory, removed by the returned cleanup. */
-export async function tempDir(prefix = 'distseal-test-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function tempDir(
+  prefix = 'distseal-test-',
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

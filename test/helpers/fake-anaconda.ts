@@ -53,7 +53,15 @@ export class FakeAnaconda {
   readonly packages = new Map<string, { types: Set<string>; attrs: Record<string, unknown> }>();
   readonly releases = new Map<string, { distributions: string[] }>();
   readonly dists = new Map<string, StoredDist>();
-  private readonly staged = new Map<string, { key: string; body: Record<string, unknown>; fields: string[]; uploaded?: { sha256: string; md5: string; size: number; data?: Buffer } }>();
+  private readonly staged = new Map<
+    string,
+    {
+      key: string;
+      body: Record<string, unknown>;
+      fields: string[];
+      uploaded?: { sha256: string; md5: string; size: number; data?: Buffer };
+    }
+  >();
   private server?: http.Server;
   private listening?: LocalServer;
   url = '';
@@ -80,8 +88,20 @@ export class FakeAnaconda {
     return this.requests.map((r) => `${r.method} ${r.path}`);
   }
 
-  private json(res: http.ServerResponse, req: http.IncomingMessage, status: number, body: unknown, seen?: Partial<SeenRequest>): void {
-    this.requests.push({ method: req.method!, path: req.url!.split('?')[0]!, authorization: req.headers.authorization, status, ...seen });
+  private json(
+    res: http.ServerResponse,
+    req: http.IncomingMessage,
+    status: number,
+    body: unknown,
+    seen?: Partial<SeenRequest>,
+  ): void {
+    this.requests.push({
+      method: req.method!,
+      path: req.url!.split('?')[0]!,
+      authorization: req.headers.authorization,
+      status,
+      ...seen,
+    });
     const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(req.method === 'HEAD' ? undefined : text);
@@ -92,7 +112,8 @@ export class FakeAnaconda {
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     if (!text) return undefined;
-    if (!/^application\/json/.test(req.headers['content-type'] ?? '')) throw new Error('JSON body without Content-Type: application/json');
+    if (!/^application\/json/.test(req.headers['content-type'] ?? ''))
+      throw new Error('JSON body without Content-Type: application/json');
     return JSON.parse(text) as Record<string, unknown>;
   }
 
@@ -118,23 +139,38 @@ export class FakeAnaconda {
     // Every API call past this point needs `Authorization: token <T>` (not Bearer).
     const auth = req.headers.authorization ?? '';
     const token = /^token (\S+)$/.exec(auth)?.[1];
-    if (!token || !(token in (this.options.tokens ?? {}))) return this.json(res, req, 401, { error: 'Invalid token' });
-    if (this.options.expiredTokens?.includes(token)) return this.json(res, req, 401, { error: 'Authentication token has expired' });
+    if (!token || !(token in (this.options.tokens ?? {})))
+      return this.json(res, req, 401, { error: 'Invalid token' });
+    if (this.options.expiredTokens?.includes(token))
+      return this.json(res, req, 401, { error: 'Authentication token has expired' });
     const login = this.options.tokens![token]!;
-    const body = method === 'POST' || method === 'PATCH' ? await this.readJson(req) : (req.resume(), undefined);
+    const body =
+      method === 'POST' || method === 'PATCH' ? await this.readJson(req) : (req.resume(), undefined);
     const seg = path.split('/').slice(1);
     const writing = method !== 'GET' && method !== 'HEAD';
     if (writing && this.options.readOnlyTokens?.includes(token)) {
-      return this.json(res, req, 401, { error: 'Token does not have the sufficient scope for this operation. expected: api:write' }, { body });
+      return this.json(
+        res,
+        req,
+        401,
+        { error: 'Token does not have the sufficient scope for this operation. expected: api:write' },
+        { body },
+      );
     }
     if (path === '/user' && method === 'GET') return this.json(res, req, 200, { login, user_type: 'user' });
-    if (seg[0] === 'user' && seg.length === 2 && method === 'GET') return this.json(res, req, 200, { login: seg[1] });
-    if (seg[0] === 'package' && seg.length === 3) return this.packageRoute(req, res, `${seg[1]}/${seg[2]}`, body);
-    if (seg[0] === 'release' && seg.length === 4) return this.releaseRoute(req, res, `${seg[1]}/${seg[2]}`, `${seg[1]}/${seg[2]}/${seg[3]}`, body);
+    if (seg[0] === 'user' && seg.length === 2 && method === 'GET')
+      return this.json(res, req, 200, { login: seg[1] });
+    if (seg[0] === 'package' && seg.length === 3)
+      return this.packageRoute(req, res, `${seg[1]}/${seg[2]}`, body);
+    if (seg[0] === 'release' && seg.length === 4)
+      return this.releaseRoute(req, res, `${seg[1]}/${seg[2]}`, `${seg[1]}/${seg[2]}/${seg[3]}`, body);
     if (seg[0] === 'dist' && seg.length >= 5) {
       const key = seg.slice(1).join('/');
       const dist = this.dists.get(key);
-      if (method === 'GET') return dist ? this.json(res, req, 200, { basename: dist.basename, sha256: dist.sha256, size: dist.size }) : this.json(res, req, 404, { error: 'Not found' });
+      if (method === 'GET')
+        return dist
+          ? this.json(res, req, 200, { basename: dist.basename, sha256: dist.sha256, size: dist.size })
+          : this.json(res, req, 404, { error: 'Not found' });
       if (method === 'DELETE') {
         if (!dist) return this.json(res, req, 404, { error: 'Not found' });
         this.dists.delete(key);
@@ -155,18 +191,39 @@ export class FakeAnaconda {
     return this.json(res, req, 404, { error: `No route ${method} ${path}` });
   }
 
-  private packageRoute(req: http.IncomingMessage, res: http.ServerResponse, key: string, body?: Record<string, unknown>): void {
+  private packageRoute(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    key: string,
+    body?: Record<string, unknown>,
+  ): void {
     const pkg = this.packages.get(key);
     if (req.method === 'GET') {
       if (!pkg) return this.json(res, req, 404, { error: 'Package not found' });
-      const files = [...this.dists.values()].filter((d) => `${d.owner}/${d.name}` === key).map((d) => ({ basename: d.basename }));
+      const files = [...this.dists.values()]
+        .filter((d) => `${d.owner}/${d.name}` === key)
+        .map((d) => ({ basename: d.basename }));
       return this.json(res, req, 200, { name: key.split('/')[1], package_types: [...pkg.types], files });
     }
     if (req.method === 'POST') {
       if (pkg) return this.json(res, req, 409, { error: 'Package already exists' }, { body });
       const attrs = body?.public_attrs as Record<string, unknown> | undefined;
-      if (typeof body?.public !== 'boolean' || body.publish !== false || !attrs || typeof attrs.summary !== 'string' || !Array.isArray(attrs.package_types)) {
-        return this.json(res, req, 400, { error: 'Bad package payload: public, publish and public_attrs.summary/package_types are required' }, { body });
+      if (
+        typeof body?.public !== 'boolean' ||
+        body.publish !== false ||
+        !attrs ||
+        typeof attrs.summary !== 'string' ||
+        !Array.isArray(attrs.package_types)
+      ) {
+        return this.json(
+          res,
+          req,
+          400,
+          {
+            error: 'Bad package payload: public, publish and public_attrs.summary/package_types are required',
+          },
+          { body },
+        );
       }
       this.packages.set(key, { types: new Set(attrs.package_types as string[]), attrs });
       return this.json(res, req, 201, { name: key.split('/')[1] }, { body });
@@ -178,12 +235,23 @@ export class FakeAnaconda {
     return this.json(res, req, 405, { error: 'Method not allowed' });
   }
 
-  private releaseRoute(req: http.IncomingMessage, res: http.ServerResponse, pkgKey: string, key: string, body?: Record<string, unknown>): void {
+  private releaseRoute(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    pkgKey: string,
+    key: string,
+    body?: Record<string, unknown>,
+  ): void {
     const rel = this.releases.get(key);
-    if (req.method === 'GET') return rel ? this.json(res, req, 200, { version: key.split('/')[2], distributions: rel.distributions }) : this.json(res, req, 404, { error: 'Release not found' });
+    if (req.method === 'GET')
+      return rel
+        ? this.json(res, req, 200, { version: key.split('/')[2], distributions: rel.distributions })
+        : this.json(res, req, 404, { error: 'Release not found' });
     if (req.method === 'POST') {
-      if (!this.packages.has(pkgKey)) return this.json(res, req, 404, { error: 'Package not found' }, { body });
-      if (!body || !Array.isArray(body.requirements) || !('announce' in body)) return this.json(res, req, 400, { error: 'Bad release payload' }, { body });
+      if (!this.packages.has(pkgKey))
+        return this.json(res, req, 404, { error: 'Package not found' }, { body });
+      if (!body || !Array.isArray(body.requirements) || !('announce' in body))
+        return this.json(res, req, 400, { error: 'Bad release payload' }, { body });
       this.releases.set(key, { distributions: [] });
       return this.json(res, req, 201, {}, { body });
     }
@@ -194,35 +262,82 @@ export class FakeAnaconda {
     return this.json(res, req, 405, { error: 'Method not allowed' });
   }
 
-  private stage(req: http.IncomingMessage, res: http.ServerResponse, seg: string[], body: Record<string, unknown>): void {
+  private stage(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    seg: string[],
+    body: Record<string, unknown>,
+  ): void {
     const pkgKey = `${seg[1]}/${seg[2]}`;
     const key = seg.slice(1).join('/');
     const pkg = this.packages.get(pkgKey);
-    if (!pkg || !this.releases.has(seg.slice(1, 4).join('/'))) return this.json(res, req, 404, { error: 'Create the package and release first' }, { body });
+    if (!pkg || !this.releases.has(seg.slice(1, 4).join('/')))
+      return this.json(res, req, 404, { error: 'Create the package and release first' }, { body });
     const type = String(body.distribution_type);
     // validate_package_type: `file` never shares a package with conda/pypi (anaconda-client PR #443).
     const mixed = type === 'file' ? pkg.types.has('conda') || pkg.types.has('pypi') : pkg.types.has('file');
     if (mixed) {
-      return this.json(res, req, 400, { error: `Package ${pkgKey} holds ${[...pkg.types].join(', ')} files; cannot add a ${type} file` }, { body });
+      return this.json(
+        res,
+        req,
+        400,
+        { error: `Package ${pkgKey} holds ${[...pkg.types].join(', ')} files; cannot add a ${type} file` },
+        { body },
+      );
     }
-    if (typeof body.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(body.sha256) || !Array.isArray(body.channels) || typeof body.attrs !== 'object') {
-      return this.json(res, req, 400, { error: 'Bad stage payload (sha256 hex, channels list, attrs object)' }, { body });
+    if (
+      typeof body.sha256 !== 'string' ||
+      !/^[0-9a-f]{64}$/.test(body.sha256) ||
+      !Array.isArray(body.channels) ||
+      typeof body.attrs !== 'object'
+    ) {
+      return this.json(
+        res,
+        req,
+        400,
+        { error: 'Bad stage payload (sha256 hex, channels list, attrs object)' },
+        { body },
+      );
     }
-    if (type === 'conda' && (body.attrs as Record<string, unknown>).subdir !== seg.slice(4).join('/').split('/')[0]) {
+    if (
+      type === 'conda' &&
+      (body.attrs as Record<string, unknown>).subdir !== seg.slice(4).join('/').split('/')[0]
+    ) {
       return this.json(res, req, 400, { error: 'attrs.subdir disagrees with the basename' }, { body });
     }
-    if (this.dists.has(key)) return this.json(res, req, 409, { error: `Distribution ${key} already exists` }, { body });
+    if (this.dists.has(key))
+      return this.json(res, req, 409, { error: `Distribution ${key} already exists` }, { body });
     const distId = randomBytes(8).toString('hex');
-    const formData = { key: `${key}/${distId}`, acl: 'private', 'x-amz-algorithm': 'AWS4-HMAC-SHA256', policy: randomBytes(12).toString('base64'), 'x-amz-signature': randomBytes(16).toString('hex'), success_action_status: '201' };
+    const formData = {
+      key: `${key}/${distId}`,
+      acl: 'private',
+      'x-amz-algorithm': 'AWS4-HMAC-SHA256',
+      policy: randomBytes(12).toString('base64'),
+      'x-amz-signature': randomBytes(16).toString('hex'),
+      success_action_status: '201',
+    };
     this.staged.set(distId, { key, body, fields: Object.keys(formData) });
-    return this.json(res, req, 200, { post_url: `${this.url}/s3-upload`, form_data: formData, dist_id: distId }, { body });
+    return this.json(
+      res,
+      req,
+      200,
+      { post_url: `${this.url}/s3-upload`, form_data: formData, dist_id: distId },
+      { body },
+    );
   }
 
   private async s3(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const xml = (status: number, code: string, message: string) => {
-      this.requests.push({ method: 'POST', path: '/s3-upload', authorization: req.headers.authorization, status });
+      this.requests.push({
+        method: 'POST',
+        path: '/s3-upload',
+        authorization: req.headers.authorization,
+        status,
+      });
       res.writeHead(status, { 'content-type': 'application/xml' });
-      res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+      res.end(
+        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+      );
     };
     if ((this.options.dropS3 ?? 0) > 0) {
       this.options.dropS3! -= 1;
@@ -230,32 +345,66 @@ export class FakeAnaconda {
       req.once('data', () => req.socket.destroy());
       return;
     }
-    if (req.headers.authorization) return xml(400, 'InvalidArgument', 'Only one auth mechanism allowed; the API token must not be sent to storage');
+    if (req.headers.authorization)
+      return xml(
+        400,
+        'InvalidArgument',
+        'Only one auth mechanism allowed; the API token must not be sent to storage',
+      );
     const parts = await parseMultipart(req);
     const names = parts.map((p) => p.name);
     const keyField = parts.find((p) => p.name === 'key')?.value;
     const staged = [...this.staged.entries()].find(([id, s]) => keyField === `${s.key}/${id}`);
     if (!staged) return xml(403, 'AccessDenied', 'Unknown key or policy');
     const expected = [...staged[1].fields, 'Content-Length', 'Content-MD5', 'file'];
-    if (names.join(',') !== expected.join(',')) return xml(400, 'InvalidArgument', `Fields must be ${expected.join(',')} in that order (got ${names.join(',')})`);
+    if (names.join(',') !== expected.join(','))
+      return xml(
+        400,
+        'InvalidArgument',
+        `Fields must be ${expected.join(',')} in that order (got ${names.join(',')})`,
+      );
     const file = parts[parts.length - 1]!;
     const fields = Object.fromEntries(parts.map((p) => [p.name, p.value]));
-    if (String(file.size) !== fields['Content-Length']) return xml(400, 'IncompleteBody', 'Content-Length field does not match the file');
-    if (file.md5 !== fields['Content-MD5']) return xml(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid');
-    staged[1].uploaded = { sha256: file.sha256, md5: Buffer.from(file.md5, 'base64').toString('hex'), size: file.size, data: file.data };
+    if (String(file.size) !== fields['Content-Length'])
+      return xml(400, 'IncompleteBody', 'Content-Length field does not match the file');
+    if (file.md5 !== fields['Content-MD5'])
+      return xml(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid');
+    staged[1].uploaded = {
+      sha256: file.sha256,
+      md5: Buffer.from(file.md5, 'base64').toString('hex'),
+      size: file.size,
+      data: file.data,
+    };
     xml(201, 'OK', 'created');
   }
 
-  private commit(req: http.IncomingMessage, res: http.ServerResponse, seg: string[], body: Record<string, unknown>): void {
+  private commit(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    seg: string[],
+    body: Record<string, unknown>,
+  ): void {
     const staged = this.staged.get(String(body?.dist_id));
     const key = seg.slice(1).join('/');
-    if (!staged || staged.key !== key) return this.json(res, req, 404, { error: 'Unknown dist_id' }, { body });
-    if (!staged.uploaded) return this.json(res, req, 400, { error: 'The file was not uploaded to storage' }, { body });
-    if (staged.uploaded.sha256 !== staged.body.sha256) return this.json(res, req, 400, { error: 'sha256 mismatch between stage and upload' }, { body });
+    if (!staged || staged.key !== key)
+      return this.json(res, req, 404, { error: 'Unknown dist_id' }, { body });
+    if (!staged.uploaded)
+      return this.json(res, req, 400, { error: 'The file was not uploaded to storage' }, { body });
+    if (staged.uploaded.sha256 !== staged.body.sha256)
+      return this.json(res, req, 400, { error: 'sha256 mismatch between stage and upload' }, { body });
     this.staged.delete(String(body.dist_id));
     const [owner, name, version] = seg.slice(1, 4) as [string, string, string];
     const basename = seg.slice(4).join('/');
-    this.dists.set(key, { owner, name, version, basename, type: String(staged.body.distribution_type), labels: staged.body.channels as string[], attrs: staged.body.attrs as Record<string, unknown>, ...staged.uploaded });
+    this.dists.set(key, {
+      owner,
+      name,
+      version,
+      basename,
+      type: String(staged.body.distribution_type),
+      labels: staged.body.channels as string[],
+      attrs: staged.body.attrs as Record<string, unknown>,
+      ...staged.uploaded,
+    });
     this.releases.get(`${owner}/${name}/${version}`)?.distributions.push(key);
     if ((this.options.dropCommitAnswer ?? 0) > 0) {
       this.options.dropCommitAnswer! -= 1;

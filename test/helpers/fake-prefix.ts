@@ -28,7 +28,9 @@ export class FakePrefix {
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch((error: Error) => this.reply(res, req, 500, `fake server bug: ${error.message}`));
+      this.handle(req, res).catch((error: Error) =>
+        this.reply(res, req, 500, `fake server bug: ${error.message}`),
+      );
     });
     this.listening = await listenLocal(this.server);
     this.url = this.listening.origin;
@@ -39,10 +41,22 @@ export class FakePrefix {
     await this.listening?.close();
   }
 
-  private reply(res: http.ServerResponse, req: http.IncomingMessage, status: number, text: string, part?: Part): void {
+  private reply(
+    res: http.ServerResponse,
+    req: http.IncomingMessage,
+    status: number,
+    text: string,
+    part?: Part,
+  ): void {
     const url = new URL(req.url!, 'http://x');
     const { data: _data, ...meta } = part ?? ({} as Part);
-    this.requests.push({ path: url.pathname, authorization: req.headers.authorization, force: url.searchParams.get('force') === 'true', status, part: part ? meta : undefined });
+    this.requests.push({
+      path: url.pathname,
+      authorization: req.headers.authorization,
+      force: url.searchParams.get('force') === 'true',
+      status,
+      part: part ? meta : undefined,
+    });
     if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain' });
     res.end(text);
   }
@@ -50,18 +64,21 @@ export class FakePrefix {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url!, 'http://x');
     const m = /^\/api\/v1\/upload\/([^/]+)$/.exec(url.pathname);
-    if (req.method !== 'POST' || !m) return req.resume(), this.reply(res, req, 404, 'Not Found');
+    if (req.method !== 'POST' || !m) return (req.resume(), this.reply(res, req, 404, 'Not Found'));
     if ((this.options.fail503 ?? 0) > 0) {
       this.options.fail503! -= 1;
-      return req.resume(), this.reply(res, req, 503, 'Service Unavailable');
+      return (req.resume(), this.reply(res, req, 503, 'Service Unavailable'));
     }
     const key = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!key || !(this.options.keys ?? []).includes(key)) return req.resume(), this.reply(res, req, 401, 'Unauthorized: invalid or expired API key');
+    if (!key || !(this.options.keys ?? []).includes(key))
+      return (req.resume(), this.reply(res, req, 401, 'Unauthorized: invalid or expired API key'));
     const channel = decodeURIComponent(m[1]!);
-    if (!(this.options.channels ?? []).includes(channel)) return req.resume(), this.reply(res, req, 404, `Channel ${channel} not found`);
+    if (!(this.options.channels ?? []).includes(channel))
+      return (req.resume(), this.reply(res, req, 404, `Channel ${channel} not found`));
     const parts = await parseMultipart(req);
     const file = parts.find((p) => p.name === 'file');
-    if (!file || parts.length !== 1) return this.reply(res, req, 422, 'Expected exactly one part named file', file);
+    if (!file || parts.length !== 1)
+      return this.reply(res, req, 422, 'Expected exactly one part named file', file);
     const h = file.headers;
     const problems = [
       h['content-type'] !== 'application/octet-stream' && 'Content-Type',
@@ -69,11 +86,13 @@ export class FakePrefix {
       h['x-file-name'] !== file.filename && 'X-File-Name',
       h['x-file-sha256'] !== file.sha256 && 'X-File-SHA256',
     ].filter(Boolean);
-    if (problems.length) return this.reply(res, req, 400, `Part headers wrong or missing: ${problems.join(', ')}`, file);
+    if (problems.length)
+      return this.reply(res, req, 400, `Part headers wrong or missing: ${problems.join(', ')}`, file);
     const stored = this.files.get(channel) ?? new Map<string, string>();
     this.files.set(channel, stored);
     const force = url.searchParams.get('force') === 'true';
-    if (stored.has(file.filename!) && !force) return this.reply(res, req, 409, `Package ${file.filename} already exists`, file);
+    if (stored.has(file.filename!) && !force)
+      return this.reply(res, req, 409, `Package ${file.filename} already exists`, file);
     stored.set(file.filename!, file.sha256);
     return this.reply(res, req, 200, 'OK', file);
   }

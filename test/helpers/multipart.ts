@@ -26,7 +26,15 @@ export async function parseMultipart(req: IncomingMessage, keepBytes = 16 << 20)
   const parts: Part[] = [];
   let buf: Buffer = Buffer.from('\r\n');
   let state: 'preamble' | 'after' | 'headers' | 'body' | 'done' = 'preamble';
-  let current: { headers: Record<string, string>; chunks: Buffer[]; size: number; md5: ReturnType<typeof createHash>; sha: ReturnType<typeof createHash> } | undefined;
+  let current:
+    | {
+        headers: Record<string, string>;
+        chunks: Buffer[];
+        size: number;
+        md5: ReturnType<typeof createHash>;
+        sha: ReturnType<typeof createHash>;
+      }
+    | undefined;
   const emit = (chunk: Buffer) => {
     if (!current || chunk.length === 0) return;
     current.md5.update(chunk);
@@ -40,7 +48,16 @@ export async function parseMultipart(req: IncomingMessage, keepBytes = 16 << 20)
     const name = /\bname="([^"]*)"/.exec(disposition)?.[1] ?? '';
     const filename = /\bfilename="([^"]*)"/.exec(disposition)?.[1];
     const data = current.size <= keepBytes ? Buffer.concat(current.chunks) : undefined;
-    parts.push({ name, filename, headers: current.headers, data, value: filename === undefined && data ? data.toString('utf8') : undefined, size: current.size, md5: current.md5.digest('base64'), sha256: current.sha.digest('hex') });
+    parts.push({
+      name,
+      filename,
+      headers: current.headers,
+      data,
+      value: filename === undefined && data ? data.toString('utf8') : undefined,
+      size: current.size,
+      md5: current.md5.digest('base64'),
+      sha256: current.sha.digest('hex'),
+    });
     current = undefined;
   };
   const step = (): boolean => {

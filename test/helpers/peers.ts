@@ -27,7 +27,10 @@ export function havePeer(program: string): boolean {
  */
 export function peerTest(programs: string[], extra?: { ok: boolean; why: string }): TestFn {
   const missing = programs.filter((p) => !havePeer(p));
-  const reasons = [...missing.map((p) => `${p} is not installed`), ...(extra && !extra.ok ? [extra.why] : [])];
+  const reasons = [
+    ...missing.map((p) => `${p} is not installed`),
+    ...(extra && !extra.ok ? [extra.why] : []),
+  ];
   if (reasons.length === 0) return test;
   const why = reasons.join('; ');
   const stand = ((title: string) => {

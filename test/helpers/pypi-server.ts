@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createBlake2b256 } from '../../src/core/dist/digests.js';
+import { createBlake2b256 } from '../../src/core/distributions/digests.js';
 import { parseMultipart } from './multipart-parser.js';
 import { listenLocal } from './local-server.js';
 
@@ -88,7 +88,11 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     // Warehouse puts the message in the status line and repeats it in an HTML body.
     const reason = status === 200 ? 'OK' : message.replace(/[^\x20-\x7e]/g, '?');
     res.writeHead(status, reason, { 'content-type': 'text/html; charset=UTF-8', connection: 'close' });
-    res.end(status === 200 ? '' : `<html><head><title>${status} ${reason}</title></head><body><h1>${status} ${reason}</h1>${message}</body></html>`);
+    res.end(
+      status === 200
+        ? ''
+        : `<html><head><title>${status} ${reason}</title></head><body><h1>${status} ${reason}</h1>${message}</body></html>`,
+    );
   };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -123,10 +127,19 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     state.uploads.push(record);
     const tmp = path.join(dir, `.upload-${process.pid}-${Math.random().toString(16).slice(2)}`);
     const values = new Map<string, string[]>();
-    let content: { filename?: string; contentType?: string; size: number; sha256: string; blake2: string; md5: string } | undefined;
+    let content:
+      | { filename?: string; contentType?: string; size: number; sha256: string; blake2: string; md5: string }
+      | undefined;
     let signature: { filename?: string; data: Buffer } | undefined;
     try {
-      await collect(req, record, tmp, values, (c) => (content = c), (s) => (signature = s));
+      await collect(
+        req,
+        record,
+        tmp,
+        values,
+        (c) => (content = c),
+        (s) => (signature = s),
+      );
     } catch (error) {
       await rm(tmp, { force: true });
       return reply(res, 400, `Malformed request: ${(error as Error).message}`, record);
@@ -156,12 +169,26 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     record: RecordedUpload,
     tmp: string,
     values: Map<string, string[]>,
-    onContent: (c: { filename?: string; contentType?: string; size: number; sha256: string; blake2: string; md5: string }) => void,
+    onContent: (c: {
+      filename?: string;
+      contentType?: string;
+      size: number;
+      sha256: string;
+      blake2: string;
+      md5: string;
+    }) => void,
     onSig: (s: { filename?: string; data: Buffer }) => void,
   ): Promise<void> {
-    let current: { name: string; filename?: string; contentType?: string; chunks: Buffer[]; size: number } | undefined;
+    let current:
+      { name: string; filename?: string; contentType?: string; chunks: Buffer[]; size: number } | undefined;
     let out: ReturnType<typeof createWriteStream> | undefined;
-    let hashes: { sha: ReturnType<typeof createHash>; md5: ReturnType<typeof createHash>; blake?: Awaited<ReturnType<typeof createBlake2b256>> } | undefined;
+    let hashes:
+      | {
+          sha: ReturnType<typeof createHash>;
+          md5: ReturnType<typeof createHash>;
+          blake?: Awaited<ReturnType<typeof createBlake2b256>>;
+        }
+      | undefined;
     const blake = options.checkBlake2 === false ? undefined : await createBlake2b256();
     const pending: Promise<void>[] = [];
     await parseMultipart(req, String(req.headers['content-type'] ?? ''), {
@@ -185,11 +212,23 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       },
       end() {
         const c = current!;
-        const part: RecordedPart = { name: c.name, filename: c.filename, contentType: c.contentType, size: c.size };
+        const part: RecordedPart = {
+          name: c.name,
+          filename: c.filename,
+          contentType: c.contentType,
+          size: c.size,
+        };
         if (c.name === 'content') {
           const o = out!;
           pending.push(new Promise<void>((r) => o.end(r)));
-          onContent({ filename: c.filename, contentType: c.contentType, size: c.size, sha256: hashes!.sha.digest('hex'), md5: hashes!.md5.digest('hex'), blake2: hashes!.blake ? hashes!.blake.hex() : '' });
+          onContent({
+            filename: c.filename,
+            contentType: c.contentType,
+            size: c.size,
+            sha256: hashes!.sha.digest('hex'),
+            md5: hashes!.md5.digest('hex'),
+            blake2: hashes!.blake ? hashes!.blake.hex() : '',
+          });
         } else if (c.name === 'gpg_signature') {
           onSig({ filename: c.filename, data: Buffer.concat(c.chunks) });
         } else {
@@ -205,14 +244,20 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
   async function accept(
     req: http.IncomingMessage,
     values: Map<string, string[]>,
-    content: { filename?: string; contentType?: string; size: number; sha256: string; blake2: string; md5: string } | undefined,
+    content:
+      | { filename?: string; contentType?: string; size: number; sha256: string; blake2: string; md5: string }
+      | undefined,
     signature: { filename?: string; data: Buffer } | undefined,
     tmp: string,
   ): Promise<{ status: number; message: string }> {
     const auth = /^Basic (.+)$/.exec(String(req.headers.authorization ?? ''));
     const [user, ...pw] = auth ? Buffer.from(auth[1]!, 'base64').toString('utf8').split(':') : [];
     if (!auth || user === undefined || users[user] === undefined || users[user] !== pw.join(':')) {
-      return { status: 403, message: 'Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information.' };
+      return {
+        status: 403,
+        message:
+          'Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information.',
+      };
     }
     const one = (k: string) => values.get(k)?.[0] ?? '';
     if (one(':action') !== 'file_upload') return { status: 400, message: 'Missing or unknown :action.' };
@@ -221,20 +266,35 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       if (!one(required)) return { status: 400, message: `${required}: This field is required.` };
     }
     const name = one('name');
-    if (!/^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i.test(name)) return { status: 400, message: `'${name}' is an invalid value for Name.` };
+    if (!/^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i.test(name))
+      return { status: 400, message: `'${name}' is an invalid value for Name.` };
     const filetype = one('filetype');
-    if (filetype !== 'bdist_wheel' && filetype !== 'sdist') return { status: 400, message: `'${filetype}' is an invalid value for Filetype.` };
+    if (filetype !== 'bdist_wheel' && filetype !== 'sdist')
+      return { status: 400, message: `'${filetype}' is an invalid value for Filetype.` };
     const pyversion = one('pyversion');
-    if (filetype === 'sdist' && pyversion && pyversion !== 'source') return { status: 400, message: "Use 'source' as Python version for an sdist." };
-    if (filetype === 'bdist_wheel' && !pyversion) return { status: 400, message: 'Python version is required for binary distribution uploads.' };
-    if (!content || !content.filename) return { status: 400, message: 'Upload payload does not have a file.' };
-    if (!content.contentType || content.contentType.startsWith('image/')) return { status: 400, message: 'Invalid distribution file.' };
-    const digests: Array<[string, string]> = [['md5_digest', content.md5], ['sha256_digest', content.sha256], ['blake2_256_digest', content.blake2]];
+    if (filetype === 'sdist' && pyversion && pyversion !== 'source')
+      return { status: 400, message: "Use 'source' as Python version for an sdist." };
+    if (filetype === 'bdist_wheel' && !pyversion)
+      return { status: 400, message: 'Python version is required for binary distribution uploads.' };
+    if (!content || !content.filename)
+      return { status: 400, message: 'Upload payload does not have a file.' };
+    if (!content.contentType || content.contentType.startsWith('image/'))
+      return { status: 400, message: 'Invalid distribution file.' };
+    const digests: Array<[string, string]> = [
+      ['md5_digest', content.md5],
+      ['sha256_digest', content.sha256],
+      ['blake2_256_digest', content.blake2],
+    ];
     const supplied = digests.filter(([k]) => one(k));
     if (supplied.length === 0) return { status: 400, message: 'Include at least one message digest.' };
     for (const [k, actual] of supplied) {
-      if (!/^[0-9a-f]+$/i.test(one(k))) return { status: 400, message: `'${one(k)}' is an invalid value for ${k}.` };
-      if (actual && one(k).toLowerCase() !== actual) return { status: 400, message: 'The digest supplied does not match a digest calculated from the uploaded file.' };
+      if (!/^[0-9a-f]+$/i.test(one(k)))
+        return { status: 400, message: `'${one(k)}' is an invalid value for ${k}.` };
+      if (actual && one(k).toLowerCase() !== actual)
+        return {
+          status: 400,
+          message: 'The digest supplied does not match a digest calculated from the uploaded file.',
+        };
     }
     const norm = (s: string) => s.toLowerCase().replace(/[-_.]+/g, '-');
     const fnName = content.filename.split('-')[0]!;
@@ -244,19 +304,37 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     const existing = files.get(content.filename);
     if (existing) {
       if (existing.sha256 === content.sha256) return { status: 200, message: '' };
-      if (options.flavor === 'pypiserver') return { status: 409, message: `Package '${content.filename}' already exists! You may start server with \`--overwrite\` option.` };
-      return { status: 400, message: `File already exists ('${content.filename}', with blake2_256 hash '${content.blake2}'). See https://pypi.org/help/#file-name-reuse for more information.` };
+      if (options.flavor === 'pypiserver')
+        return {
+          status: 409,
+          message: `Package '${content.filename}' already exists! You may start server with \`--overwrite\` option.`,
+        };
+      return {
+        status: 400,
+        message: `File already exists ('${content.filename}', with blake2_256 hash '${content.blake2}'). See https://pypi.org/help/#file-name-reuse for more information.`,
+      };
     }
     if (signature) {
-      if (signature.filename !== `${content.filename}.asc`) return { status: 400, message: 'Unrelated signature' };
-      if (signature.data.length > 8192 || !signature.data.toString('latin1').startsWith('-----BEGIN PGP SIGNATURE-----')) {
+      if (signature.filename !== `${content.filename}.asc`)
+        return { status: 400, message: 'Unrelated signature' };
+      if (
+        signature.data.length > 8192 ||
+        !signature.data.toString('latin1').startsWith('-----BEGIN PGP SIGNATURE-----')
+      ) {
         return { status: 400, message: 'Invalid signature.' };
       }
     }
     const target = path.join(dir, 'packages', path.basename(content.filename));
     await rename(tmp, target);
     if (signature) await (await import('node:fs/promises')).writeFile(`${target}.asc`, signature.data);
-    files.set(content.filename, { filename: content.filename, name, version: one('version'), sha256: content.sha256, blake2: content.blake2, hasSig: Boolean(signature) });
+    files.set(content.filename, {
+      filename: content.filename,
+      name,
+      version: one('version'),
+      sha256: content.sha256,
+      blake2: content.blake2,
+      hasSig: Boolean(signature),
+    });
     return { status: 200, message: '' };
   }
 
@@ -265,7 +343,9 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     if (pathname === '/simple/') {
       const names = [...new Set([...files.values()].map((f) => norm(f.name)))].sort();
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(`<!DOCTYPE html><html><body>\n${names.map((n) => `<a href="/simple/${n}/">${n}</a>`).join('<br/>\n')}\n</body></html>\n`);
+      res.end(
+        `<!DOCTYPE html><html><body>\n${names.map((n) => `<a href="/simple/${n}/">${n}</a>`).join('<br/>\n')}\n</body></html>\n`,
+      );
       return;
     }
     const simple = /^\/simple\/([^/]+)\/$/.exec(pathname);
@@ -273,16 +353,23 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       const mine = [...files.values()].filter((f) => norm(f.name) === norm(simple[1]!));
       if (mine.length === 0) return reply(res, 404, 'Not Found');
       res.writeHead(200, { 'content-type': 'text/html' });
-      const links = mine.map((f) => `<a href="/packages/${f.filename}#sha256=${f.sha256}"${f.hasSig ? ' data-gpg-sig="true"' : ''}>${f.filename}</a>`);
+      const links = mine.map(
+        (f) =>
+          `<a href="/packages/${f.filename}#sha256=${f.sha256}"${f.hasSig ? ' data-gpg-sig="true"' : ''}>${f.filename}</a>`,
+      );
       res.end(`<!DOCTYPE html><html><body>\n${links.join('<br/>\n')}\n</body></html>\n`);
       return;
     }
     const json = /^\/pypi\/([^/]+)\/([^/]+)\/json$/.exec(pathname);
     if (json) {
-      const mine = [...files.values()].filter((f) => norm(f.name) === norm(json[1]!) && f.version === decodeURIComponent(json[2]!));
+      const mine = [...files.values()].filter(
+        (f) => norm(f.name) === norm(json[1]!) && f.version === decodeURIComponent(json[2]!),
+      );
       if (mine.length === 0) return reply(res, 404, 'Not Found');
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ urls: mine.map((f) => ({ filename: f.filename, digests: { sha256: f.sha256 } })) }));
+      res.end(
+        JSON.stringify({ urls: mine.map((f) => ({ filename: f.filename, digests: { sha256: f.sha256 } })) }),
+      );
       return;
     }
     const pkg = /^\/packages\/([^/]+)$/.exec(pathname);

@@ -12,17 +12,23 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 
-const server = await startIndexServer({ dir: arg('dir'), flavor: arg('flavor') === 'pypiserver' ? 'pypiserver' : 'warehouse' });
+const server = await startIndexServer({
+  dir: arg('dir'),
+  flavor: arg('flavor') === 'pypiserver' ? 'pypiserver' : 'warehouse',
+});
 const port = arg('port');
 let url = server.uploadUrl;
 if (port) {
   // A fixed port for demos: forward to the server's ephemeral one.
   const target = new URL(server.url);
   const proxy = http.createServer((req, res) => {
-    const up = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.statusMessage, r.headers);
-      r.pipe(res);
-    });
+    const up = http.request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.statusMessage, r.headers);
+        r.pipe(res);
+      },
+    );
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
@@ -30,7 +36,9 @@ if (port) {
   url = `http://127.0.0.1:${port}/legacy/`;
 }
 process.stdout.write(`${url}\n`);
-process.stderr.write(`local index: upload as __token__ with password ${TEST_TOKEN}; files in ${server.dir}; Ctrl-C to stop\n`);
+process.stderr.write(
+  `local index: upload as __token__ with password ${TEST_TOKEN}; files in ${server.dir}; Ctrl-C to stop\n`,
+);
 const stop = async () => {
   await server.close();
   process.exit(0);

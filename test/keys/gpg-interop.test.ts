@@ -14,8 +14,21 @@ async function distsealKey(t: ExecutionContext, algo = 'ed25519') {
   const home = path.join(dir, 'home');
   const pw = path.join(dir, 'pw');
   await fs.writeFile(pw, `${PASS}\n`);
-  const cli = (args: string[], env: Record<string, string> = {}) => runCli(['--home', home, ...args], { env: { ...NO_DBUS, ...env } });
-  const gen = await cli(['keys', 'generate', '--name', 'Interop Tester', '--email', 'interop@example.org', '--algo', algo, '--passphrase-file', pw, '--json']);
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runCli(['--home', home, ...args], { env: { ...NO_DBUS, ...env } });
+  const gen = await cli([
+    'keys',
+    'generate',
+    '--name',
+    'Interop Tester',
+    '--email',
+    'interop@example.org',
+    '--algo',
+    algo,
+    '--passphrase-file',
+    pw,
+    '--json',
+  ]);
   t.is(gen.code, 0, gen.stderr);
   const fpr = (JSON.parse(gen.stdout) as { fingerprint: string }).fingerprint;
   const pub = path.join(dir, 'public.asc');
@@ -27,41 +40,89 @@ async function distsealKey(t: ExecutionContext, algo = 'ed25519') {
   return { dir, home, fpr, pub, sec, sub, cli };
 }
 
-peerTest(['gpg'])('gpg 2.2 imports a distseal key (public and secret): same fingerprint and uid; the secret signs with the passphrase', async (t) => {
-  const k = await distsealKey(t);
-  const g = await tempGnupg();
-  t.teardown(g.cleanup);
-  const imp = await g.gpg(['--import', k.pub, k.sec]);
-  t.is(imp.code, 0, imp.stderr);
-  t.regex(imp.stderr, /secret keys imported: 1/);
-  const list = await g.gpg(['--with-colons', '--list-secret-keys', k.fpr]);
-  t.is(colons(list.stdout, 'fpr')[0]![9], k.fpr);
-  t.is(colons(list.stdout, 'uid')[0]![9], 'Interop Tester <interop@example.org>');
-  t.is(colons(list.stdout, 'ssb').length, 2);
-  // Decrypting the secret in gpg: sign with the passphrase through loopback pinentry.
-  const data = path.join(k.dir, 'data.txt');
-  await fs.writeFile(data, 'interop\n');
-  const wrong = await g.gpg(['--pinentry-mode', 'loopback', '--passphrase-fd', '0', '-u', k.fpr, '--detach-sign', '-o', `${data}.bad.sig`, data], 'wrong\n');
-  t.not(wrong.code, 0, 'a wrong passphrase fails in gpg too');
-  const sign = await g.gpg(['--pinentry-mode', 'loopback', '--passphrase-fd', '0', '-u', k.fpr, '--detach-sign', '-o', `${data}.sig`, data], `${PASS}\n`);
-  t.is(sign.code, 0, sign.stderr);
-  const verify = await g.gpg(['--status-fd', '1', '--verify', `${data}.sig`, data]);
-  t.regex(verify.stdout, new RegExp(`VALIDSIG [0-9A-F]{40} .* ${k.fpr}`));
-});
+peerTest(['gpg'])(
+  'gpg 2.2 imports a distseal key (public and secret): same fingerprint and uid; the secret signs with the passphrase',
+  async (t) => {
+    const k = await distsealKey(t);
+    const g = await tempGnupg();
+    t.teardown(g.cleanup);
+    const imp = await g.gpg(['--import', k.pub, k.sec]);
+    t.is(imp.code, 0, imp.stderr);
+    t.regex(imp.stderr, /secret keys imported: 1/);
+    const list = await g.gpg(['--with-colons', '--list-secret-keys', k.fpr]);
+    t.is(colons(list.stdout, 'fpr')[0]![9], k.fpr);
+    t.is(colons(list.stdout, 'uid')[0]![9], 'Interop Tester <interop@example.org>');
+    t.is(colons(list.stdout, 'ssb').length, 2);
+    // Decrypting the secret in gpg: sign with the passphrase through loopback pinentry.
+    const data = path.join(k.dir, 'data.txt');
+    await fs.writeFile(data, 'interop\n');
+    const wrong = await g.gpg(
+      [
+        '--pinentry-mode',
+        'loopback',
+        '--passphrase-fd',
+        '0',
+        '-u',
+        k.fpr,
+        '--detach-sign',
+        '-o',
+        `${data}.bad.sig`,
+        data,
+      ],
+      'wrong\n',
+    );
+    t.not(wrong.code, 0, 'a wrong passphrase fails in gpg too');
+    const sign = await g.gpg(
+      [
+        '--pinentry-mode',
+        'loopback',
+        '--passphrase-fd',
+        '0',
+        '-u',
+        k.fpr,
+        '--detach-sign',
+        '-o',
+        `${data}.sig`,
+        data,
+      ],
+      `${PASS}\n`,
+    );
+    t.is(sign.code, 0, sign.stderr);
+    const verify = await g.gpg(['--status-fd', '1', '--verify', `${data}.sig`, data]);
+    t.regex(verify.stdout, new RegExp(`VALIDSIG [0-9A-F]{40} .* ${k.fpr}`));
+  },
+);
 
-peerTest(['gpg'])('gpg reads a --subkeys-only export as sec# (primary stub) with a usable signing subkey', async (t) => {
-  const k = await distsealKey(t);
-  const g = await tempGnupg();
-  t.teardown(g.cleanup);
-  t.is((await g.gpg(['--import', k.sub])).code, 0);
-  const list = await g.gpg(['--with-colons', '--list-secret-keys', k.fpr]);
-  // Field 15 of sec/ssb is the serial/stub marker: "#" means the secret is not here.
-  t.is(colons(list.stdout, 'sec')[0]![14], '#');
-  const data = path.join(k.dir, 'ci.txt');
-  await fs.writeFile(data, 'ci\n');
-  const sign = await g.gpg(['--pinentry-mode', 'loopback', '--passphrase-fd', '0', '-u', k.fpr, '--detach-sign', '-o', `${data}.sig`, data], `${PASS}\n`);
-  t.is(sign.code, 0, sign.stderr);
-});
+peerTest(['gpg'])(
+  'gpg reads a --subkeys-only export as sec# (primary stub) with a usable signing subkey',
+  async (t) => {
+    const k = await distsealKey(t);
+    const g = await tempGnupg();
+    t.teardown(g.cleanup);
+    t.is((await g.gpg(['--import', k.sub])).code, 0);
+    const list = await g.gpg(['--with-colons', '--list-secret-keys', k.fpr]);
+    // Field 15 of sec/ssb is the serial/stub marker: "#" means the secret is not here.
+    t.is(colons(list.stdout, 'sec')[0]![14], '#');
+    const data = path.join(k.dir, 'ci.txt');
+    await fs.writeFile(data, 'ci\n');
+    const sign = await g.gpg(
+      [
+        '--pinentry-mode',
+        'loopback',
+        '--passphrase-fd',
+        '0',
+        '-u',
+        k.fpr,
+        '--detach-sign',
+        '-o',
+        `${data}.sig`,
+        data,
+      ],
+      `${PASS}\n`,
+    );
+    t.is(sign.code, 0, sign.stderr);
+  },
+);
 
 peerTest(['sq'])('sq inspect reads the distseal public and secret key', async (t) => {
   const k = await distsealKey(t);

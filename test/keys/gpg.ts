@@ -11,9 +11,16 @@ export interface Run {
 }
 
 /** Run a program with an env addition and optional stdin. */
-export function run(program: string, args: string[], options: { env?: Record<string, string>; input?: string | Buffer } = {}): Promise<Run> {
+export function run(
+  program: string,
+  args: string[],
+  options: { env?: Record<string, string>; input?: string | Buffer } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(program, args, {
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -28,7 +35,11 @@ export function run(program: string, args: string[], options: { env?: Record<str
 }
 
 /** A throwaway GNUPGHOME (never the user's ~/.gnupg); `cleanup` stops its agent by gpgconf. */
-export async function tempGnupg(): Promise<{ home: string; gpg: (args: string[], input?: string | Buffer) => Promise<Run>; cleanup: () => Promise<void> }> {
+export async function tempGnupg(): Promise<{
+  home: string;
+  gpg: (args: string[], input?: string | Buffer) => Promise<Run>;
+  cleanup: () => Promise<void>;
+}> {
   const { dir, cleanup } = await tempDir('distseal-gpg-');
   const home = path.join(dir, 'g');
   await fs.mkdir(home, { mode: 0o700 });
@@ -45,5 +56,8 @@ export async function tempGnupg(): Promise<{ home: string; gpg: (args: string[],
 
 /** Parsed `gpg --with-colons` records of one kind ("pub", "sec", "fpr", "uid", "sub", "ssb"). */
 export function colons(text: string, kind: string): string[][] {
-  return text.split('\n').filter((l) => l.startsWith(`${kind}:`)).map((l) => l.split(':'));
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${kind}:`))
+    .map((l) => l.split(':'));
 }

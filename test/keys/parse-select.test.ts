@@ -16,21 +16,38 @@ async function example(name: string): Promise<Buffer> {
 }
 
 async function newKey(email: string): Promise<openpgp.PrivateKey> {
-  return (await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'T', email }], format: 'object' })).privateKey;
+  return (
+    await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'ed25519Legacy',
+      userIDs: [{ name: 'T', email }],
+      format: 'object',
+    })
+  ).privateKey;
 }
 
 test('two concatenated armor blocks yield both keys (openpgp.js alone reads only the first)', async (t) => {
   const other = await newKey('other@example.org');
   const text = `${(await example('example-public.asc')).toString()}\n${other.toPublic().armor()}`;
-  t.is((await openpgp.readKeys({ armoredKeys: text })).length, 1, 'the openpgp.js behaviour this guards against');
+  t.is(
+    (await openpgp.readKeys({ armoredKeys: text })).length,
+    1,
+    'the openpgp.js behaviour this guards against',
+  );
   const keys = await readKeysFromBytes(Buffer.from(text), 'two.asc');
-  t.deepEqual(keys.map((k) => k.getFingerprint().toUpperCase()).sort(), [EXAMPLE_FPR, other.getFingerprint().toUpperCase()].sort());
+  t.deepEqual(
+    keys.map((k) => k.getFingerprint().toUpperCase()).sort(),
+    [EXAMPLE_FPR, other.getFingerprint().toUpperCase()].sort(),
+  );
 });
 
 test('binary keys, concatenated, parse fully; public and secret are told apart', async (t) => {
   const a = await newKey('a@example.org');
   const b = await newKey('b@example.org');
-  const keys = await readKeysFromBytes(Buffer.concat([Buffer.from(a.write()), Buffer.from(b.toPublic().write())]), 'bin.gpg');
+  const keys = await readKeysFromBytes(
+    Buffer.concat([Buffer.from(a.write()), Buffer.from(b.toPublic().write())]),
+    'bin.gpg',
+  );
   t.is(keys.length, 2);
   t.true(keys[0]!.isPrivate());
   t.false(keys[1]!.isPrivate());
@@ -40,15 +57,32 @@ const bad: Array<[string, (s: string) => Buffer | Promise<Buffer>, RegExp]> = [
   ['empty file', () => Buffer.alloc(0), /bad\.asc is empty/],
   ['whitespace only', () => Buffer.from('\n \n'), /bad\.asc is empty/],
   ['random bytes', () => Buffer.from([0x13, 0x37, 0x00, 0xff, 0x42, 0x10]), /bad\.asc is not an OpenPGP key/],
-  ['random bytes with bit 7 set', () => Buffer.from('\x99\x01\x0dGARBAGEGARBAGE', 'latin1'), /bad\.asc is not a readable OpenPGP key/],
+  [
+    'random bytes with bit 7 set',
+    () => Buffer.from('\x99\x01\x0dGARBAGEGARBAGE', 'latin1'),
+    /bad\.asc is not a readable OpenPGP key/,
+  ],
   ['truncated armor', async () => (await example('example-public.asc')).subarray(0, 300), /truncated/],
   [
     'a bad CRC',
-    async () => Buffer.from((await example('example-public.asc')).toString().replace(/^=(.{4})$/m, (_m, c: string) => `=${c === 'AAAA' ? 'BBBB' : 'AAAA'}`)),
+    async () =>
+      Buffer.from(
+        (await example('example-public.asc'))
+          .toString()
+          .replace(/^=(.{4})$/m, (_m, c: string) => `=${c === 'AAAA' ? 'BBBB' : 'AAAA'}`),
+      ),
     /checksum \(CRC\) does not match/,
   ],
-  ['a revocation certificate', () => example('example-revocation.asc'), /holds a signature \(such as a revocation certificate\), not a key/],
-  ['a signature instead of a key', () => Buffer.from('-----BEGIN PGP SIGNATURE-----\n\nwnUEARYKAB0WIQQ=\n-----END PGP SIGNATURE-----\n'), /holds a "SIGNATURE", not a key/],
+  [
+    'a revocation certificate',
+    () => example('example-revocation.asc'),
+    /holds a signature \(such as a revocation certificate\), not a key/,
+  ],
+  [
+    'a signature instead of a key',
+    () => Buffer.from('-----BEGIN PGP SIGNATURE-----\n\nwnUEARYKAB0WIQQ=\n-----END PGP SIGNATURE-----\n'),
+    /holds a "SIGNATURE", not a key/,
+  ],
 ];
 for (const [title, make, message] of bad) {
   test(`bad key input is an InputError naming the file: ${title}`, async (t) => {
@@ -61,8 +95,16 @@ for (const [title, make, message] of bad) {
 
 test('selectors: full fingerprint, 16+ hex suffix, e-mail, user ID; short IDs refused; ambiguity reported', (t) => {
   const keys = [
-    { fingerprint: 'A'.repeat(24) + '1111222233334444', subkeyFingerprints: ['C'.repeat(40)], userIDs: ['Alice <alice@example.org>'] },
-    { fingerprint: 'B'.repeat(24) + '5555666677778888', subkeyFingerprints: [], userIDs: ['Alice Second <alice2@example.org>'] },
+    {
+      fingerprint: 'A'.repeat(24) + '1111222233334444',
+      subkeyFingerprints: ['C'.repeat(40)],
+      userIDs: ['Alice <alice@example.org>'],
+    },
+    {
+      fingerprint: 'B'.repeat(24) + '5555666677778888',
+      subkeyFingerprints: [],
+      userIDs: ['Alice Second <alice2@example.org>'],
+    },
   ];
   t.is(selectKey(keys, keys[0]!.fingerprint.toLowerCase(), 'your keys'), keys[0]);
   t.is(selectKey(keys, '5555666677778888', 'your keys'), keys[1]);
@@ -72,7 +114,10 @@ test('selectors: full fingerprint, 16+ hex suffix, e-mail, user ID; short IDs re
   t.is(t.throws(() => selectKey(keys, '77778888', 'your keys'))!.message.includes('too short'), true);
   const amb = t.throws(() => selectKey(keys, 'alice', 'your keys')) as DistsealError;
   t.is(amb.code, 'E_KEY_AMBIGUOUS');
-  t.is((t.throws(() => selectKey(keys, 'DDDDDDDDDDDDDDDD', 'your keys')) as DistsealError).code, 'E_KEY_NOT_FOUND');
+  t.is(
+    (t.throws(() => selectKey(keys, 'DDDDDDDDDDDDDDDD', 'your keys')) as DistsealError).code,
+    'E_KEY_NOT_FOUND',
+  );
 });
 
 test('expiry forms: never, Nd/Nw/Nm/Ny, a date; the past and nonsense are refused', (t) => {
@@ -99,7 +144,14 @@ test('user IDs with control characters or a malformed e-mail are refused', (t) =
 test('merge: re-import is unchanged; new user ID and revocation merge; secret is never dropped by a public re-import', async (t) => {
   const key = await newKey('m@example.org');
   t.is((await mergeKey(key, key)).status, 'unchanged');
-  const withUid = (await openpgp.reformatKey({ privateKey: key, userIDs: [{ email: 'm@example.org' }, { email: 'm2@example.org' }], date: key.getCreationTime(), format: 'object' })).privateKey;
+  const withUid = (
+    await openpgp.reformatKey({
+      privateKey: key,
+      userIDs: [{ email: 'm@example.org' }, { email: 'm2@example.org' }],
+      date: key.getCreationTime(),
+      format: 'object',
+    })
+  ).privateKey;
   const merged = await mergeKey(key.toPublic(), withUid.toPublic());
   t.is(merged.status, 'updated');
   t.true(merged.key.getUserIDs().includes('<m2@example.org>'));

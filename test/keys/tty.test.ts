@@ -13,7 +13,9 @@ async function homeWithExample(t: { teardown: (fn: () => Promise<void> | void) =
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
   const home = path.join(dir, 'home');
-  await runCli(['--home', home, 'keys', 'import', path.join(KEYS_EXAMPLE, 'example-secret.asc')], { env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/x' } });
+  await runCli(['--home', home, 'keys', 'import', path.join(KEYS_EXAMPLE, 'example-secret.asc')], {
+    env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/x' },
+  });
   let n = 0;
   const session = (args: string[]) => {
     // One directory per session: TmuxSession keeps its exit status in a fixed file name there.
@@ -94,7 +96,13 @@ test('keys generate in a terminal asks name, e-mail and the passphrase twice; ke
   gen.press('Enter');
   t.is(await gen.exitCode(60_000), 0, gen.screen());
   t.regex(gen.screen(), /Created key [0-9A-F]{40}/);
-  const keys = JSON.parse((await runCli(['--home', home, 'keys', 'list', '--json'], { env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/x' } })).stdout) as { keys: Array<{ userIDs: string[] }> };
+  const keys = JSON.parse(
+    (
+      await runCli(['--home', home, 'keys', 'list', '--json'], {
+        env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/x' },
+      })
+    ).stdout,
+  ) as { keys: Array<{ userIDs: string[] }> };
   t.true(keys.keys.some((k) => k.userIDs[0] === 'Tty Person <tty@example.org>'));
 
   const del = session(['keys', 'delete', EXAMPLE_FPR]);

@@ -39,7 +39,12 @@ test('tampered, truncated and emptied files fail with E_BAD_SIGNATURE', async (t
   const s = await setup();
   t.teardown(s.cleanup);
   const bytes = await fs.readFile(s.file);
-  const variants: Buffer[] = [Buffer.concat([bytes, Buffer.from('\n')]), bytes.subarray(0, bytes.length - 1), Buffer.alloc(0), Buffer.from(bytes.toString().replace('real', 'fake'))];
+  const variants: Buffer[] = [
+    Buffer.concat([bytes, Buffer.from('\n')]),
+    bytes.subarray(0, bytes.length - 1),
+    Buffer.alloc(0),
+    Buffer.from(bytes.toString().replace('real', 'fake')),
+  ];
   for (const v of variants) {
     await fs.writeFile(s.file, v);
     failed(t, await verifyFile({ file: s.file, keys: [s.k.publicKey] }), 'E_BAD_SIGNATURE');
@@ -49,10 +54,14 @@ test('tampered, truncated and emptied files fail with E_BAD_SIGNATURE', async (t
 test('a missing file and a directory are InputErrors naming the path', async (t) => {
   const s = await setup();
   t.teardown(s.cleanup);
-  const missing = await t.throwsAsync(verifyFile({ file: path.join(s.dir, 'nope.whl'), keys: [s.k.publicKey] }));
+  const missing = await t.throwsAsync(
+    verifyFile({ file: path.join(s.dir, 'nope.whl'), keys: [s.k.publicKey] }),
+  );
   t.is((missing as any).code, 'E_NOT_FOUND');
   t.regex(missing!.message, /nope\.whl/);
-  const dirErr = await t.throwsAsync(verifyFile({ file: s.dir, signatureFile: `${s.file}.asc`, keys: [s.k.publicKey] }));
+  const dirErr = await t.throwsAsync(
+    verifyFile({ file: s.dir, signatureFile: `${s.file}.asc`, keys: [s.k.publicKey] }),
+  );
   t.is((dirErr as any).code, 'E_NOT_A_FILE');
 });
 
@@ -96,7 +105,10 @@ test('empty, garbled, truncated, oversized .asc: malformed, never verified', asy
 test('a cleartext-signed message or a public key given as the signature: E_NOT_DETACHED / not verified', async (t) => {
   const s = await setup();
   t.teardown(s.cleanup);
-  const clear = await openpgp.sign({ message: await openpgp.createCleartextMessage({ text: 'the real release bytes\n' }), signingKeys: s.k.privateKey });
+  const clear = await openpgp.sign({
+    message: await openpgp.createCleartextMessage({ text: 'the real release bytes\n' }),
+    signingKeys: s.k.privateKey,
+  });
   await fs.writeFile(`${s.file}.asc`, clear);
   failed(t, await verifyFile({ file: s.file, keys: [s.k.publicKey] }), 'E_NOT_DETACHED');
   await fs.writeFile(`${s.file}.asc`, s.k.publicKey.armor());
@@ -123,7 +135,10 @@ test('unknown signer: could-not-check, names the key, suggests trust add; mixed 
   await fs.writeFile(`${s.file}.asc`, strangerAsc + s.asc);
   const mixed = await verifyFile({ file: s.file, keys: [s.k.publicKey] });
   t.true(mixed.verified);
-  t.deepEqual(mixed.signatures.map((x) => x.verdict), ['could-not-check', 'good']);
+  t.deepEqual(
+    mixed.signatures.map((x) => x.verdict),
+    ['could-not-check', 'good'],
+  );
 });
 
 test('an empty keyring verifies nothing and says how to add keys', async (t) => {

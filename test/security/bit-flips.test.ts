@@ -21,7 +21,12 @@ import { testKey } from '../sign/keys.js';
 const DATA = new TextEncoder().encode('pkg-1.0-py3-none-any.whl: a small but real payload\n\x00\x01\x02\xff');
 
 function stream(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({ start(c) { c.enqueue(bytes); c.close(); } });
+  return new ReadableStream({
+    start(c) {
+      c.enqueue(bytes);
+      c.close();
+    },
+  });
 }
 
 function flip(bytes: Uint8Array, bit: number): Uint8Array {
@@ -36,7 +41,9 @@ async function hashedPart(signature: string | Uint8Array): Promise<string[]> {
   const bytes = typeof signature === 'string' ? Buffer.from(signature, 'latin1') : signature;
   const parsed = await parseSignatureBytes(bytes, 'flipped');
   if (!parsed.ok) return [];
-  return parsed.packets.map((p) => ('unsupported' in p ? 'unsupported' : Buffer.from(p.signatureData ?? new Uint8Array()).toString('hex')));
+  return parsed.packets.map((p) =>
+    'unsupported' in p ? 'unsupported' : Buffer.from(p.signatureData ?? new Uint8Array()).toString('hex'),
+  );
 }
 
 async function fixtures() {
@@ -46,13 +53,16 @@ async function fixtures() {
   const b = await signStream(stream(DATA), rsa.privateKey);
   const keys = [ed.publicKey, rsa.publicKey];
   const armored = [a.armored, b.armored];
-  const binary = await Promise.all(armored.map(async (x) => (await openpgp.readSignature({ armoredSignature: x })).write() as Uint8Array));
+  const binary = await Promise.all(
+    armored.map(async (x) => (await openpgp.readSignature({ armoredSignature: x })).write() as Uint8Array),
+  );
   return { keys, armored, binary };
 }
 
 test('baseline: the unflipped signatures verify', async (t) => {
   const f = await fixtures();
-  for (const s of [...f.armored, ...f.binary]) t.true((await verifyDetachedBytes({ data: DATA, signature: s, keys: f.keys })).verified);
+  for (const s of [...f.armored, ...f.binary])
+    t.true((await verifyDetachedBytes({ data: DATA, signature: s, keys: f.keys })).verified);
 });
 
 test('bit flips in the signed data never verify and never throw', async (t) => {
@@ -75,17 +85,23 @@ test('bit flips in binary and armored signatures never forge a signed statement 
   const originals = await Promise.all(f.binary.map(hashedPart));
   let stillGood = 0;
   await fc.assert(
-    fc.asyncProperty(fc.nat(1), fc.boolean(), fc.nat(1 << 20), fc.integer({ min: 1, max: 3 }), async (which, armored, seed, flips) => {
-      let sig: Uint8Array = armored ? new TextEncoder().encode(f.armored[which]!) : f.binary[which]!;
-      for (let i = 0; i < flips; i += 1) sig = flip(sig, seed * (i + 7919));
-      const signature = armored ? new TextDecoder('latin1').decode(sig) : sig;
-      const r = await verifyDetachedBytes({ data: DATA, signature, keys: f.keys });
-      if (!r.verified) return r.goodSignatures === 0 && r.problems.length > 0;
-      stillGood += 1;
-      // Verified after a flip: the signed statement must be the original one.
-      const hashed = await hashedPart(signature);
-      return hashed.length === 1 && hashed[0] === originals[which]![0];
-    }),
+    fc.asyncProperty(
+      fc.nat(1),
+      fc.boolean(),
+      fc.nat(1 << 20),
+      fc.integer({ min: 1, max: 3 }),
+      async (which, armored, seed, flips) => {
+        let sig: Uint8Array = armored ? new TextEncoder().encode(f.armored[which]!) : f.binary[which]!;
+        for (let i = 0; i < flips; i += 1) sig = flip(sig, seed * (i + 7919));
+        const signature = armored ? new TextDecoder('latin1').decode(sig) : sig;
+        const r = await verifyDetachedBytes({ data: DATA, signature, keys: f.keys });
+        if (!r.verified) return r.goodSignatures === 0 && r.problems.length > 0;
+        stillGood += 1;
+        // Verified after a flip: the signed statement must be the original one.
+        const hashed = await hashedPart(signature);
+        return hashed.length === 1 && hashed[0] === originals[which]![0];
+      },
+    ),
     { numRuns: 2000 },
   );
   t.log(`${stillGood} flipped signatures still verified, each with the original signed statement`);

@@ -9,10 +9,29 @@ import { testKey } from '../sign/keys.js';
 test('a signature whose creation time is not a valid date is refused, not thrown', async (t) => {
   const data = new TextEncoder().encode('payload');
   const key = await testKey('ed25519-subkey');
-  const made = await signStream(new ReadableStream({ start: (c) => { c.enqueue(data); c.close(); } }), key.privateKey);
-  const packet = (await openpgp.readSignature({ armoredSignature: made.armored })).packets[0] as openpgp.SignaturePacket;
+  const made = await signStream(
+    new ReadableStream({
+      start: (c) => {
+        c.enqueue(data);
+        c.close();
+      },
+    }),
+    key.privateKey,
+  );
+  const packet = (await openpgp.readSignature({ armoredSignature: made.armored }))
+    .packets[0] as openpgp.SignaturePacket;
   packet.created = new Date(Number.NaN);
-  const reports = await examineSignatures([packet], () => new ReadableStream({ start: (c) => { c.enqueue(data); c.close(); } }), { keys: [key.publicKey], now: new Date() });
+  const reports = await examineSignatures(
+    [packet],
+    () =>
+      new ReadableStream({
+        start: (c) => {
+          c.enqueue(data);
+          c.close();
+        },
+      }),
+    { keys: [key.publicKey], now: new Date() },
+  );
   t.is(reports[0]!.verdict, 'bad');
   t.is(reports[0]!.reason.code, 'E_SIGNATURE_MALFORMED');
 });

@@ -12,7 +12,12 @@ import { testKey } from '../sign/keys.js';
 const DATA = new TextEncoder().encode('release bytes\n');
 
 function stream(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({ start(c) { c.enqueue(bytes); c.close(); } });
+  return new ReadableStream({
+    start(c) {
+      c.enqueue(bytes);
+      c.close();
+    },
+  });
 }
 
 async function writeSigned(armored: string) {
@@ -23,9 +28,20 @@ async function writeSigned(armored: string) {
   return { file, cleanup };
 }
 
-async function rawSign(key: openpgp.PrivateKey, opts: { date?: Date; text?: boolean; notations?: any[] } = {}): Promise<string> {
-  const message = opts.text ? await openpgp.createMessage({ text: 'release bytes\n' }) : await openpgp.createMessage({ binary: DATA });
-  return openpgp.sign({ message, signingKeys: key, detached: true, date: opts.date, signatureNotations: opts.notations } as any) as Promise<string>;
+async function rawSign(
+  key: openpgp.PrivateKey,
+  opts: { date?: Date; text?: boolean; notations?: any[] } = {},
+): Promise<string> {
+  const message = opts.text
+    ? await openpgp.createMessage({ text: 'release bytes\n' })
+    : await openpgp.createMessage({ binary: DATA });
+  return openpgp.sign({
+    message,
+    signingKeys: key,
+    detached: true,
+    date: opts.date,
+    signatureNotations: opts.notations,
+  } as any) as Promise<string>;
 }
 
 test('a signature dated in the future fails with E_FUTURE_SIGNATURE', async (t) => {
@@ -38,7 +54,10 @@ test('a signature dated in the future fails with E_FUTURE_SIGNATURE', async (t) 
   t.false(r.verified);
   t.is(r.signatures[0]!.reason.code, 'E_FUTURE_SIGNATURE');
   // The same signature judged at a later "now" is fine: the check is against the clock, not a constant.
-  t.true((await verifyFile({ file: s.file, keys: [k.publicKey], now: new Date(future.getTime() + 1000) })).verified);
+  t.true(
+    (await verifyFile({ file: s.file, keys: [k.publicKey], now: new Date(future.getTime() + 1000) }))
+      .verified,
+  );
 });
 
 test('a signature older than its key fails with E_KEY_NOT_YET_VALID', async (t) => {
@@ -66,7 +85,14 @@ test('a signature older than its key fails with E_KEY_NOT_YET_VALID', async (t) 
 
 test('an unknown critical notation fails with E_UNKNOWN_CRITICAL', async (t) => {
   const k = await testKey('ed25519');
-  const notations = [{ name: 'surprise@example.invalid', value: new TextEncoder().encode('x'), humanReadable: true, critical: true }];
+  const notations = [
+    {
+      name: 'surprise@example.invalid',
+      value: new TextEncoder().encode('x'),
+      humanReadable: true,
+      critical: true,
+    },
+  ];
   const s = await writeSigned(await rawSign(k.privateKey, { notations }));
   t.teardown(s.cleanup);
   const r = await verifyFile({ file: s.file, keys: [k.publicKey] });
@@ -84,10 +110,19 @@ test('a text-mode signature is refused (line endings would not be protected)', a
 });
 
 test('soft revocation (superseded): earlier signatures stay good with a warning, later ones fail', async (t) => {
-  const { privateKey } = await openpgp.generateKey({ userIDs: [{ name: 'Soft', email: 'soft@example.invalid' }], format: 'object', date: new Date(Date.now() - 10 * 86400e3) });
+  const { privateKey } = await openpgp.generateKey({
+    userIDs: [{ name: 'Soft', email: 'soft@example.invalid' }],
+    format: 'object',
+    date: new Date(Date.now() - 10 * 86400e3),
+  });
   const before = await signStream(stream(DATA), privateKey, { date: new Date(Date.now() - 5 * 86400e3) });
   const revokedAt = new Date(Date.now() - 3 * 86400e3);
-  const { publicKey: revoked } = await openpgp.revokeKey({ key: privateKey, reasonForRevocation: { flag: openpgp.enums.reasonForRevocation.keySuperseded }, date: revokedAt, format: 'object' });
+  const { publicKey: revoked } = await openpgp.revokeKey({
+    key: privateKey,
+    reasonForRevocation: { flag: openpgp.enums.reasonForRevocation.keySuperseded },
+    date: revokedAt,
+    format: 'object',
+  });
   const after = await signStream(stream(DATA), privateKey, { date: new Date(Date.now() - 86400e3) });
   const a = await writeSigned(before.armored);
   t.teardown(a.cleanup);
@@ -102,9 +137,17 @@ test('soft revocation (superseded): earlier signatures stay good with a warning,
 });
 
 test('hard revocation kills signatures made before it', async (t) => {
-  const { privateKey } = await openpgp.generateKey({ userIDs: [{ name: 'Hard', email: 'hard@example.invalid' }], format: 'object', date: new Date(Date.now() - 10 * 86400e3) });
+  const { privateKey } = await openpgp.generateKey({
+    userIDs: [{ name: 'Hard', email: 'hard@example.invalid' }],
+    format: 'object',
+    date: new Date(Date.now() - 10 * 86400e3),
+  });
   const before = await signStream(stream(DATA), privateKey, { date: new Date(Date.now() - 5 * 86400e3) });
-  const { publicKey: revoked } = await openpgp.revokeKey({ key: privateKey, reasonForRevocation: { flag: openpgp.enums.reasonForRevocation.keyCompromised }, format: 'object' });
+  const { publicKey: revoked } = await openpgp.revokeKey({
+    key: privateKey,
+    reasonForRevocation: { flag: openpgp.enums.reasonForRevocation.keyCompromised },
+    format: 'object',
+  });
   const s = await writeSigned(before.armored);
   t.teardown(s.cleanup);
   const r = await verifyFile({ file: s.file, keys: [revoked] });
@@ -128,5 +171,8 @@ test('--signer pins and the trust policy: a good signature by another trusted ke
   t.is(byPolicy.signatures[0]!.reason.code, 'E_NOT_PINNED');
   const otherProject = { version: 1 as const, projects: { unrelated: [other.fingerprint] } };
   t.true((await verifyFile({ file: s.file, keys, policy: otherProject })).verified);
-  t.true((await verifyFile({ file: s.file, keys, policy: { version: 1, projects: { demo: [k.fingerprint] } } })).verified);
+  t.true(
+    (await verifyFile({ file: s.file, keys, policy: { version: 1, projects: { demo: [k.fingerprint] } } }))
+      .verified,
+  );
 });

@@ -15,7 +15,9 @@ async function setup() {
   if (imp.code !== 0) throw new Error(`keys import failed: ${imp.stderr}`);
   const dist = path.join(dir, 'dist');
   await fs.mkdir(dist);
-  const files = ['demo-1.0-py3-none-any.whl', 'demo-1.0.tar.gz', 'demo-1.0-0.conda'].map((n) => path.join(dist, n));
+  const files = ['demo-1.0-py3-none-any.whl', 'demo-1.0.tar.gz', 'demo-1.0-0.conda'].map((n) =>
+    path.join(dist, n),
+  );
   for (const [i, f] of files.entries()) await fs.writeFile(f, `release file ${i}\n`.repeat(100 + i));
   const env = { DISTSEAL_PASSPHRASE: PASS };
   return { dir, home, dist, files, env, cleanup };
@@ -37,11 +39,20 @@ test('sign many files: one unlock, FILE.asc each, --json facts; a second run say
     t.regex(await fs.readFile(res.signatureFile, 'utf8'), /^-----BEGIN PGP SIGNATURE-----/);
   }
   // A shell glob now also matches the .asc files: they are not signed again.
-  const again = await runCli(['--home', s.home, '--json', 'sign', ...s.files, ...s.files.map((f) => `${f}.asc`)], { env: s.env });
+  const again = await runCli(
+    ['--home', s.home, '--json', 'sign', ...s.files, ...s.files.map((f) => `${f}.asc`)],
+    { env: s.env },
+  );
   t.is(again.code, 0, again.stderr);
-  t.deepEqual(JSON.parse(again.stdout).results.map((x: { status: string }) => x.status), ['already-signed', 'already-signed', 'already-signed']);
+  t.deepEqual(
+    JSON.parse(again.stdout).results.map((x: { status: string }) => x.status),
+    ['already-signed', 'already-signed', 'already-signed'],
+  );
   const dir = await fs.readdir(s.dist);
-  t.false(dir.some((n) => n.endsWith('.tmp')), 'no temp files left');
+  t.false(
+    dir.some((n) => n.endsWith('.tmp')),
+    'no temp files left',
+  );
 });
 
 test('an existing .asc that is not ours is refused (exit 2, nothing written) unless --force', async (t) => {
@@ -54,7 +65,13 @@ test('an existing .asc that is not ours is refused (exit 2, nothing written) unl
   t.regex(r.stderr, /already exists/);
   t.regex(r.stderr, /--force/);
   t.is(await fs.readFile(asc, 'utf8'), 'not a signature');
-  t.false(await fs.stat(`${s.files[1]}.asc`).then(() => true, () => false), 'checked every file before writing any');
+  t.false(
+    await fs.stat(`${s.files[1]}.asc`).then(
+      () => true,
+      () => false,
+    ),
+    'checked every file before writing any',
+  );
   const forced = await runCli(['--home', s.home, 'sign', '--force', ...s.files], { env: s.env });
   t.is(forced.code, 0, forced.stderr);
   t.regex(await fs.readFile(asc, 'utf8'), /BEGIN PGP SIGNATURE/);
@@ -79,9 +96,16 @@ test('--output-dir puts the signatures elsewhere; missing input and a directory 
 test('a wrong passphrase is exit 2 and no .asc is written', async (t) => {
   const s = await setup();
   t.teardown(s.cleanup);
-  const r = await runCli(['--home', s.home, 'sign', s.files[0]!], { env: { DISTSEAL_PASSPHRASE: 'wrong wrong wrong' } });
+  const r = await runCli(['--home', s.home, 'sign', s.files[0]!], {
+    env: { DISTSEAL_PASSPHRASE: 'wrong wrong wrong' },
+  });
   t.is(r.code, 2, r.stderr);
-  t.false(await fs.stat(`${s.files[0]}.asc`).then(() => true, () => false));
+  t.false(
+    await fs.stat(`${s.files[0]}.asc`).then(
+      () => true,
+      () => false,
+    ),
+  );
 });
 
 test('--manifest writes a coreutils SHA256SUMS that sha256sum -c accepts, and its .asc verifies', async (t) => {
@@ -106,10 +130,24 @@ test('--manifest writes a coreutils SHA256SUMS that sha256sum -c accepts, and it
   t.regex(bad.stdout, /demo-1\.0-0\.conda: FAILED - .*does not match/);
   const extra = path.join(s.dist, 'extra-1.0.tar.gz');
   await fs.writeFile(extra, 'x');
-  const notListed = await runCli(['--home', s.home, '--json', 'verify', '--keyring', keyring, '--manifest', manifest, s.files[0]!, extra]);
+  const notListed = await runCli([
+    '--home',
+    s.home,
+    '--json',
+    'verify',
+    '--keyring',
+    keyring,
+    '--manifest',
+    manifest,
+    s.files[0]!,
+    extra,
+  ]);
   t.is(notListed.code, 3);
   const data = JSON.parse(notListed.stdout);
-  t.deepEqual(data.entries.map((e: { status: string }) => e.status), ['ok', 'not-listed']);
+  t.deepEqual(
+    data.entries.map((e: { status: string }) => e.status),
+    ['ok', 'not-listed'],
+  );
   await fs.rm(s.files[1]!);
   const missing = await runCli(['--home', s.home, 'verify', '--keyring', keyring, '--manifest', manifest]);
   t.is(missing.code, 3);

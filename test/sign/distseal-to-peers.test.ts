@@ -40,14 +40,24 @@ interface Signed {
 
 async function signWith(t: { context: Ctx }, name: string, privateKey: openpgp.PrivateKey): Promise<Signed> {
   const file = path.join(t.context.dir, `${name}-1.0-py3-none-any.whl`);
-  await fs.writeFile(file, Buffer.concat([Buffer.from(`wheel bytes for ${name}\r\n`), Buffer.from([0, 1, 2, 255])]));
+  await fs.writeFile(
+    file,
+    Buffer.concat([Buffer.from(`wheel bytes for ${name}\r\n`), Buffer.from([0, 1, 2, 255])]),
+  );
   const [r] = await signFiles({ files: [file], signingKey: privateKey });
   const pub = privateKey.toPublic();
   const pubArmored = path.join(t.context.dir, `${name}.pub.asc`);
   const pubBinary = path.join(t.context.dir, `${name}.pub.gpg`);
   await fs.writeFile(pubArmored, pub.armor());
   await fs.writeFile(pubBinary, pub.write());
-  return { file, asc: r!.signatureFile, pubArmored, pubBinary, primary: r!.primaryFingerprint, signingKey: r!.signingKeyFingerprint };
+  return {
+    file,
+    asc: r!.signatureFile,
+    pubArmored,
+    pubBinary,
+    primary: r!.primaryFingerprint,
+    signingKey: r!.signingKeyFingerprint,
+  };
 }
 
 /** Run all four verifiers; returns their exit statuses and the facts they print. */
@@ -58,7 +68,11 @@ function peers(t: { context: Ctx }, s: Signed, data = s.file) {
   const gpgv = g.run('gpgv', ['--keyring', s.pubBinary, s.asc, data], { check: false });
   const sqv = g.run('sqv', ['--keyring', s.pubArmored, s.asc, data], { check: false });
   const rnpHome = path.join(t.context.dir, 'rnp-home');
-  const rnp = g.run('rnp', ['--homedir', rnpHome, '--keyfile', s.pubArmored, '--verify', s.asc, '--source', data], { check: false });
+  const rnp = g.run(
+    'rnp',
+    ['--homedir', rnpHome, '--keyfile', s.pubArmored, '--verify', s.asc, '--source', data],
+    { check: false },
+  );
   return { gpg, gpgv, sqv, rnp };
 }
 
@@ -107,15 +121,18 @@ ptest('RSA-3072 key: all four accept', async (t) => {
   await assertAccepted(t, s);
 });
 
-ptest('gpg key exported with only its signing subkey secret: distseal signs with the subkey, all four accept', async (t) => {
-  const g = t.context.gpg;
-  const primary = g.genKey('Subkey Only <subonly@example.invalid>', 'ed25519', { usage: 'cert' });
-  const sub = g.addSigningSubkey(primary);
-  const secret = g.gpg(['--armor', '--export-secret-subkeys', primary]).stdout.toString();
-  const key = await openpgp.readPrivateKey({ armoredKey: secret });
-  t.true((key.keyPacket as openpgp.SecretKeyPacket).isDummy());
-  const s = await signWith(t, 'subonly', key);
-  t.is(s.primary, primary);
-  t.is(s.signingKey, sub);
-  await assertAccepted(t, s);
-});
+ptest(
+  'gpg key exported with only its signing subkey secret: distseal signs with the subkey, all four accept',
+  async (t) => {
+    const g = t.context.gpg;
+    const primary = g.genKey('Subkey Only <subonly@example.invalid>', 'ed25519', { usage: 'cert' });
+    const sub = g.addSigningSubkey(primary);
+    const secret = g.gpg(['--armor', '--export-secret-subkeys', primary]).stdout.toString();
+    const key = await openpgp.readPrivateKey({ armoredKey: secret });
+    t.true((key.keyPacket as openpgp.SecretKeyPacket).isDummy());
+    const s = await signWith(t, 'subonly', key);
+    t.is(s.primary, primary);
+    t.is(s.signingKey, sub);
+    await assertAccepted(t, s);
+  },
+);

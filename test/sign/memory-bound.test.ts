@@ -15,7 +15,11 @@ test('signing and verifying a 512 MiB stream stays under 200 MB peak RSS', (t) =
   t.timeout(300_000); // a memory bound, not a timing: leave room for a loaded CI machine
   const r = spawnSync(process.execPath, [CHILD, '512'], { encoding: 'utf8', timeout: 290_000 });
   t.is(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { bytes: number; verdict: string; maxRssKiB: number };
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+    bytes: number;
+    verdict: string;
+    maxRssKiB: number;
+  };
   t.is(out.bytes, 512 * 1024 * 1024);
   t.is(out.verdict, 'good');
   const mb = out.maxRssKiB / 1024;

@@ -8,18 +8,47 @@ test('inputs split twine-style: wheels first, .asc by basename or beside the dis
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
   const f = (n: string) => path.join(dir, n);
-  for (const n of ['p-1.0.tar.gz', 'p-1.0-py3-none-any.whl', 'p-1.0.tar.gz.asc', 'p-1.0-py3-none-any.whl.asc', 'p-1.0-py3-none-any.whl.publish.attestation', 'p-1.0.tar.gz.publish.attestation']) {
+  for (const n of [
+    'p-1.0.tar.gz',
+    'p-1.0-py3-none-any.whl',
+    'p-1.0.tar.gz.asc',
+    'p-1.0-py3-none-any.whl.asc',
+    'p-1.0-py3-none-any.whl.publish.attestation',
+    'p-1.0.tar.gz.publish.attestation',
+  ]) {
     await writeFile(f(n), '');
   }
-  const split = await splitInputs(['p-1.0.tar.gz', 'p-1.0-py3-none-any.whl', 'p-1.0.tar.gz.asc', 'p-1.0-py3-none-any.whl.publish.attestation', 'p-1.0.tar.gz.publish.attestation'], { attestations: true, cwd: dir });
+  const split = await splitInputs(
+    [
+      'p-1.0.tar.gz',
+      'p-1.0-py3-none-any.whl',
+      'p-1.0.tar.gz.asc',
+      'p-1.0-py3-none-any.whl.publish.attestation',
+      'p-1.0.tar.gz.publish.attestation',
+    ],
+    { attestations: true, cwd: dir },
+  );
   t.deepEqual(split.dists, [f('p-1.0-py3-none-any.whl'), f('p-1.0.tar.gz')]);
   t.is(split.signatures.get(f('p-1.0.tar.gz')), f('p-1.0.tar.gz.asc'));
-  t.is(split.signatures.get(f('p-1.0-py3-none-any.whl')), f('p-1.0-py3-none-any.whl.asc'), 'found beside the dist');
+  t.is(
+    split.signatures.get(f('p-1.0-py3-none-any.whl')),
+    f('p-1.0-py3-none-any.whl.asc'),
+    'found beside the dist',
+  );
   t.deepEqual(split.attestations.get(f('p-1.0.tar.gz')), [f('p-1.0.tar.gz.publish.attestation')]);
   const ignored = await splitInputs(['p-1.0.tar.gz', 'p-1.0.tar.gz.publish.attestation'], { cwd: dir });
   t.is(ignored.attestations.size, 0, 'attestations are ignored without --attestations');
-  await t.throwsAsync(splitInputs(['p-1.0-py3-none-any.whl'], { attestations: true, cwd: dir }).then(() => splitInputs(['p-1.0.tar.gz'], { attestations: true, cwd: dir })), { message: /no associated attestations/ });
+  await t.throwsAsync(
+    splitInputs(['p-1.0-py3-none-any.whl'], { attestations: true, cwd: dir }).then(() =>
+      splitInputs(['p-1.0.tar.gz'], { attestations: true, cwd: dir }),
+    ),
+    { message: /no associated attestations/ },
+  );
   await t.throwsAsync(splitInputs(['p-1.0.tar.gz.asc'], { cwd: dir }), { message: /No dists to upload/ });
-  await t.throwsAsync(splitInputs(['p-1.0-py3-none-any.whl', 'other-2.0.tar.gz.asc'], { cwd: dir }), { message: /Cannot upload signed files by themselves/ });
-  await t.throwsAsync(splitInputs(['notes.txt'], { cwd: dir }), { message: /notes\.txt is not a Python dist/ });
+  await t.throwsAsync(splitInputs(['p-1.0-py3-none-any.whl', 'other-2.0.tar.gz.asc'], { cwd: dir }), {
+    message: /Cannot upload signed files by themselves/,
+  });
+  await t.throwsAsync(splitInputs(['notes.txt'], { cwd: dir }), {
+    message: /notes\.txt is not a Python dist/,
+  });
 });

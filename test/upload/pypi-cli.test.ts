@@ -9,7 +9,10 @@ const WHEEL = path.join(PY, 'distseal_sample-1.0.0-py3-none-any.whl');
 const SDIST = path.join(PY, 'distseal-sample-1.0.0.tar.gz');
 const PASSPHRASE = 'example-passphrase-do-not-use';
 
-async function withServer(t: { teardown: (fn: () => Promise<void>) => void }, options = {}): Promise<IndexServer> {
+async function withServer(
+  t: { teardown: (fn: () => Promise<void>) => void },
+  options = {},
+): Promise<IndexServer> {
   const server = await startIndexServer(options);
   t.teardown(() => server.close());
   return server;
@@ -23,13 +26,18 @@ async function workdir(t: { teardown: (fn: () => Promise<void>) => void }): Prom
 
 /** Run `upload pypi` with a throwaway HOME and distseal home. */
 function upload(dir: string, args: string[], env: Record<string, string> = {}) {
-  return runCli(['--home', path.join(dir, 'home'), 'upload', 'pypi', '--retry-delay', '1', ...args], { env: { HOME: dir, ...env }, cwd: dir });
+  return runCli(['--home', path.join(dir, 'home'), 'upload', 'pypi', '--retry-delay', '1', ...args], {
+    env: { HOME: dir, ...env },
+    cwd: dir,
+  });
 }
 
 test('uploads a wheel and an sdist, wheel first, with the fields twine 6 sends', async (t) => {
   const server = await withServer(t);
   const dir = await workdir(t);
-  const r = await upload(dir, ['--repository-url', server.uploadUrl, '-u', '__token__', SDIST, WHEEL], { TWINE_PASSWORD: TEST_TOKEN });
+  const r = await upload(dir, ['--repository-url', server.uploadUrl, '-u', '__token__', SDIST, WHEEL], {
+    TWINE_PASSWORD: TEST_TOKEN,
+  });
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /uploaded\s+\S*distseal_sample-1\.0\.0-py3-none-any\.whl/);
   t.is(server.uploads.length, 2);
@@ -38,7 +46,10 @@ test('uploads a wheel and an sdist, wheel first, with the fields twine 6 sends',
   t.is(names.at(-1), 'content');
   t.false(names.includes('md5_digest'));
   t.true(names.includes('blake2_256_digest'));
-  t.is(server.uploads[0]!.parts.find((p) => p.name === 'content')!.filename, 'distseal_sample-1.0.0-py3-none-any.whl');
+  t.is(
+    server.uploads[0]!.parts.find((p) => p.name === 'content')!.filename,
+    'distseal_sample-1.0.0-py3-none-any.whl',
+  );
   t.is(server.uploads[1]!.parts.find((p) => p.name === 'pyversion')!.value, 'source');
   t.is(server.uploads[0]!.parts.find((p) => p.name === 'keywords')!.value, 'sample, test');
   const stored = await stat(path.join(server.dir, 'packages', 'distseal_sample-1.0.0-py3-none-any.whl'));
@@ -57,12 +68,20 @@ test('identical re-upload is a no-op; different bytes are refused unless --skip-
   await copyFile(path.join(PY, 'flit_sample-0.3.0-py3-none-any.whl'), path.join(dir, 'tmp.whl'));
   const { execFileSync } = await import('node:child_process');
   await copyFile(WHEEL, changed);
-  execFileSync('/usr/bin/python3', ['-c', 'import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],"a");z.writestr("extra.txt","x");z.close()', changed]);
+  execFileSync('/usr/bin/python3', [
+    '-c',
+    'import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],"a");z.writestr("extra.txt","x");z.close()',
+    changed,
+  ]);
   const refused = await upload(dir, ['--repository-url', server.uploadUrl, changed, SDIST], env);
   t.is(refused.code, 1);
   t.regex(refused.stderr, /400 Bad Request: File already exists/);
   t.regex(refused.stdout, /failed\s+distseal_sample.*\n\s+not-attempted\s+.*tar\.gz/);
-  const skipped = await upload(dir, ['--repository-url', server.uploadUrl, '--skip-existing', changed, SDIST], env);
+  const skipped = await upload(
+    dir,
+    ['--repository-url', server.uploadUrl, '--skip-existing', changed, SDIST],
+    env,
+  );
   t.is(skipped.code, 0, skipped.stderr);
   t.regex(skipped.stdout, /skipped\s+distseal_sample-1\.0\.0-py3-none-any\.whl/);
   t.regex(skipped.stdout, /uploaded\s+.*distseal-sample-1\.0\.0\.tar\.gz/);
@@ -76,8 +95,16 @@ test('pypiserver-style 409 counts as existing under --skip-existing', async (t) 
   await copyFile(WHEEL, changed);
   t.is((await upload(dir, ['--repository-url', server.uploadUrl, WHEEL], env)).code, 0);
   const { execFileSync } = await import('node:child_process');
-  execFileSync('/usr/bin/python3', ['-c', 'import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],"a");z.writestr("extra.txt","x");z.close()', changed]);
-  const r = await upload(dir, ['--repository-url', server.uploadUrl, '--skip-existing', '--json', changed], env);
+  execFileSync('/usr/bin/python3', [
+    '-c',
+    'import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],"a");z.writestr("extra.txt","x");z.close()',
+    changed,
+  ]);
+  const r = await upload(
+    dir,
+    ['--repository-url', server.uploadUrl, '--skip-existing', '--json', changed],
+    env,
+  );
   t.is(r.code, 0, r.stderr);
   const json = JSON.parse(r.stdout);
   t.is(json.results[0].status, 'skipped');
@@ -87,7 +114,9 @@ test('pypiserver-style 409 counts as existing under --skip-existing', async (t) 
 test('403 for a bad token: exit 1 with the server message', async (t) => {
   const server = await withServer(t);
   const dir = await workdir(t);
-  const r = await upload(dir, ['--repository-url', server.uploadUrl, '-u', '__token__', '--json', WHEEL], { TWINE_PASSWORD: 'pypi-wrong' });
+  const r = await upload(dir, ['--repository-url', server.uploadUrl, '-u', '__token__', '--json', WHEEL], {
+    TWINE_PASSWORD: 'pypi-wrong',
+  });
   t.is(r.code, 1);
   t.regex(r.stderr, /403 Forbidden: Invalid or non-existent authentication/);
   const json = JSON.parse(r.stdout);
@@ -99,23 +128,40 @@ test('403 for a bad token: exit 1 with the server message', async (t) => {
 test('a missing trailing slash is named; redirects are never followed', async (t) => {
   const server = await withServer(t);
   const dir = await workdir(t);
-  const r = await upload(dir, ['--repository-url', server.uploadUrl.replace(/\/$/, ''), '-u', '__token__', WHEEL], { TWINE_PASSWORD: TEST_TOKEN });
+  const r = await upload(
+    dir,
+    ['--repository-url', server.uploadUrl.replace(/\/$/, ''), '-u', '__token__', WHEEL],
+    { TWINE_PASSWORD: TEST_TOKEN },
+  );
   t.is(r.code, 1);
   t.regex(r.stderr, /the URL needs a trailing slash/);
   t.is(server.uploads.length, 0);
   server.faults.push({ kind: 'redirect', location: 'https://elsewhere.example/upload/' });
-  const r2 = await upload(dir, ['--repository-url', server.uploadUrl, '-u', '__token__', WHEEL], { TWINE_PASSWORD: TEST_TOKEN });
+  const r2 = await upload(dir, ['--repository-url', server.uploadUrl, '-u', '__token__', WHEEL], {
+    TWINE_PASSWORD: TEST_TOKEN,
+  });
   t.is(r2.code, 1);
-  t.regex(r2.stderr, /redirecting to https:\/\/elsewhere\.example\/upload\/; distseal does not follow redirects/);
+  t.regex(
+    r2.stderr,
+    /redirecting to https:\/\/elsewhere\.example\/upload\/; distseal does not follow redirects/,
+  );
 });
 
 test('5xx, a dropped connection and a slow response are retried, and the upload lands', async (t) => {
   const server = await withServer(t);
   const dir = await workdir(t);
-  server.faults.push({ kind: 'status', status: 503, message: 'Service Unavailable' }, { kind: 'drop' }, { kind: 'slow', delayMs: 600_000 });
+  server.faults.push(
+    { kind: 'status', status: 503, message: 'Service Unavailable' },
+    { kind: 'drop' },
+    { kind: 'slow', delayMs: 600_000 },
+  );
   const big = path.join(dir, 'distseal_sample-1.0.0-py3-none-any.whl');
   await copyFile(WHEEL, big);
-  const r = await upload(dir, ['--repository-url', server.uploadUrl, '-u', '__token__', '--timeout', '3', big], { TWINE_PASSWORD: TEST_TOKEN });
+  const r = await upload(
+    dir,
+    ['--repository-url', server.uploadUrl, '-u', '__token__', '--timeout', '3', big],
+    { TWINE_PASSWORD: TEST_TOKEN },
+  );
   t.is(r.code, 0, r.stderr);
   t.regex(r.stderr, /503 Service Unavailable\); retry 1 of 5/);
   t.regex(r.stderr, /retry 2 of 5/);
@@ -127,7 +173,11 @@ test('retries are bounded: a server that keeps failing ends in exit 1', async (t
   const server = await withServer(t);
   const dir = await workdir(t);
   for (let i = 0; i < 3; i += 1) server.faults.push({ kind: 'status', status: 502, message: 'Bad Gateway' });
-  const r = await upload(dir, ['--repository-url', server.uploadUrl, '-u', '__token__', '--retries', '2', WHEEL], { TWINE_PASSWORD: TEST_TOKEN });
+  const r = await upload(
+    dir,
+    ['--repository-url', server.uploadUrl, '-u', '__token__', '--retries', '2', WHEEL],
+    { TWINE_PASSWORD: TEST_TOKEN },
+  );
   t.is(r.code, 1);
   t.regex(r.stderr, /retry 2 of 2/);
   t.regex(r.stderr, /502 Bad Gateway/);
@@ -139,7 +189,9 @@ test('a server that is down: exit 1, connection refused', async (t) => {
   const url = server.uploadUrl;
   await server.close();
   const dir = await workdir(t);
-  const r = await upload(dir, ['--repository-url', url, '-u', '__token__', WHEEL], { TWINE_PASSWORD: TEST_TOKEN });
+  const r = await upload(dir, ['--repository-url', url, '-u', '__token__', WHEEL], {
+    TWINE_PASSWORD: TEST_TOKEN,
+  });
   t.is(r.code, 1);
   t.regex(r.stderr, /connection refused/);
 });
@@ -147,7 +199,14 @@ test('a server that is down: exit 1, connection refused', async (t) => {
 test('missing credentials with --non-interactive: exit 2 naming every way', async (t) => {
   const server = await withServer(t);
   const dir = await workdir(t);
-  const r = await upload(dir, ['--repository-url', server.uploadUrl, '-u', 'alice', '--non-interactive', WHEEL]);
+  const r = await upload(dir, [
+    '--repository-url',
+    server.uploadUrl,
+    '-u',
+    'alice',
+    '--non-interactive',
+    WHEEL,
+  ]);
   t.is(r.code, 2);
   t.regex(r.stderr, /No password for/);
   t.regex(r.stderr, /TWINE_PASSWORD/);
@@ -158,7 +217,10 @@ test('missing credentials with --non-interactive: exit 2 naming every way', asyn
 test('.pypirc: -r section, server-login defaults, malformed file, missing section', async (t) => {
   const server = await withServer(t);
   const dir = await workdir(t);
-  await writeFile(path.join(dir, '.pypirc'), `[distutils]\nindex-servers =\n    local\n\n[server-login]\nusername = __token__\n\n[local]\nrepository = ${server.uploadUrl}\npassword = ${TEST_TOKEN}\n`);
+  await writeFile(
+    path.join(dir, '.pypirc'),
+    `[distutils]\nindex-servers =\n    local\n\n[server-login]\nusername = __token__\n\n[local]\nrepository = ${server.uploadUrl}\npassword = ${TEST_TOKEN}\n`,
+  );
   const ok = await upload(dir, ['-r', 'local', '--verbose', WHEEL]);
   t.is(ok.code, 0, ok.stderr);
   t.regex(ok.stderr, /Using password for .* from the \[local\] section/);
@@ -170,7 +232,10 @@ test('.pypirc: -r section, server-login defaults, malformed file, missing sectio
   const bad = await upload(dir, ['--config-file', 'bad.pypirc', '-r', 'local', WHEEL]);
   t.is(bad.code, 2);
   t.regex(bad.stderr, /bad\.pypirc is malformed at line 2/);
-  await writeFile(path.join(dir, 'unlisted.pypirc'), `[distutils]\nindex-servers = pypi\n[local]\nrepository = ${server.uploadUrl}\n`);
+  await writeFile(
+    path.join(dir, 'unlisted.pypirc'),
+    `[distutils]\nindex-servers = pypi\n[local]\nrepository = ${server.uploadUrl}\n`,
+  );
   const unlisted = await upload(dir, ['--config-file', 'unlisted.pypirc', '-r', 'local', WHEEL]);
   t.is(unlisted.code, 2);
   t.regex(unlisted.stderr, /not listed in \[distutils\] index-servers/);
@@ -179,7 +244,10 @@ test('.pypirc: -r section, server-login defaults, malformed file, missing sectio
 test('--dry-run shows fields, digests, target and credential source without connecting', async (t) => {
   const server = await withServer(t);
   const dir = await workdir(t);
-  const r = await upload(dir, ['--repository-url', server.uploadUrl, '--dry-run', WHEEL], { TWINE_PASSWORD: TEST_TOKEN, TWINE_USERNAME: '__token__' });
+  const r = await upload(dir, ['--repository-url', server.uploadUrl, '--dry-run', WHEEL], {
+    TWINE_PASSWORD: TEST_TOKEN,
+    TWINE_USERNAME: '__token__',
+  });
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /Dry run: nothing was sent/);
   t.regex(r.stdout, /password\/token from TWINE_PASSWORD/);
@@ -195,12 +263,19 @@ test('bad input is refused before anything is sent and nothing local changes', a
   const renamed = path.join(dir, 'wrongname-2.0-py3-none-any.whl');
   await copyFile(mismatched, renamed);
   const before = await readFile(renamed);
-  const r = await upload(dir, ['--repository-url', server.uploadUrl, '-u', '__token__', WHEEL, renamed], { TWINE_PASSWORD: TEST_TOKEN });
+  const r = await upload(dir, ['--repository-url', server.uploadUrl, '-u', '__token__', WHEEL, renamed], {
+    TWINE_PASSWORD: TEST_TOKEN,
+  });
   t.is(r.code, 2);
-  t.regex(r.stderr, /wrongname-2\.0-py3-none-any\.whl has invalid metadata.*filename says project 'wrongname'/);
+  t.regex(
+    r.stderr,
+    /wrongname-2\.0-py3-none-any\.whl has invalid metadata.*filename says project 'wrongname'/,
+  );
   t.is(server.uploads.length, 0);
   t.deepEqual(await readFile(renamed), before);
-  const notDist = await upload(dir, ['--repository-url', server.uploadUrl, path.join(PY, 'make.sh')], { TWINE_PASSWORD: TEST_TOKEN });
+  const notDist = await upload(dir, ['--repository-url', server.uploadUrl, path.join(PY, 'make.sh')], {
+    TWINE_PASSWORD: TEST_TOKEN,
+  });
   t.is(notDist.code, 2);
   t.regex(notDist.stderr, /make\.sh is not a Python dist/);
 });
@@ -209,7 +284,14 @@ test('a .asc beside the dist is checked against your key and sent as gpg_signatu
   const server = await withServer(t);
   const dir = await workdir(t);
   const home = path.join(dir, 'home');
-  t.is((await runCli(['--home', home, 'keys', 'import', path.join(KEYS_EXAMPLE, 'example-secret.asc')], { env: { HOME: dir } })).code, 0);
+  t.is(
+    (
+      await runCli(['--home', home, 'keys', 'import', path.join(KEYS_EXAMPLE, 'example-secret.asc')], {
+        env: { HOME: dir },
+      })
+    ).code,
+    0,
+  );
   const wheel = path.join(dir, path.basename(WHEEL));
   await copyFile(WHEEL, wheel);
   const env = { TWINE_USERNAME: '__token__', TWINE_PASSWORD: TEST_TOKEN, DISTSEAL_PASSPHRASE: PASSPHRASE };

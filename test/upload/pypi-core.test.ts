@@ -13,14 +13,21 @@ const creds = { username: { value: '__token__', source: 't' }, password: { value
 
 function recordingLogger() {
   const lines: string[] = [];
-  const logger: Logger = { info: (m) => lines.push(`info: ${m}`), warn: (m) => lines.push(`warn: ${m}`), debug: (m) => lines.push(`debug: ${m}`) };
+  const logger: Logger = {
+    info: (m) => lines.push(`info: ${m}`),
+    warn: (m) => lines.push(`warn: ${m}`),
+    debug: (m) => lines.push(`debug: ${m}`),
+  };
   return { lines, logger };
 }
 
 test('PyPI: the signature is not sent, with one warning pointing to .asc files and SHA256SUMS', async (t) => {
   const server = await startIndexServer();
   const { dir, cleanup } = await tempDir();
-  t.teardown(async () => { await server.close(); await cleanup(); });
+  t.teardown(async () => {
+    await server.close();
+    await cleanup();
+  });
   const wheel = path.join(dir, path.basename(WHEEL));
   const sdist = path.join(dir, 'flit_sample-0.3.0.tar.gz');
   await copyFile(WHEEL, wheel);
@@ -32,13 +39,22 @@ test('PyPI: the signature is not sent, with one warning pointing to .asc files a
   // A PyPI repository, pointed at the local server (isPyPI decides, not the host).
   const results = await uploadToPypi({
     dists: [wheel, sdist],
-    signatures: new Map([[wheel, `${wheel}.asc`], [sdist, `${sdist}.asc`]]),
+    signatures: new Map([
+      [wheel, `${wheel}.asc`],
+      [sdist, `${sdist}.asc`],
+    ]),
     repository: { url: server.uploadUrl, isPyPI: true },
     credentials: creds,
     retryBaseMs: 1,
     logger,
   });
-  t.deepEqual(results.map((r) => [r.status, r.signature]), [['uploaded', 'not-sent'], ['uploaded', 'not-sent']]);
+  t.deepEqual(
+    results.map((r) => [r.status, r.signature]),
+    [
+      ['uploaded', 'not-sent'],
+      ['uploaded', 'not-sent'],
+    ],
+  );
   t.false(server.uploads.some((u) => u.parts.some((p) => p.name === 'gpg_signature')));
   const warnings = lines.filter((l) => l.startsWith('warn:') && /signature/i.test(l));
   t.is(warnings.length, 1);
@@ -48,11 +64,23 @@ test('PyPI: the signature is not sent, with one warning pointing to .asc files a
 test('--skip-existing on PyPI asks the JSON API first and does not send a file that is there', async (t) => {
   const server = await startIndexServer();
   t.teardown(() => server.close());
-  const base = { repository: { url: server.uploadUrl, isPyPI: true }, credentials: creds, retryBaseMs: 1, jsonApi: `${server.url}pypi/` };
+  const base = {
+    repository: { url: server.uploadUrl, isPyPI: true },
+    credentials: creds,
+    retryBaseMs: 1,
+    jsonApi: `${server.url}pypi/`,
+  };
   await uploadToPypi({ ...base, dists: [WHEEL] });
   t.is(server.uploads.length, 1);
-  const results = await uploadToPypi({ ...base, dists: [WHEEL, path.join(PY, 'distseal-sample-1.0.0.tar.gz')], skipExisting: true });
-  t.deepEqual(results.map((r) => r.status), ['skipped', 'uploaded']);
+  const results = await uploadToPypi({
+    ...base,
+    dists: [WHEEL, path.join(PY, 'distseal-sample-1.0.0.tar.gz')],
+    skipExisting: true,
+  });
+  t.deepEqual(
+    results.map((r) => r.status),
+    ['skipped', 'uploaded'],
+  );
   t.regex(results[0]!.reason!, /JSON API/);
   t.is(server.uploads.length, 2, 'only the sdist was sent');
 });
@@ -60,7 +88,10 @@ test('--skip-existing on PyPI asks the JSON API first and does not send a file t
 test('a file that changes during the upload is detected', async (t) => {
   const server = await startIndexServer();
   const { dir, cleanup } = await tempDir();
-  t.teardown(async () => { await server.close(); await cleanup(); });
+  t.teardown(async () => {
+    await server.close();
+    await cleanup();
+  });
   const wheel = path.join(dir, path.basename(WHEEL));
   await copyFile(WHEEL, wheel);
   const original = await readFile(wheel);
@@ -76,7 +107,13 @@ test('a file that changes during the upload is detected', async (t) => {
     warn: () => undefined,
     debug: () => undefined,
   };
-  const results = await uploadToPypi({ dists: [wheel], repository: { url: server.uploadUrl, isPyPI: false }, credentials: creds, retryBaseMs: 1, logger });
+  const results = await uploadToPypi({
+    dists: [wheel],
+    repository: { url: server.uploadUrl, isPyPI: false },
+    credentials: creds,
+    retryBaseMs: 1,
+    logger,
+  });
   t.is(results[0]!.status, 'failed');
   t.is(results[0]!.error!.code, 'E_FILE_CHANGED');
   t.regex(results[0]!.reason!, /changed while it was being uploaded/);
@@ -92,7 +129,11 @@ test('skip-existing quirks: 409, 400 already exists, vendor messages; not other 
   t.true(meansAlreadyExists(r(400, 'Bad Request', 'Validation failed: File name has already been taken')));
   t.true(meansAlreadyExists(r(403, 'Forbidden', 'Not enough permissions to overwrite artifact')));
   t.false(meansAlreadyExists(r(403, 'Invalid or non-existent authentication information.')));
-  t.false(meansAlreadyExists(r(400, 'The digest supplied does not match a digest calculated from the uploaded file.')));
+  t.false(
+    meansAlreadyExists(
+      r(400, 'The digest supplied does not match a digest calculated from the uploaded file.'),
+    ),
+  );
   t.false(meansAlreadyExists(r(500, 'already exists')));
 });
 
@@ -104,9 +145,17 @@ test('signatures are sent to other indexes and stored by the server as <file>.as
   const wheel = path.join(dir, path.basename(WHEEL));
   await copyFile(WHEEL, wheel);
   await writeFile(`${wheel}.asc`, '-----BEGIN PGP SIGNATURE-----\n\nxyz\n-----END PGP SIGNATURE-----\n');
-  const results = await uploadToPypi({ dists: [wheel], signatures: new Map([[wheel, `${wheel}.asc`]]), repository: { url: server.uploadUrl, isPyPI: false }, credentials: creds });
+  const results = await uploadToPypi({
+    dists: [wheel],
+    signatures: new Map([[wheel, `${wheel}.asc`]]),
+    repository: { url: server.uploadUrl, isPyPI: false },
+    credentials: creds,
+  });
   t.is(results[0]!.signature, 'sent');
-  t.is(await readFile(path.join(server.dir, 'packages', `${path.basename(WHEEL)}.asc`), 'utf8'), await readFile(`${wheel}.asc`, 'utf8'));
+  t.is(
+    await readFile(path.join(server.dir, 'packages', `${path.basename(WHEEL)}.asc`), 'utf8'),
+    await readFile(`${wheel}.asc`, 'utf8'),
+  );
 });
 
 test('attestations are sent as one JSON array text field', async (t) => {
@@ -116,7 +165,12 @@ test('attestations are sent as one JSON array text field', async (t) => {
   t.teardown(cleanup);
   const att = path.join(dir, `${path.basename(WHEEL)}.publish.attestation`);
   await writeFile(att, JSON.stringify({ version: 1, envelope: { statement: 'e30=', signature: 'c2ln' } }));
-  await uploadToPypi({ dists: [WHEEL], attestations: new Map([[WHEEL, [att]]]), repository: { url: server.uploadUrl, isPyPI: false }, credentials: creds });
+  await uploadToPypi({
+    dists: [WHEEL],
+    attestations: new Map([[WHEEL, [att]]]),
+    repository: { url: server.uploadUrl, isPyPI: false },
+    credentials: creds,
+  });
   const part = server.uploads[0]!.parts.find((p) => p.name === 'attestations')!;
   t.deepEqual(JSON.parse(part.value!), [{ version: 1, envelope: { statement: 'e30=', signature: 'c2ln' } }]);
   t.is(server.uploads[0]!.parts.at(-1)!.name, 'content');
@@ -125,11 +179,23 @@ test('attestations are sent as one JSON array text field', async (t) => {
 test('an unsupported Metadata-Version or a name that disagrees with the filename is refused before anything is sent', async (t) => {
   const server = await startIndexServer();
   const { dir, cleanup } = await tempDir();
-  t.teardown(async () => { await server.close(); await cleanup(); });
+  t.teardown(async () => {
+    await server.close();
+    await cleanup();
+  });
   const { makeWheel } = await import('../helpers/bad-dists.js');
   const future = makeWheel(dir, 'future', '1.0', [], { 'Metadata-Version': '3.0' });
-  const err = await t.throwsAsync(uploadToPypi({ dists: [WHEEL, future], repository: { url: server.uploadUrl, isPyPI: false }, credentials: creds }));
+  const err = await t.throwsAsync(
+    uploadToPypi({
+      dists: [WHEEL, future],
+      repository: { url: server.uploadUrl, isPyPI: false },
+      credentials: creds,
+    }),
+  );
   t.is((err as { code?: string }).code, 'E_METADATA');
-  t.regex(err!.message, /future-1\.0-py3-none-any\.whl has invalid metadata .*Metadata-Version 3\.0 is not supported/);
+  t.regex(
+    err!.message,
+    /future-1\.0-py3-none-any\.whl has invalid metadata .*Metadata-Version 3\.0 is not supported/,
+  );
   t.is(server.uploads.length, 0, 'not even the good wheel went out');
 });

@@ -28,7 +28,17 @@ test('verified (exit 0) against a keyring directory; --json carries every fact',
   const s = await setup();
   t.teardown(s.cleanup);
   // Flags before the file: a repeatable --keyring must not swallow the FILE after it.
-  const r = await runCli(['--home', path.join(s.dir, 'home'), '--json', 'verify', '--keyring', s.keys, '--keyring', path.join(s.keys, 'alice.asc'), s.file]);
+  const r = await runCli([
+    '--home',
+    path.join(s.dir, 'home'),
+    '--json',
+    'verify',
+    '--keyring',
+    s.keys,
+    '--keyring',
+    path.join(s.keys, 'alice.asc'),
+    s.file,
+  ]);
   t.is(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   t.true(out.ok);
@@ -48,7 +58,16 @@ test('pins: --signer for another key, --policy naming another key, --threshold 2
   const s = await setup();
   t.teardown(s.cleanup);
   const home = path.join(s.dir, 'home');
-  const signer = await runCli(['--home', home, 'verify', s.file, '--keyring', s.keys, '--signer', s.b.fingerprint]);
+  const signer = await runCli([
+    '--home',
+    home,
+    'verify',
+    s.file,
+    '--keyring',
+    s.keys,
+    '--signer',
+    s.b.fingerprint,
+  ]);
   t.is(signer.code, 3);
   t.regex(signer.stdout, /--signer allows only/);
   const policy = path.join(s.dir, 'trust.json');
@@ -71,14 +90,41 @@ test('tampered -> 3; missing file -> 2 but the other files are still reported; b
   const tampered = await runCli(['--home', home, 'verify', copy, '--keyring', s.keys]);
   t.is(tampered.code, 3);
   t.regex(tampered.stdout, /FAILED - the signature does not match the file/);
-  const mixed = await runCli(['--home', home, 'verify', s.file, path.join(s.dir, 'missing.whl'), '--keyring', s.keys]);
+  const mixed = await runCli([
+    '--home',
+    home,
+    'verify',
+    s.file,
+    path.join(s.dir, 'missing.whl'),
+    '--keyring',
+    s.keys,
+  ]);
   t.is(mixed.code, 2);
   t.regex(mixed.stdout, /VERIFIED/);
   t.regex(mixed.stdout, /missing\.whl: ERROR - .*does not exist/);
-  const badSigner = await runCli(['--home', home, 'verify', s.file, '--keyring', s.keys, '--signer', 'ABCD1234']);
+  const badSigner = await runCli([
+    '--home',
+    home,
+    'verify',
+    s.file,
+    '--keyring',
+    s.keys,
+    '--signer',
+    'ABCD1234',
+  ]);
   t.is(badSigner.code, 2);
   t.regex(badSigner.stderr, /full fingerprint/);
-  const twoWithSig = await runCli(['--home', home, 'verify', s.file, copy, '--signature', `${s.file}.asc`, '--keyring', s.keys]);
+  const twoWithSig = await runCli([
+    '--home',
+    home,
+    'verify',
+    s.file,
+    copy,
+    '--signature',
+    `${s.file}.asc`,
+    '--keyring',
+    s.keys,
+  ]);
   t.is(twoWithSig.code, 2);
 });
 
@@ -97,7 +143,14 @@ test("the home's trusted keyring is the default; an empty one fails with a hint 
   t.regex(r.stdout, /VERIFIED/);
   t.regex(r.stdout, /as claimed by the key/);
   // The example key is not trusted in this home: its signature is "could not check", exit 3.
-  const example = await runCli(['--home', home, 'verify', s.file, '--keyring', path.join(KEYS_EXAMPLE, 'example-public.asc')]);
+  const example = await runCli([
+    '--home',
+    home,
+    'verify',
+    s.file,
+    '--keyring',
+    path.join(KEYS_EXAMPLE, 'example-public.asc'),
+  ]);
   t.is(example.code, 3);
   t.regex(example.stdout, /not in the trusted keyring/);
 });

@@ -18,10 +18,23 @@ export class GpgHome {
   }
 
   /** Run a program with this GNUPGHOME; throws with stderr when it fails and `check` is set. */
-  run(program: string, args: string[], options: { input?: string | Buffer; check?: boolean } = {}): { status: number | null; stdout: Buffer; stderr: string } {
-    const r = spawnSync(program, args, { env: { ...process.env, GNUPGHOME: this.dir, LC_ALL: 'C' }, input: options.input, maxBuffer: 64 << 20 });
-    const out = { status: r.status, stdout: r.stdout ?? Buffer.alloc(0), stderr: r.stderr?.toString() ?? String(r.error) };
-    if (options.check !== false && r.status !== 0) throw new Error(`${program} ${args.join(' ')} failed (${r.status}): ${out.stderr}`);
+  run(
+    program: string,
+    args: string[],
+    options: { input?: string | Buffer; check?: boolean } = {},
+  ): { status: number | null; stdout: Buffer; stderr: string } {
+    const r = spawnSync(program, args, {
+      env: { ...process.env, GNUPGHOME: this.dir, LC_ALL: 'C' },
+      input: options.input,
+      maxBuffer: 64 << 20,
+    });
+    const out = {
+      status: r.status,
+      stdout: r.stdout ?? Buffer.alloc(0),
+      stderr: r.stderr?.toString() ?? String(r.error),
+    };
+    if (options.check !== false && r.status !== 0)
+      throw new Error(`${program} ${args.join(' ')} failed (${r.status}): ${out.stderr}`);
     return out;
   }
 
@@ -32,8 +45,22 @@ export class GpgHome {
   }
 
   /** Generate a key with `gpg --quick-gen-key`; returns its fingerprint. `usage` e.g. 'sign' or 'cert'. */
-  genKey(uid: string, algo: string, options: { usage?: string; expire?: string; fakedTime?: string; extra?: string[] } = {}): string {
-    this.gpg([...(options.extra ?? []), '--quick-gen-key', uid, algo, options.usage ?? 'sign', options.expire ?? '0'], { fakedTime: options.fakedTime });
+  genKey(
+    uid: string,
+    algo: string,
+    options: { usage?: string; expire?: string; fakedTime?: string; extra?: string[] } = {},
+  ): string {
+    this.gpg(
+      [
+        ...(options.extra ?? []),
+        '--quick-gen-key',
+        uid,
+        algo,
+        options.usage ?? 'sign',
+        options.expire ?? '0',
+      ],
+      { fakedTime: options.fakedTime },
+    );
     return this.fingerprint(uid);
   }
 
@@ -63,7 +90,12 @@ export class GpgHome {
   }
 
   /** Detach-sign `file` into `out` (armored unless binary). `signer` may end in '!' to force a subkey. */
-  sign(file: string, out: string, signers: string[], options: { digest?: string; binary?: boolean; fakedTime?: string } = {}): void {
+  sign(
+    file: string,
+    out: string,
+    signers: string[],
+    options: { digest?: string; binary?: boolean; fakedTime?: string } = {},
+  ): void {
     const args = [...signers.flatMap((s) => ['--local-user', s]), '--detach-sign', '--output', out];
     if (!options.binary) args.push('--armor');
     if (options.digest) args.push('--digest-algo', options.digest);

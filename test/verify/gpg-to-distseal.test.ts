@@ -29,7 +29,8 @@ if (havePeer('gpg')) {
     const fpr: Record<string, string> = {};
     fpr.ed = gpg.genKey('Ed Signer <ed@example.invalid>', 'ed25519');
     fpr.other = gpg.genKey('Other Signer <other@example.invalid>', 'ed25519');
-    for (const bits of [2048, 3072, 4096]) fpr[`rsa${bits}`] = gpg.genKey(`RSA ${bits} <rsa${bits}@example.invalid>`, `rsa${bits}`);
+    for (const bits of [2048, 3072, 4096])
+      fpr[`rsa${bits}`] = gpg.genKey(`RSA ${bits} <rsa${bits}@example.invalid>`, `rsa${bits}`);
     fpr.rsa1024 = gpg.genKey('RSA 1024 <rsa1024@example.invalid>', 'rsa1024');
     fpr.dsa = gpg.genKey('DSA <dsa@example.invalid>', 'dsa2048');
     fpr.sub = gpg.genKey('Subkey Signer <sub@example.invalid>', 'ed25519', { usage: 'cert' });
@@ -37,12 +38,19 @@ if (havePeer('gpg')) {
     fpr.revoked = gpg.genKey('Revoked <revoked@example.invalid>', 'ed25519');
     // Expired when it signed: sign at T0+4d while the key has no expiry, then add an older
     // self-signature (T0+1h) that sets a one-day expiry: at T0+4d the key had expired.
-    fpr.expired = gpg.genKey('Expired <expired@example.invalid>', 'ed25519', { fakedTime: '20250101T000000!' });
+    fpr.expired = gpg.genKey('Expired <expired@example.invalid>', 'ed25519', {
+      fakedTime: '20250101T000000!',
+    });
     fpr.unknown = gpg.genKey('Not Trusted <unknown@example.invalid>', 'ed25519');
-    fpr.sha1bound = gpg.genKey('SHA1 Bound <sha1bound@example.invalid>', 'rsa2048', { extra: ['--cert-digest-algo', 'SHA1'] });
+    fpr.sha1bound = gpg.genKey('SHA1 Bound <sha1bound@example.invalid>', 'rsa2048', {
+      extra: ['--cert-digest-algo', 'SHA1'],
+    });
 
-    const sig = (name: string, signers: string[], opts: { digest?: string; binary?: boolean; fakedTime?: string; file?: string } = {}) =>
-      gpg.sign(opts.file ?? data, path.join(dir, name), signers, opts);
+    const sig = (
+      name: string,
+      signers: string[],
+      opts: { digest?: string; binary?: boolean; fakedTime?: string; file?: string } = {},
+    ) => gpg.sign(opts.file ?? data, path.join(dir, name), signers, opts);
     sig('ed.asc', [fpr.ed]);
     for (const bits of [2048, 3072, 4096]) sig(`rsa${bits}.asc`, [fpr[`rsa${bits}`]!]);
     sig('sha1.asc', [fpr.rsa2048!], { digest: 'SHA1' });
@@ -63,7 +71,9 @@ if (havePeer('gpg')) {
     sig('wrong-file.asc', [fpr.ed], { file: other });
 
     const keyring = path.join(dir, 'trusted.gpg');
-    const trusted = Object.entries(fpr).filter(([k]) => !['unknown', 'subkey'].includes(k)).map(([, v]) => v);
+    const trusted = Object.entries(fpr)
+      .filter(([k]) => !['unknown', 'subkey'].includes(k))
+      .map(([, v]) => v);
     await fs.writeFile(keyring, gpg.exportBinary(...trusted));
     t.context = { gpg, dir, data, fpr, keyring };
   });
@@ -107,12 +117,25 @@ gtest('gpg signing-subkey signature verifies and names the subkey', async (t) =>
 
 gtest('two gpg signatures in one .asc: both examined, threshold 2 met', async (t) => {
   const keys = await loadKeyring([t.context.keyring]);
-  const r = await verifyFile({ file: t.context.data, signatureFile: path.join(t.context.dir, 'two.asc'), keys, threshold: 2 });
+  const r = await verifyFile({
+    file: t.context.data,
+    signatureFile: path.join(t.context.dir, 'two.asc'),
+    keys,
+    threshold: 2,
+  });
   t.true(r.verified, JSON.stringify(r.problems));
   t.is(r.signatures.length, 2);
   t.is(r.goodSignatures, 2);
-  t.deepEqual(new Set(r.signatures.map((s) => s.primaryFingerprint)), new Set([t.context.fpr.ed, t.context.fpr.rsa3072]));
-  const three = await verifyFile({ file: t.context.data, signatureFile: path.join(t.context.dir, 'two.asc'), keys, threshold: 3 });
+  t.deepEqual(
+    new Set(r.signatures.map((s) => s.primaryFingerprint)),
+    new Set([t.context.fpr.ed, t.context.fpr.rsa3072]),
+  );
+  const three = await verifyFile({
+    file: t.context.data,
+    signatureFile: path.join(t.context.dir, 'two.asc'),
+    keys,
+    threshold: 3,
+  });
   t.false(three.verified);
   t.is(three.problems[0]!.code, 'E_THRESHOLD');
 });
@@ -170,20 +193,36 @@ gtest('expired-at-signing hint says to refresh the key and gives the date', asyn
 gtest('keyrings: armored multi-key export, binary export and GnuPG pubring.kbx all load', async (t) => {
   const armored = path.join(t.context.dir, 'two-keys.asc');
   // Two separate armor blocks in one file: openpgp.js alone would read only the first.
-  await fs.writeFile(armored, t.context.gpg.exportPublic(t.context.fpr.ed) + t.context.gpg.exportPublic(t.context.fpr.rsa2048!));
+  await fs.writeFile(
+    armored,
+    t.context.gpg.exportPublic(t.context.fpr.ed) + t.context.gpg.exportPublic(t.context.fpr.rsa2048!),
+  );
   const fromArmored = await loadKeyring([armored]);
-  t.deepEqual(fromArmored.map((k) => k.getFingerprint().toUpperCase()).sort(), [t.context.fpr.ed, t.context.fpr.rsa2048].sort());
+  t.deepEqual(
+    fromArmored.map((k) => k.getFingerprint().toUpperCase()).sort(),
+    [t.context.fpr.ed, t.context.fpr.rsa2048].sort(),
+  );
   const kbx = await loadKeyring([path.join(t.context.gpg.dir, 'pubring.kbx')]);
   t.true(kbx.length >= 10, `read ${kbx.length} keys from pubring.kbx`);
-  const r = await verifyFile({ file: t.context.data, signatureFile: path.join(t.context.dir, 'ed.asc'), keys: kbx });
+  const r = await verifyFile({
+    file: t.context.data,
+    signatureFile: path.join(t.context.dir, 'ed.asc'),
+    keys: kbx,
+  });
   t.true(r.verified);
 });
 
-gtest('a key whose user IDs are bound only by SHA-1 self-signatures: verified, with a warning naming that', async (t) => {
-  const r = await check(t, 'sha1bound.asc');
-  t.true(r.verified, JSON.stringify(r.problems));
-  t.is(r.signatures[0]!.hashAlgorithm, 'SHA256');
-  t.true(r.signatures[0]!.warnings.some((w) => /bound only by SHA-1 self-signatures/.test(w)), JSON.stringify(r.signatures[0]!.warnings));
-  const plain = await check(t, 'ed.asc');
-  t.deepEqual(plain.signatures[0]!.warnings, []);
-});
+gtest(
+  'a key whose user IDs are bound only by SHA-1 self-signatures: verified, with a warning naming that',
+  async (t) => {
+    const r = await check(t, 'sha1bound.asc');
+    t.true(r.verified, JSON.stringify(r.problems));
+    t.is(r.signatures[0]!.hashAlgorithm, 'SHA256');
+    t.true(
+      r.signatures[0]!.warnings.some((w) => /bound only by SHA-1 self-signatures/.test(w)),
+      JSON.stringify(r.signatures[0]!.warnings),
+    );
+    const plain = await check(t, 'ed.asc');
+    t.deepEqual(plain.signatures[0]!.warnings, []);
+  },
+);

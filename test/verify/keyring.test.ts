@@ -24,7 +24,10 @@ test('loadKeyring: several armor blocks in one file, binary keys, a directory, s
   await fs.writeFile(path.join(ringDir, 'c-secret.pgp'), c.privateKey.armor());
   await fs.writeFile(path.join(ringDir, 'notes.txt'), 'not a key');
   const keys = await loadKeyring([ringDir, both]);
-  t.deepEqual(keys.map((k) => k.getFingerprint().toUpperCase()).sort(), [a.fingerprint, b.fingerprint, c.fingerprint].sort());
+  t.deepEqual(
+    keys.map((k) => k.getFingerprint().toUpperCase()).sort(),
+    [a.fingerprint, b.fingerprint, c.fingerprint].sort(),
+  );
   t.true(keys.every((k) => !k.isPrivate()));
   const example = await loadKeyring([path.join(KEYS_EXAMPLE, 'example-public.asc')]);
   t.is(example[0]!.getFingerprint().toUpperCase(), '2D28D36625F7B560715E1EC3939327BD1F11724B');
@@ -33,7 +36,10 @@ test('loadKeyring: several armor blocks in one file, binary keys, a directory, s
 test('loadKeyring: a revocation in a second copy of the key is merged in', async (t) => {
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
-  const { privateKey, publicKey } = await openpgp.generateKey({ userIDs: [{ name: 'Merge', email: 'merge@example.invalid' }], format: 'object' });
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    userIDs: [{ name: 'Merge', email: 'merge@example.invalid' }],
+    format: 'object',
+  });
   const { publicKey: revoked } = await openpgp.revokeKey({ key: privateKey, format: 'object' });
   await fs.writeFile(path.join(dir, 'old.asc'), publicKey.armor());
   await fs.writeFile(path.join(dir, 'new.asc'), revoked.armor());
@@ -63,7 +69,8 @@ test('manifest parsing: coreutils text and binary markers; malformed lines and u
     { sha256: hex, name: 'b c.tar.gz' },
   ]);
   t.throws(() => parseManifest('nonsense\n', 'M'), { message: /M, line 1/ });
-  for (const bad of ['../etc/passwd', '/etc/passwd', 'a/../../b', 'C:evil']) t.true(unsafeManifestName(bad), bad);
+  for (const bad of ['../etc/passwd', '/etc/passwd', 'a/../../b', 'C:evil'])
+    t.true(unsafeManifestName(bad), bad);
   t.false(unsafeManifestName('sub/dir/pkg-1.0.tar.gz'));
 });
 

@@ -64,7 +64,10 @@ test('create a key through the menu: validation as typed, passphrase twice, equi
   await s.waitFor(/\? Create an ed25519 key/);
   s.press('Enter'); // yes
   const after = await s.waitFor(/The same without the wizard:[\s\S]*\? Keys:/, 60_000);
-  t.regex(after, /distseal keys generate --name 'Ada Tester' --email ada@example\.org --algo ed25519 --expires 1y --passphrase-file FILE --home /);
+  t.regex(
+    after,
+    /distseal keys generate --name 'Ada Tester' --email ada@example\.org --algo ed25519 --expires 1y --passphrase-file FILE --home /,
+  );
   t.false(after.includes(PASS), 'the passphrase never shows on screen');
   s.press('Up', 'Enter'); // Back (the last entry)
   await s.waitFor(/\? What do you want to do\?[\s\S]*❯ Keys/);
@@ -121,7 +124,10 @@ test('paste an armored public key into the terminal: it is imported', async (t) 
   s.press('Up', 'Enter');
   t.is(await s.exitCode(), 0);
   const keys = await ownKeys(home);
-  t.deepEqual(keys.map((k) => [k.fingerprint, k.hasSecret]), [['2D28D36625F7B560715E1EC3939327BD1F11724B', false]]);
+  t.deepEqual(
+    keys.map((k) => [k.fingerprint, k.hasSecret]),
+    [['2D28D36625F7B560715E1EC3939327BD1F11724B', false]],
+  );
 });
 
 test('Ctrl-C in the paste step (our own line reader) exits 130 too', async (t) => {

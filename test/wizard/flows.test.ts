@@ -13,33 +13,113 @@ const FPR = '2D28D36625F7B560715E1EC3939327BD1F11724B';
 /** The happy path of each menu flow, from the main menu to Quit. */
 const HAPPY: Record<string, Array<[string, Answer]>> = {
   generate: [
-    ['main', 'keys'], ['keys-menu', 'generate'], ['name', 'Ada Lovelace'], ['email', 'ada@example.org'], ['algo', 'rsa4096'],
-    ['expires', '18m'], ['use-passphrase', true], ['new-passphrase', PASS], ['repeat-passphrase', PASS], ['remember', false],
-    ['confirm-generate', true], ['keys-menu', 'back'], ['main', 'quit'],
+    ['main', 'keys'],
+    ['keys-menu', 'generate'],
+    ['name', 'Ada Lovelace'],
+    ['email', 'ada@example.org'],
+    ['algo', 'rsa4096'],
+    ['expires', '18m'],
+    ['use-passphrase', true],
+    ['new-passphrase', PASS],
+    ['repeat-passphrase', PASS],
+    ['remember', false],
+    ['confirm-generate', true],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
   ],
-  importFile: [['main', 'keys'], ['keys-menu', 'import'], ['import-source', 'file'], ['import-file', 'KEYFILE'], ['keys-menu', 'back'], ['main', 'quit']],
+  importFile: [
+    ['main', 'keys'],
+    ['keys-menu', 'import'],
+    ['import-source', 'file'],
+    ['import-file', 'KEYFILE'],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ],
   importPaste: [
-    ['main', 'keys'], ['keys-menu', 'import'], ['import-source', 'paste'],
-    ['import-paste', '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxjME\n-----END PGP PUBLIC KEY BLOCK-----\n'], ['keys-menu', 'back'], ['main', 'quit'],
+    ['main', 'keys'],
+    ['keys-menu', 'import'],
+    ['import-source', 'paste'],
+    ['import-paste', '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxjME\n-----END PGP PUBLIC KEY BLOCK-----\n'],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
   ],
-  importGpg: [['main', 'keys'], ['keys-menu', 'import'], ['import-source', 'gpg'], ['gpg-id', 'ada@example.org'], ['gpg-passphrase', PASS], ['keys-menu', 'back'], ['main', 'quit']],
+  importGpg: [
+    ['main', 'keys'],
+    ['keys-menu', 'import'],
+    ['import-source', 'gpg'],
+    ['gpg-id', 'ada@example.org'],
+    ['gpg-passphrase', PASS],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ],
   exportSecret: [
-    ['main', 'keys'], ['keys-menu', 'export'], ['key', FPR], ['export-kind', 'secret'], ['export-format', 'armor'], ['export-output', ''],
-    ['confirm-secret-export', true], ['keys-menu', 'back'], ['main', 'quit'],
+    ['main', 'keys'],
+    ['keys-menu', 'export'],
+    ['key', FPR],
+    ['export-kind', 'secret'],
+    ['export-format', 'armor'],
+    ['export-output', ''],
+    ['confirm-secret-export', true],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
   ],
-  list: [['main', 'keys'], ['keys-menu', 'list'], ['keys-menu', 'back'], ['main', 'quit']],
-  default: [['main', 'keys'], ['keys-menu', 'default'], ['key', FPR], ['keys-menu', 'back'], ['main', 'quit']],
-  remember: [['main', 'keys'], ['keys-menu', 'remember'], ['key', FPR], ['current-passphrase', PASS], ['keys-menu', 'back'], ['main', 'quit']],
-  forget: [['main', 'keys'], ['keys-menu', 'forget'], ['key', FPR], ['keys-menu', 'back'], ['main', 'quit']],
+  list: [
+    ['main', 'keys'],
+    ['keys-menu', 'list'],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ],
+  default: [
+    ['main', 'keys'],
+    ['keys-menu', 'default'],
+    ['key', FPR],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ],
+  remember: [
+    ['main', 'keys'],
+    ['keys-menu', 'remember'],
+    ['key', FPR],
+    ['current-passphrase', PASS],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ],
+  forget: [
+    ['main', 'keys'],
+    ['keys-menu', 'forget'],
+    ['key', FPR],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ],
   passwd: [
-    ['main', 'keys'], ['keys-menu', 'passwd'], ['key', FPR], ['current-passphrase', PASS], ['new-passphrase', 'new passphrase 2'],
-    ['repeat-passphrase', 'new passphrase 2'], ['keys-menu', 'back'], ['main', 'quit'],
+    ['main', 'keys'],
+    ['keys-menu', 'passwd'],
+    ['key', FPR],
+    ['current-passphrase', PASS],
+    ['new-passphrase', 'new passphrase 2'],
+    ['repeat-passphrase', 'new passphrase 2'],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
   ],
   revoke: [
-    ['main', 'keys'], ['keys-menu', 'revoke'], ['key', FPR], ['revoke-reason', 'superseded'], ['revoke-message', 'moved to a new key'],
-    ['current-passphrase', PASS], ['confirm-revoke', true], ['keys-menu', 'back'], ['main', 'quit'],
+    ['main', 'keys'],
+    ['keys-menu', 'revoke'],
+    ['key', FPR],
+    ['revoke-reason', 'superseded'],
+    ['revoke-message', 'moved to a new key'],
+    ['current-passphrase', PASS],
+    ['confirm-revoke', true],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
   ],
-  delete: [['main', 'keys'], ['keys-menu', 'delete'], ['key', FPR], ['confirm-delete', true], ['keys-menu', 'back'], ['main', 'quit']],
+  delete: [
+    ['main', 'keys'],
+    ['keys-menu', 'delete'],
+    ['key', FPR],
+    ['confirm-delete', true],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ],
 };
 
 let workDir = '';
@@ -58,7 +138,10 @@ for (const name of Object.keys(HAPPY)) {
     const r = run(name);
     t.is(await r.done, 0);
     t.is(r.prompter.leftover, 0);
-    t.deepEqual(r.prompter.asked.map((a) => a.id), HAPPY[name]!.map(([id]) => id));
+    t.deepEqual(
+      r.prompter.asked.map((a) => a.id),
+      HAPPY[name]!.map(([id]) => id),
+    );
     t.true(r.calls.length >= 1);
     // Every command runs non-interactively: the wizard already asked.
     for (const call of r.calls) t.false(call.interactive);
@@ -75,7 +158,11 @@ for (const name of Object.keys(HAPPY)) {
     for (let k = 0; k < steps; k += 1) {
       const cut: Array<[string, Answer]> = [...script.slice(0, k), [script[k]![0], CTRL_C]];
       const r = run(name, cut);
-      const error = await t.throwsAsync(r.done, { instanceOf: InterruptedError }, `step ${k} (${script[k]![0]})`);
+      const error = await t.throwsAsync(
+        r.done,
+        { instanceOf: InterruptedError },
+        `step ${k} (${script[k]![0]})`,
+      );
       t.is(error?.code, 'E_INTERRUPTED');
       t.is(r.calls.length, 0, `no command may run after Ctrl-C at ${script[k]![0]}`);
     }
@@ -84,18 +171,34 @@ for (const name of Object.keys(HAPPY)) {
 
 test('generate: bad answers are refused as typed with a reason, then the options match the flags', async (t) => {
   const r = run('generate', [
-    ['main', 'keys'], ['keys-menu', 'generate'],
-    ['name', 'Ada\u0007'], ['name', 'Ada Lovelace'],
-    ['email', 'ada'], ['email', 'ada@example.org'],
+    ['main', 'keys'],
+    ['keys-menu', 'generate'],
+    ['name', 'Ada\u0007'],
+    ['name', 'Ada Lovelace'],
+    ['email', 'ada'],
+    ['email', 'ada@example.org'],
     ['algo', 'ed25519'],
-    ['expires', '2020-01-01'], ['expires', 'soon'], ['expires', ''],
+    ['expires', '2020-01-01'],
+    ['expires', 'soon'],
+    ['expires', ''],
     ['use-passphrase', true],
-    ['new-passphrase', 'short'], ['new-passphrase', PASS], ['repeat-passphrase', 'typo'], ['repeat-passphrase', ''],
-    ['new-passphrase', PASS], ['repeat-passphrase', PASS],
-    ['remember', false], ['confirm-generate', true], ['keys-menu', 'back'], ['main', 'quit'],
+    ['new-passphrase', 'short'],
+    ['new-passphrase', PASS],
+    ['repeat-passphrase', 'typo'],
+    ['repeat-passphrase', ''],
+    ['new-passphrase', PASS],
+    ['repeat-passphrase', PASS],
+    ['remember', false],
+    ['confirm-generate', true],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
   ]);
   t.is(await r.done, 0);
-  const rejected = Object.fromEntries(r.prompter.asked.filter((a) => a.rejected.length).map((a) => [`${a.id}@${r.prompter.asked.indexOf(a)}`, a.rejected.map((x) => x.message)]));
+  const rejected = Object.fromEntries(
+    r.prompter.asked
+      .filter((a) => a.rejected.length)
+      .map((a) => [`${a.id}@${r.prompter.asked.indexOf(a)}`, a.rejected.map((x) => x.message)]),
+  );
   const messages = Object.values(rejected).flat().join('\n');
   t.regex(messages, /control character/);
   t.regex(messages, /not an e-mail address/);
@@ -112,11 +215,22 @@ test('generate: bad answers are refused as typed with a reason, then the options
   // The passphrase reaches the command in memory (its context's env), never in its argv.
   t.false(JSON.stringify(call!.argv).includes(PASS));
   t.is(call!.env.DISTSEAL_NEW_PASSPHRASE, PASS);
-  t.regex(r.stderr(), /distseal keys generate --name 'Ada Lovelace' --email ada@example.org --algo ed25519 --expires 2y --passphrase-file FILE/);
+  t.regex(
+    r.stderr(),
+    /distseal keys generate --name 'Ada Lovelace' --email ada@example.org --algo ed25519 --expires 2y --passphrase-file FILE/,
+  );
 });
 
 test('generate without a passphrase warns and passes --no-passphrase; "no" at the summary runs nothing', async (t) => {
-  const base: Array<[string, Answer]> = [['main', 'keys'], ['keys-menu', 'generate'], ['name', 'CI Bot'], ['email', 'ci@example.org'], ['algo', 'ed25519'], ['expires', 'never'], ['use-passphrase', false]];
+  const base: Array<[string, Answer]> = [
+    ['main', 'keys'],
+    ['keys-menu', 'generate'],
+    ['name', 'CI Bot'],
+    ['email', 'ci@example.org'],
+    ['algo', 'ed25519'],
+    ['expires', 'never'],
+    ['use-passphrase', false],
+  ];
   const yes = run('generate', [...base, ['confirm-generate', true], ['keys-menu', 'back'], ['main', 'quit']]);
   await yes.done;
   t.true(yes.prompter.said.some((l) => /anyone who can read the key file/.test(l)));
@@ -131,7 +245,17 @@ test('generate without a passphrase warns and passes --no-passphrase; "no" at th
 test('generate with "remember" stores the new key\'s passphrase afterwards through keys remember', async (t) => {
   const keys = [] as any[];
   const s = scriptedDeps(
-    [['name', 'Ada'], ['email', 'ada@example.org'], ['algo', 'ed25519'], ['expires', '2y'], ['use-passphrase', true], ['new-passphrase', PASS], ['repeat-passphrase', PASS], ['remember', true], ['confirm-generate', true]],
+    [
+      ['name', 'Ada'],
+      ['email', 'ada@example.org'],
+      ['algo', 'ed25519'],
+      ['expires', '2y'],
+      ['use-passphrase', true],
+      ['new-passphrase', PASS],
+      ['repeat-passphrase', PASS],
+      ['remember', true],
+      ['confirm-generate', true],
+    ],
     { keys, passphrase: PASS },
   );
   const { generateFlow } = await import('../../src/wizard/keys/generate.js');
@@ -140,44 +264,107 @@ test('generate with "remember" stores the new key\'s passphrase afterwards throu
   const realLoad = s.deps.loadLeaf;
   s.deps.loadLeaf = async (name) => {
     const leaf = await realLoad(name);
-    return { ...leaf, run: async (argv, ctx) => { if (name === 'generate') keys.push({ fingerprint: 'F'.repeat(40), userIDs: ['Ada'], revoked: false, hasSecret: true, isDefault: true }); return leaf.run(argv, ctx); } };
+    return {
+      ...leaf,
+      run: async (argv, ctx) => {
+        if (name === 'generate')
+          keys.push({
+            fingerprint: 'F'.repeat(40),
+            userIDs: ['Ada'],
+            revoked: false,
+            hasSecret: true,
+            isDefault: true,
+          });
+        return leaf.run(argv, ctx);
+      },
+    };
   };
   t.is(await executeAction(action!, s.deps), 0);
-  t.deepEqual(s.calls.map((c) => c.leaf), ['generate', 'remember']);
+  t.deepEqual(
+    s.calls.map((c) => c.leaf),
+    ['generate', 'remember'],
+  );
   t.is(s.calls[1]!.argv.fpr, 'F'.repeat(40));
 });
 
 test('key choice comes from the actual key list; a public-only key offers no secret export', async (t) => {
-  const r = run('x', [['main', 'keys'], ['keys-menu', 'export'], ['key', 'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333'], ['export-format', 'armor'], ['export-output', ''], ['keys-menu', 'back'], ['main', 'quit']]);
+  const r = run('x', [
+    ['main', 'keys'],
+    ['keys-menu', 'export'],
+    ['key', 'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333'],
+    ['export-format', 'armor'],
+    ['export-output', ''],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ]);
   t.is(await r.done, 0);
-  t.deepEqual(r.prompter.asked.find((a) => a.id === 'key')!.choices, [FPR, 'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333']);
+  t.deepEqual(r.prompter.asked.find((a) => a.id === 'key')!.choices, [
+    FPR,
+    'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333',
+  ]);
   t.false(r.prompter.asked.some((a) => a.id === 'export-kind'));
   t.like(r.calls[0]!.argv, { fpr: 'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333' });
   t.is(r.calls[0]!.argv.output, undefined);
   // Only keys with a secret can become the default.
-  const d = run('x', [['main', 'keys'], ['keys-menu', 'default'], ['key', FPR], ['keys-menu', 'back'], ['main', 'quit']]);
+  const d = run('x', [
+    ['main', 'keys'],
+    ['keys-menu', 'default'],
+    ['key', FPR],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ]);
   await d.done;
   t.deepEqual(d.prompter.asked.find((a) => a.id === 'key')!.choices, [FPR]);
 });
 
 test('export: a secret needs a file that does not exist yet, and a confirmation', async (t) => {
   const r = run('x', [
-    ['main', 'keys'], ['keys-menu', 'export'], ['key', FPR], ['export-kind', 'subkeys-only'], ['export-format', 'binary'],
-    ['export-output', 'KEYFILE'], ['export-output', 'no-such-dir/x.gpg'], ['export-output', 'ci.gpg'], ['confirm-secret-export', true],
-    ['keys-menu', 'back'], ['main', 'quit'],
+    ['main', 'keys'],
+    ['keys-menu', 'export'],
+    ['key', FPR],
+    ['export-kind', 'subkeys-only'],
+    ['export-format', 'binary'],
+    ['export-output', 'KEYFILE'],
+    ['export-output', 'no-such-dir/x.gpg'],
+    ['export-output', 'ci.gpg'],
+    ['confirm-secret-export', true],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
   ]);
   t.is(await r.done, 0);
   const out = r.prompter.asked.find((a) => a.id === 'export-output')!;
   t.regex(out.rejected[0]!.message, /already exists/);
   t.regex(out.rejected[1]!.message, /does not exist/);
-  t.like(r.calls[0]!.argv, { fpr: FPR, 'subkeys-only': true, binary: true, output: path.join(workDir, 'ci.gpg') });
-  t.true(r.stderr().includes(`distseal keys export ${FPR} --subkeys-only --binary --output ${path.join(workDir, 'ci.gpg')}`));
+  t.like(r.calls[0]!.argv, {
+    fpr: FPR,
+    'subkeys-only': true,
+    binary: true,
+    output: path.join(workDir, 'ci.gpg'),
+  });
+  t.true(
+    r
+      .stderr()
+      .includes(
+        `distseal keys export ${FPR} --subkeys-only --binary --output ${path.join(workDir, 'ci.gpg')}`,
+      ),
+  );
 });
 
 test('import: a missing file is refused as typed; a paste reaches the command as its stdin', async (t) => {
-  const f = run('x', [['main', 'keys'], ['keys-menu', 'import'], ['import-source', 'file'], ['import-file', 'missing.asc'], ['import-file', 'KEYFILE'], ['keys-menu', 'back'], ['main', 'quit']]);
+  const f = run('x', [
+    ['main', 'keys'],
+    ['keys-menu', 'import'],
+    ['import-source', 'file'],
+    ['import-file', 'missing.asc'],
+    ['import-file', 'KEYFILE'],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ]);
   await f.done;
-  t.regex(f.prompter.asked.find((a) => a.id === 'import-file')!.rejected[0]!.message, /Cannot read missing.asc/);
+  t.regex(
+    f.prompter.asked.find((a) => a.id === 'import-file')!.rejected[0]!.message,
+    /Cannot read missing.asc/,
+  );
   t.like(f.calls[0]!.argv, { file: path.join(workDir, 'KEYFILE') });
   const p = run('importPaste');
   await p.done;
@@ -192,10 +379,28 @@ test('import: a missing file is refused as typed; a paste reaches the command as
 });
 
 test('a wrong current passphrase is refused as typed; delete and revoke default to no', async (t) => {
-  const r = run('x', [['main', 'keys'], ['keys-menu', 'remember'], ['key', FPR], ['current-passphrase', 'wrong'], ['current-passphrase', PASS], ['keys-menu', 'back'], ['main', 'quit']]);
+  const r = run('x', [
+    ['main', 'keys'],
+    ['keys-menu', 'remember'],
+    ['key', FPR],
+    ['current-passphrase', 'wrong'],
+    ['current-passphrase', PASS],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ]);
   await r.done;
-  t.regex(r.prompter.asked.find((a) => a.id === 'current-passphrase')!.rejected[0]!.message, /does not unlock/);
-  const d = run('x', [['main', 'keys'], ['keys-menu', 'delete'], ['key', FPR], ['confirm-delete', false], ['keys-menu', 'back'], ['main', 'quit']]);
+  t.regex(
+    r.prompter.asked.find((a) => a.id === 'current-passphrase')!.rejected[0]!.message,
+    /does not unlock/,
+  );
+  const d = run('x', [
+    ['main', 'keys'],
+    ['keys-menu', 'delete'],
+    ['key', FPR],
+    ['confirm-delete', false],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ]);
   await d.done;
   t.is(d.calls.length, 0);
   const del = run('delete');
@@ -204,7 +409,10 @@ test('a wrong current passphrase is refused as typed; delete and revoke default 
   const rev = run('revoke');
   await rev.done;
   t.like(rev.calls[0]!.argv, { fpr: FPR, reason: 'superseded', message: 'moved to a new key' });
-  t.regex(rev.stderr(), /keys revoke 2D28D36625F7B560715E1EC3939327BD1F11724B --reason superseded --message 'moved to a new key'/);
+  t.regex(
+    rev.stderr(),
+    /keys revoke 2D28D36625F7B560715E1EC3939327BD1F11724B --reason superseded --message 'moved to a new key'/,
+  );
 });
 
 test('passwd: the current passphrase (checked) and the new one reach the command in memory only', async (t) => {
@@ -212,16 +420,28 @@ test('passwd: the current passphrase (checked) and the new one reach the command
   t.is(await r.done, 0);
   const [call] = r.calls;
   t.like(call!.argv, { fpr: FPR });
-  t.false(JSON.stringify(call!.argv).includes(PASS) || JSON.stringify(call!.argv).includes('new passphrase 2'));
+  t.false(
+    JSON.stringify(call!.argv).includes(PASS) || JSON.stringify(call!.argv).includes('new passphrase 2'),
+  );
   t.is(call!.env.DISTSEAL_PASSPHRASE, PASS);
   t.is(call!.env.DISTSEAL_NEW_PASSPHRASE, 'new passphrase 2');
-  t.regex(r.stderr(), new RegExp(`distseal keys passwd ${FPR} --passphrase-file FILE --new-passphrase-file NEWFILE`));
+  t.regex(
+    r.stderr(),
+    new RegExp(`distseal keys passwd ${FPR} --passphrase-file FILE --new-passphrase-file NEWFILE`),
+  );
   t.false(r.stderr().includes('new passphrase 2'));
 });
 
 test('revoke without the primary secret asks no reason or passphrase (the stored certificate is used)', async (t) => {
   const pub = 'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333';
-  const r = run('x', [['main', 'keys'], ['keys-menu', 'revoke'], ['key', pub], ['confirm-revoke', true], ['keys-menu', 'back'], ['main', 'quit']]);
+  const r = run('x', [
+    ['main', 'keys'],
+    ['keys-menu', 'revoke'],
+    ['key', pub],
+    ['confirm-revoke', true],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ]);
   t.is(await r.done, 0);
   t.true(r.prompter.said.some((l) => /revocation certificate stored at generation/.test(l)));
   t.is(r.calls[0]!.argv.fpr, pub);
@@ -231,14 +451,31 @@ test('revoke without the primary secret asks no reason or passphrase (the stored
 });
 
 test('with no keys, key actions explain what to do and return to the menu', async (t) => {
-  const s = scriptedDeps([['main', 'keys'], ['keys-menu', 'export'], ['keys-menu', 'back'], ['main', 'quit']], { keys: [] });
+  const s = scriptedDeps(
+    [
+      ['main', 'keys'],
+      ['keys-menu', 'export'],
+      ['keys-menu', 'back'],
+      ['main', 'quit'],
+    ],
+    { keys: [] },
+  );
   t.is(await runMenu(s.deps), 2);
   t.regex(s.stderr(), /no key for this yet/);
   t.is(s.calls.length, 0);
 });
 
 test('other menu entries point at their commands', async (t) => {
-  const s = scriptedDeps([['main', 'sign'], ['main', 'verify'], ['main', 'upload'], ['main', 'trust'], ['main', 'quit']]);
+  const s = scriptedDeps([
+    ['main', 'sign'],
+    ['main', 'verify'],
+    ['main', 'upload'],
+    ['main', 'trust'],
+    ['main', 'quit'],
+  ]);
   t.is(await runMenu(s.deps), 0);
-  t.regex(s.prompter.said.join('\n'), /distseal sign FILE.*\n.*distseal verify.*\n.*distseal upload pypi.*\n.*distseal trust add/);
+  t.regex(
+    s.prompter.said.join('\n'),
+    /distseal sign FILE.*\n.*distseal verify.*\n.*distseal upload pypi.*\n.*distseal trust add/,
+  );
 });

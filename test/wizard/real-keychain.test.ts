@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Keychain, PASSPHRASE_SERVICE } from '../../src/core/secrets/keychain.js';
-import { defaultDeps } from '../../src/wizard/index.js';
+import { defaultDeps } from '../../src/wizard/run-wizard.js';
 import { runMenu } from '../../src/wizard/menu.js';
 import { tempDir } from '../helpers/cli.js';
 import { peerTest } from '../helpers/peers.js';
@@ -33,9 +33,19 @@ test('create with "keep the passphrase in the keychain", change it without retyp
   });
 
   const one = wizard(home, dir, [
-    ['main', 'keys'], ['keys-menu', 'generate'], ['name', 'Key Chain'], ['email', 'kc@example.org'], ['algo', 'ed25519'], ['expires', '1y'],
-    ['use-passphrase', true], ['new-passphrase', PASS], ['repeat-passphrase', PASS], ['remember', true], ['confirm-generate', true],
-    ['keys-menu', 'back'], ['main', 'quit'],
+    ['main', 'keys'],
+    ['keys-menu', 'generate'],
+    ['name', 'Key Chain'],
+    ['email', 'kc@example.org'],
+    ['algo', 'ed25519'],
+    ['expires', '1y'],
+    ['use-passphrase', true],
+    ['new-passphrase', PASS],
+    ['repeat-passphrase', PASS],
+    ['remember', true],
+    ['confirm-generate', true],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
   ]);
   t.is(await one.done, 0, one.stderr());
   const [key] = await one.deps.listKeys();
@@ -46,9 +56,15 @@ test('create with "keep the passphrase in the keychain", change it without retyp
 
   // passwd: the current passphrase comes from the keychain, so only the new one is asked.
   const two = wizard(home, dir, [
-    ['main', 'keys'], ['keys-menu', 'passwd'], ['key', fpr], ['new-passphrase', 'brand new passphrase'], ['repeat-passphrase', 'brand new passphrase'],
-    ['keys-menu', 'forget'], ['key', fpr],
-    ['keys-menu', 'back'], ['main', 'quit'],
+    ['main', 'keys'],
+    ['keys-menu', 'passwd'],
+    ['key', fpr],
+    ['new-passphrase', 'brand new passphrase'],
+    ['repeat-passphrase', 'brand new passphrase'],
+    ['keys-menu', 'forget'],
+    ['key', fpr],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
   ]);
   t.is(await two.done, 0, two.stderr());
   t.false(two.prompter.asked.some((a) => a.id === 'current-passphrase'));

@@ -4,7 +4,7 @@ import test from 'ava';
 import yargs from 'yargs';
 import type { LeafCommand } from '../../src/cli/command.js';
 import { tempDir } from '../helpers/cli.js';
-import { defaultDeps } from '../../src/wizard/index.js';
+import { defaultDeps } from '../../src/wizard/run-wizard.js';
 import { runMenu } from '../../src/wizard/menu.js';
 import { memoryContext, ScriptedPrompter, type Answer } from './scripted.js';
 
@@ -34,7 +34,13 @@ async function realDeps(home: string, cwd: string, script: Array<[string, Answer
       prompter,
       loadLeaf: async (name: Parameters<typeof load>[0]) => {
         const leaf = await load(name);
-        return { ...leaf, run: (argv: Record<string, any>, ctx: any) => (recorded.push({ name, argv, builder: leaf.builder }), leaf.run(argv, ctx)) };
+        return {
+          ...leaf,
+          run: (argv: Record<string, any>, ctx: any) => (
+            recorded.push({ name, argv, builder: leaf.builder }),
+            leaf.run(argv, ctx)
+          ),
+        };
       },
     },
   };
@@ -42,10 +48,17 @@ async function realDeps(home: string, cwd: string, script: Array<[string, Answer
 
 /** Parse a printed command line (simple shell words) with the leaf's real builder. */
 function parsePrinted(line: string, builder: LeafCommand['builder'], command: string): Record<string, any> {
-  const words = [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]!));
+  const words = [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) =>
+    m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]!,
+  );
   const args = words.slice(3); // distseal keys <leaf>
   let y = yargs(args).option('home', { type: 'string' }).strict();
-  y = y.command(command, '', (sub) => (builder ? builder(sub) : sub), () => undefined) as never;
+  y = y.command(
+    command,
+    '',
+    (sub) => (builder ? builder(sub) : sub),
+    () => undefined,
+  ) as never;
   return y.parseSync([command.split(' ')[0]!, ...args]) as Record<string, any>;
 }
 
@@ -56,11 +69,27 @@ test('create, export, set default, change passphrase, revoke and delete through 
   const recorded: Recorded[] = [];
 
   // 1. Create a key (ed25519, 1y, passphrase typed twice).
-  const one = await realDeps(home, dir, [
-    ['main', 'keys'], ['keys-menu', 'generate'], ['name', 'Wiz Ard'], ['email', 'wiz@example.org'], ['algo', 'ed25519'], ['expires', '1y'],
-    ['use-passphrase', true], ['new-passphrase', PASS], ['repeat-passphrase', PASS], ['remember', false], ['confirm-generate', true],
-    ['keys-menu', 'list'], ['keys-menu', 'back'], ['main', 'quit'],
-  ], recorded);
+  const one = await realDeps(
+    home,
+    dir,
+    [
+      ['main', 'keys'],
+      ['keys-menu', 'generate'],
+      ['name', 'Wiz Ard'],
+      ['email', 'wiz@example.org'],
+      ['algo', 'ed25519'],
+      ['expires', '1y'],
+      ['use-passphrase', true],
+      ['new-passphrase', PASS],
+      ['repeat-passphrase', PASS],
+      ['remember', false],
+      ['confirm-generate', true],
+      ['keys-menu', 'list'],
+      ['keys-menu', 'back'],
+      ['main', 'quit'],
+    ],
+    recorded,
+  );
   t.is(await runMenu(one.deps), 0, one.stderr());
   const keys = await one.deps.listKeys();
   t.is(keys.length, 1);
@@ -74,12 +103,28 @@ test('create, export, set default, change passphrase, revoke and delete through 
   t.false((one.stdout() + one.stderr()).includes(PASS));
 
   // 2. Export the signing subkey for CI, then change the passphrase (wrong current one first).
-  const two = await realDeps(home, dir, [
-    ['main', 'keys'], ['keys-menu', 'export'], ['key', fpr], ['export-kind', 'subkeys-only'], ['export-format', 'armor'], ['export-output', 'ci.asc'],
-    ['confirm-secret-export', true],
-    ['keys-menu', 'passwd'], ['key', fpr], ['current-passphrase', 'not it'], ['current-passphrase', PASS], ['new-passphrase', NEW_PASS], ['repeat-passphrase', NEW_PASS],
-    ['keys-menu', 'back'], ['main', 'quit'],
-  ], recorded);
+  const two = await realDeps(
+    home,
+    dir,
+    [
+      ['main', 'keys'],
+      ['keys-menu', 'export'],
+      ['key', fpr],
+      ['export-kind', 'subkeys-only'],
+      ['export-format', 'armor'],
+      ['export-output', 'ci.asc'],
+      ['confirm-secret-export', true],
+      ['keys-menu', 'passwd'],
+      ['key', fpr],
+      ['current-passphrase', 'not it'],
+      ['current-passphrase', PASS],
+      ['new-passphrase', NEW_PASS],
+      ['repeat-passphrase', NEW_PASS],
+      ['keys-menu', 'back'],
+      ['main', 'quit'],
+    ],
+    recorded,
+  );
   t.is(await runMenu(two.deps), 0, two.stderr());
   t.is(two.prompter.asked.find((a) => a.id === 'current-passphrase')!.rejected.length, 1);
   const exported = path.join(dir, 'ci.asc');
@@ -90,22 +135,40 @@ test('create, export, set default, change passphrase, revoke and delete through 
   t.false((two.stdout() + two.stderr()).includes(NEW_PASS));
 
   // 3. Revoke (superseded), then delete.
-  const three = await realDeps(home, dir, [
-    ['main', 'keys'], ['keys-menu', 'revoke'], ['key', fpr], ['revoke-reason', 'superseded'], ['revoke-message', 'replaced'], ['current-passphrase', NEW_PASS], ['confirm-revoke', true],
-    ['keys-menu', 'delete'], ['key', fpr], ['confirm-delete', true], ['keys-menu', 'back'], ['main', 'quit'],
-  ], recorded);
+  const three = await realDeps(
+    home,
+    dir,
+    [
+      ['main', 'keys'],
+      ['keys-menu', 'revoke'],
+      ['key', fpr],
+      ['revoke-reason', 'superseded'],
+      ['revoke-message', 'replaced'],
+      ['current-passphrase', NEW_PASS],
+      ['confirm-revoke', true],
+      ['keys-menu', 'delete'],
+      ['key', fpr],
+      ['confirm-delete', true],
+      ['keys-menu', 'back'],
+      ['main', 'quit'],
+    ],
+    recorded,
+  );
   t.is(await runMenu(three.deps), 0, three.stderr());
   t.regex(three.stdout(), /revoked/i);
   t.deepEqual(await three.deps.listKeys(), []);
 
   // Every printed command parses, with the command's own builder, to the options run() got.
-  const printed = [one, two, three].flatMap((r) => [...r.stderr().matchAll(/The same without the wizard:\n {2}(.+)/g)].map((m) => m[1]!));
+  const printed = [one, two, three].flatMap((r) =>
+    [...r.stderr().matchAll(/The same without the wizard:\n {2}(.+)/g)].map((m) => m[1]!),
+  );
   t.is(printed.length, recorded.length);
   for (const [i, rec] of recorded.entries()) {
     const leaf = await one.deps.loadLeaf(rec.name as never);
     const parsed = parsePrinted(printed[i]!, rec.builder, leaf.command);
     for (const [key, value] of Object.entries(rec.argv)) {
-      if (key === '_' || key === '$0' || ['home', 'json', 'verbose', 'quiet', 'interactive'].includes(key)) continue;
+      if (key === '_' || key === '$0' || ['home', 'json', 'verbose', 'quiet', 'interactive'].includes(key))
+        continue;
       t.deepEqual(parsed[key], value, `${rec.name}: --${key} in "${printed[i]}"`);
     }
     t.is(parsed.home, home);

@@ -2,7 +2,12 @@ import { PassThrough } from 'node:stream';
 import type { LeafCommand } from '../../src/cli/command.js';
 import { createContext, type Context } from '../../src/cli/context.js';
 import type { KeysLeaf, WizardDeps, WizardKey } from '../../src/wizard/deps.js';
-import { mapPromptError, type BaseQuestion, type Prompter, type Validate } from '../../src/wizard/prompter.js';
+import {
+  mapPromptError,
+  type BaseQuestion,
+  type Prompter,
+  type Validate,
+} from '../../src/wizard/prompter.js';
 
 /** An answer that presses Ctrl-C at that question. */
 export const CTRL_C = Symbol('ctrl-c');
@@ -36,20 +41,30 @@ export class ScriptedPrompter implements Prompter {
 
   constructor(private readonly script: Array<[id: string, answer: Answer]>) {}
 
-  private next(q: BaseQuestion, kind: Asked['kind'], extra: Partial<Asked> = {}): { entry: Asked; take: () => Answer } {
+  private next(
+    q: BaseQuestion,
+    kind: Asked['kind'],
+    extra: Partial<Asked> = {},
+  ): { entry: Asked; take: () => Answer } {
     const entry: Asked = { id: q.id, message: q.message, kind, rejected: [], ...extra };
     this.asked.push(entry);
     const take = (): Answer => {
       const item = this.script.shift();
       if (!item) throw new Error(`Script ran out of answers at question "${q.id}" (${q.message})`);
-      if (item[0] !== q.id) throw new Error(`Expected the script's question "${item[0]}", but the wizard asked "${q.id}" (${q.message})`);
+      if (item[0] !== q.id)
+        throw new Error(
+          `Expected the script's question "${item[0]}", but the wizard asked "${q.id}" (${q.message})`,
+        );
       if (item[1] === CTRL_C) throw mapPromptError(exitPromptError());
       return item[1];
     };
     return { entry, take };
   }
 
-  private async text(q: BaseQuestion & { validate?: Validate; default?: string }, kind: Asked['kind']): Promise<string> {
+  private async text(
+    q: BaseQuestion & { validate?: Validate; default?: string },
+    kind: Asked['kind'],
+  ): Promise<string> {
     const { entry, take } = this.next(q, kind);
     for (;;) {
       const raw = String(take());
@@ -68,7 +83,10 @@ export class ScriptedPrompter implements Prompter {
     const { take } = this.next(q, 'select', { choices: q.choices.map((c) => c.value) });
     const answer = take();
     const choice = q.choices.find((c) => c.value === answer);
-    if (!choice) throw new Error(`"${String(answer)}" is not a choice of "${q.id}": ${q.choices.map((c) => String(c.value)).join(', ')}`);
+    if (!choice)
+      throw new Error(
+        `"${String(answer)}" is not a choice of "${q.id}": ${q.choices.map((c) => String(c.value)).join(', ')}`,
+      );
     return choice.value as T;
   }
 
@@ -90,14 +108,27 @@ export class ScriptedPrompter implements Prompter {
 }
 
 /** A context on in-memory streams; `stdout()`/`stderr()` return what was printed. */
-export function memoryContext(options: { home?: string; cwd?: string; env?: Record<string, string> } = {}): { ctx: Context; stdout: () => string; stderr: () => string } {
+export function memoryContext(options: { home?: string; cwd?: string; env?: Record<string, string> } = {}): {
+  ctx: Context;
+  stdout: () => string;
+  stderr: () => string;
+} {
   const out = new PassThrough();
   const err = new PassThrough();
   let o = '';
   let e = '';
   out.on('data', (d: Buffer) => (o += d.toString()));
   err.on('data', (d: Buffer) => (e += d.toString()));
-  const ctx = createContext({ home: options.home ?? '/nonexistent-distseal-home' }, { env: options.env ?? {}, cwd: options.cwd ?? process.cwd(), stdin: new PassThrough(), stdout: out, stderr: err });
+  const ctx = createContext(
+    { home: options.home ?? '/nonexistent-distseal-home' },
+    {
+      env: options.env ?? {},
+      cwd: options.cwd ?? process.cwd(),
+      stdin: new PassThrough(),
+      stdout: out,
+      stderr: err,
+    },
+  );
   return { ctx, stdout: () => o, stderr: () => e };
 }
 
@@ -130,12 +161,27 @@ export function recordingLeaves(calls: RunCall[]): (name: KeysLeaf) => Promise<L
 
 /** Two keys to choose from in flows. */
 export const SAMPLE_KEYS: WizardKey[] = [
-  { fingerprint: '2D28D36625F7B560715E1EC3939327BD1F11724B', userIDs: ['Example <example@example.org>'], revoked: false, hasSecret: true, isDefault: true },
-  { fingerprint: 'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333', userIDs: ['Public Only <p@example.org>'], revoked: false, hasSecret: false, isDefault: false },
+  {
+    fingerprint: '2D28D36625F7B560715E1EC3939327BD1F11724B',
+    userIDs: ['Example <example@example.org>'],
+    revoked: false,
+    hasSecret: true,
+    isDefault: true,
+  },
+  {
+    fingerprint: 'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333',
+    userIDs: ['Public Only <p@example.org>'],
+    revoked: false,
+    hasSecret: false,
+    isDefault: false,
+  },
 ];
 
 /** Scripted deps: a prompter with `script`, recorded leaves, a fixed key list and passphrase. */
-export function scriptedDeps(script: Array<[string, Answer]>, options: { keys?: WizardKey[]; passphrase?: string; cwd?: string } = {}) {
+export function scriptedDeps(
+  script: Array<[string, Answer]>,
+  options: { keys?: WizardKey[]; passphrase?: string; cwd?: string } = {},
+) {
   const calls: RunCall[] = [];
   const prompter = new ScriptedPrompter(script);
   const mem = memoryContext({ cwd: options.cwd });

@@ -17,11 +17,23 @@ export class TmuxSession {
   readonly socket: string;
   readonly exitFile: string;
 
-  constructor(readonly dir: string, args: string[], extraEnv: string[] = []) {
+  constructor(
+    readonly dir: string,
+    args: string[],
+    extraEnv: string[] = [],
+  ) {
     this.socket = path.join(dir, `tmux-${randomBytes(3).toString('hex')}.sock`);
     this.exitFile = path.join(dir, 'exit-status');
     const quote = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
-    const env = ['env', '-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, `HOME=${dir}`, 'TERM=xterm-256color', 'LANG=C.UTF-8', ...extraEnv];
+    const env = [
+      'env',
+      '-i',
+      `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`,
+      `HOME=${dir}`,
+      'TERM=xterm-256color',
+      'LANG=C.UTF-8',
+      ...extraEnv,
+    ];
     const child = [...env, process.execPath, BIN, ...args].map(quote).join(' ');
     // `sleep` keeps the pane (and its last screen) around after distseal exits.
     const command = `${child}; echo EXIT:$? > ${quote(this.exitFile)}; sleep 60`;
@@ -29,7 +41,10 @@ export class TmuxSession {
   }
 
   private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-S', this.socket, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm-256color' } });
+    return execFileSync('tmux', ['-S', this.socket, ...args], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, TERM: 'xterm-256color' },
+    });
   }
 
   screen(): string {

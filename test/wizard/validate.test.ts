@@ -1,5 +1,12 @@
 import test from 'ava';
-import { validateArmor, validateEmail, validateExpiry, validateName, validateNewPassphrase, validateRepeat } from '../../src/wizard/validate.js';
+import {
+  validateArmor,
+  validateEmail,
+  validateExpiry,
+  validateName,
+  validateNewPassphrase,
+  validateRepeat,
+} from '../../src/wizard/validate.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 
@@ -18,14 +25,23 @@ test('e-mail form', (t) => {
   t.true(validateEmail('ada@example.org'));
   t.true(validateEmail('first.last+pgp@sub.example.co.uk'));
   t.regex(validateEmail('') as string, /Enter an e-mail/);
-  for (const bad of ['ada', 'ada@', '@example.org', 'ada@example', 'a da@example.org', 'ada@example.org>', 'ada@@example.org']) {
+  for (const bad of [
+    'ada',
+    'ada@',
+    '@example.org',
+    'ada@example',
+    'a da@example.org',
+    'ada@example.org>',
+    'ada@@example.org',
+  ]) {
     t.regex(validateEmail(bad) as string, /not an e-mail address/, bad);
   }
   t.regex(validateEmail('ada@exa\u0000mple.org') as string, /control character/);
 });
 
 test('expiry: the same forms as --expires; zero, nonsense, impossible, past and too-far dates are refused', (t) => {
-  for (const ok of ['never', 'NEVER', '2y', '18m', '6w', '90d', '2027-01-31', ' 1y ', '2026-06-01']) t.true(validateExpiry(ok, NOW), ok);
+  for (const ok of ['never', 'NEVER', '2y', '18m', '6w', '90d', '2027-01-31', ' 1y ', '2026-06-01'])
+    t.true(validateExpiry(ok, NOW), ok);
   t.regex(validateExpiry('0y', NOW) as string, /at least one day/);
   t.regex(validateExpiry('2 years', NOW) as string, /is not an expiry/);
   t.regex(validateExpiry('y2', NOW) as string, /is not an expiry.*Use never/);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { checkDist, reportFails, type CheckReport } from '../../core/check/index.js';
+import { checkDist, reportFails, type CheckReport } from '../../core/distributions/check.js';
 import { DistsealError, ExitCode, exitCodeFor, UsageError } from '../../core/errors.js';
 import { audit } from '../../core/audit/run.js';
 import type { AuditReport } from '../../core/audit/types.js';
@@ -19,9 +19,21 @@ export const command: LeafCommand = {
   describe: 'Check dist metadata and scan for leaked secrets before upload',
   builder: (y: Argv) =>
     auditFlags(y)
-      .option('audit', { type: 'boolean', default: false, describe: 'Also run `distseal audit` (Bandit + advisories) on the dists' })
-      .positional('files', { type: 'string', array: true, describe: 'Wheels, sdists, .conda or .tar.bz2 files' })
-      .option('strict', { type: 'boolean', default: false, describe: 'Fail on warnings too (like twine check --strict)' })
+      .option('audit', {
+        type: 'boolean',
+        default: false,
+        describe: 'Also run `distseal audit` (Bandit + advisories) on the dists',
+      })
+      .positional('files', {
+        type: 'string',
+        array: true,
+        describe: 'Wheels, sdists, .conda or .tar.bz2 files',
+      })
+      .option('strict', {
+        type: 'boolean',
+        default: false,
+        describe: 'Fail on warnings too (like twine check --strict)',
+      })
       .example('$0 check dist/*', 'check every dist before uploading'),
   run: async (argv, ctx) => {
     const files = (argv.files as string[]) ?? [];
@@ -36,7 +48,9 @@ export const command: LeafCommand = {
         const report = await checkDist(file, { strict, logger: ctx.logger });
         const failed = reportFails(report, strict);
         reports.push({ ...report, file: given, status: failed ? 'failed' : 'passed' });
-        lines.push(`Checking ${given}: ${failed ? 'FAILED' : 'PASSED'}${!failed && report.findings.length ? ' with warnings' : ''}`);
+        lines.push(
+          `Checking ${given}: ${failed ? 'FAILED' : 'PASSED'}${!failed && report.findings.length ? ' with warnings' : ''}`,
+        );
         for (const f of report.findings) {
           const level = f.severity === 'error' || strict ? 'ERROR  ' : 'warning';
           lines.push(`  ${level} [${f.rule}]${f.member ? ` ${f.member}:` : ''} ${f.message}`);
@@ -52,16 +66,25 @@ export const command: LeafCommand = {
     const failed = reports.filter((r) => r.status === 'failed').length;
     let audited: AuditReport | undefined;
     if (argv.audit && reports.length > 0) {
-      audited = await audit({ ...(await auditOptionsFrom(argv, ctx)), dists: reports.map((r) => ({ file: path.resolve(ctx.cwd, r.file), name: r.file })) });
+      const dists = reports.map((r) => ({ file: path.resolve(ctx.cwd, r.file), name: r.file }));
+      audited = await audit({ ...(await auditOptionsFrom(argv, ctx)), dists });
       if (!ctx.json) for (const w of audited.warnings) ctx.logger.warn(w);
-      lines.push('', `Audit: ${audited.ok ? 'PASSED' : 'FAILED'}`, ...renderAudit(audited).map((l) => (l ? `  ${l}` : l)));
+      lines.push(
+        '',
+        `Audit: ${audited.ok ? 'PASSED' : 'FAILED'}`,
+        ...renderAudit(audited).map((l) => (l ? `  ${l}` : l)),
+      );
     }
     ctx.out.result(lines, {
       ok: failed === 0 && unreadable.length === 0 && (audited?.ok ?? true),
       strict,
       results: [
         ...reports,
-        ...unreadable.map((u) => ({ file: u.file, status: 'unreadable', error: u.error instanceof DistsealError ? u.error.toJSON() : { message: u.error.message } })),
+        ...unreadable.map((u) => ({
+          file: u.file,
+          status: 'unreadable',
+          error: u.error instanceof DistsealError ? u.error.toJSON() : { message: u.error.message },
+        })),
       ],
       ...(audited ? { audit: audited } : {}),
     });

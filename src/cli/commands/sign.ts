@@ -17,28 +17,67 @@ export const command: LeafCommand = {
   builder: (y: Argv) =>
     withPassphraseOptions(
       y
-        .positional('files', { type: 'string', array: true, describe: 'Files to sign (wheels, sdists, .conda, .tar.bz2, anything)' })
-        .option('key', { alias: 'k', type: 'string', describe: 'Your key to sign with (fingerprint, key ID or user ID); default: the default key' })
-        .option('output-dir', { alias: 'o', type: 'string', describe: 'Write the .asc files here instead of beside each file' })
-        .option('manifest', { type: 'string', describe: 'Write a SHA256SUMS of the files at this path (names relative to it) and sign only that, into MANIFEST.asc' })
-        .option('force', { type: 'boolean', default: false, describe: 'Replace an existing .asc (or manifest) that is not a valid signature by this key' })
+        .positional('files', {
+          type: 'string',
+          array: true,
+          describe: 'Files to sign (wheels, sdists, .conda, .tar.bz2, anything)',
+        })
+        .option('key', {
+          alias: 'k',
+          type: 'string',
+          describe: 'Your key to sign with (fingerprint, key ID or user ID); default: the default key',
+        })
+        .option('output-dir', {
+          alias: 'o',
+          type: 'string',
+          describe: 'Write the .asc files here instead of beside each file',
+        })
+        .option('manifest', {
+          type: 'string',
+          describe:
+            'Write a SHA256SUMS of the files at this path (names relative to it) and sign only that, into MANIFEST.asc',
+        })
+        .option('force', {
+          type: 'boolean',
+          default: false,
+          describe: 'Replace an existing .asc (or manifest) that is not a valid signature by this key',
+        })
         .option('concurrency', { type: 'number', describe: 'Files hashed at once (default: up to 4)' })
         .example('$0 sign dist/*', 'sign every file in dist/ with the default key')
-        .example('$0 sign dist/* --manifest dist/SHA256SUMS', 'one signed checksum list for the whole release'),
+        .example(
+          '$0 sign dist/* --manifest dist/SHA256SUMS',
+          'one signed checksum list for the whole release',
+        ),
     ),
   run: async (argv, ctx) => {
-    const { files, dropped } = dropSignaturesOfListed((argv.files as string[]).map((f) => path.resolve(ctx.cwd, f)));
+    const { files, dropped } = dropSignaturesOfListed(
+      (argv.files as string[]).map((f) => path.resolve(ctx.cwd, f)),
+    );
     for (const d of dropped) ctx.logger.debug(`skipping ${d}: it is the signature of a file also named`);
     if (files.length === 0) throw new UsageError('Name at least one file to sign.');
-    if (argv.manifest && argv.outputDir) throw new UsageError('--manifest and --output-dir do not combine: the manifest signature goes beside the manifest.');
-    const { privateKey } = await unlockOwnKey(ctx, { key: argv.key, passphraseFile: argv.passphraseFile, passphraseFd: argv.passphraseFd });
+    if (argv.manifest && argv.outputDir)
+      throw new UsageError(
+        '--manifest and --output-dir do not combine: the manifest signature goes beside the manifest.',
+      );
+    const { privateKey } = await unlockOwnKey(ctx, {
+      key: argv.key,
+      passphraseFile: argv.passphraseFile,
+      passphraseFd: argv.passphraseFd,
+    });
     const show = (f: string) => {
       const rel = path.relative(ctx.cwd, f);
       return rel && !rel.startsWith('..') ? rel : f;
     };
 
     if (argv.manifest) {
-      const result = await writeManifest({ manifest: path.resolve(ctx.cwd, argv.manifest), files, signingKey: privateKey, force: argv.force, concurrency: argv.concurrency, logger: ctx.logger });
+      const result = await writeManifest({
+        manifest: path.resolve(ctx.cwd, argv.manifest),
+        files,
+        signingKey: privateKey,
+        force: argv.force,
+        concurrency: argv.concurrency,
+        logger: ctx.logger,
+      });
       const s = result.signature;
       ctx.out.result(
         [
@@ -46,15 +85,32 @@ export const command: LeafCommand = {
           `signed ${show(result.manifest)} -> ${show(s.signatureFile)}`,
           `  key ${s.primaryFingerprint}${s.signingKeyFingerprint !== s.primaryFingerprint ? `, subkey ${s.signingKeyFingerprint}` : ''}, ${s.hashAlgorithm}, ${s.created}`,
         ],
-        { ok: true, manifest: result.manifest, entries: result.entries.map(({ name, sha256 }) => ({ name, sha256 })), signature: s },
+        {
+          ok: true,
+          manifest: result.manifest,
+          entries: result.entries.map(({ name, sha256 }) => ({ name, sha256 })),
+          signature: s,
+        },
       );
       return 0;
     }
 
-    const results = await signFiles({ files, signingKey: privateKey, outputDir: argv.outputDir ? path.resolve(ctx.cwd, argv.outputDir) : undefined, force: argv.force, concurrency: argv.concurrency, logger: ctx.logger });
-    const lines = results.map((r) => `${r.status === 'signed' ? 'signed        ' : 'already signed'} ${show(r.file)} -> ${show(r.signatureFile)}`);
+    const results = await signFiles({
+      files,
+      signingKey: privateKey,
+      outputDir: argv.outputDir ? path.resolve(ctx.cwd, argv.outputDir) : undefined,
+      force: argv.force,
+      concurrency: argv.concurrency,
+      logger: ctx.logger,
+    });
+    const lines = results.map(
+      (r) =>
+        `${r.status === 'signed' ? 'signed        ' : 'already signed'} ${show(r.file)} -> ${show(r.signatureFile)}`,
+    );
     const first = results[0]!;
-    lines.push(`  key ${first.primaryFingerprint}${first.signingKeyFingerprint !== first.primaryFingerprint ? `, subkey ${first.signingKeyFingerprint}` : ''}, ${first.hashAlgorithm}`);
+    lines.push(
+      `  key ${first.primaryFingerprint}${first.signingKeyFingerprint !== first.primaryFingerprint ? `, subkey ${first.signingKeyFingerprint}` : ''}, ${first.hashAlgorithm}`,
+    );
     ctx.out.result(lines, { ok: true, results });
     return 0;
   },

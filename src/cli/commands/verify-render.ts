@@ -5,34 +5,53 @@ import type { ManifestVerifyReport } from '../../core/verify/manifest.js';
 /** Text rendering of verification reports (the JSON is the report objects themselves). */
 
 function algo(s: SignatureReport): string {
-  const key = s.keyAlgorithm ? `${s.keyAlgorithm}${s.keyCurve ? ` ${s.keyCurve}` : s.keyBits ? `-${s.keyBits}` : ''}` : undefined;
+  const key = s.keyAlgorithm
+    ? `${s.keyAlgorithm}${s.keyCurve ? ` ${s.keyCurve}` : s.keyBits ? `-${s.keyBits}` : ''}`
+    : undefined;
   return [key, s.hashAlgorithm].filter(Boolean).join(', ');
 }
 
 function validity(v: string | undefined): string {
   if (!v) return 'unknown';
   if (v === 'valid') return 'valid';
-  return v.replace(/^E_KEY_/, '').replace(/^E_/, '').toLowerCase().replace(/_/g, ' ');
+  return v
+    .replace(/^E_KEY_/, '')
+    .replace(/^E_/, '')
+    .toLowerCase()
+    .replace(/_/g, ' ');
 }
 
 /** Lines describing one signature. */
 export function renderSignature(s: SignatureReport, brief = false): string[] {
   const head = s.verdict === 'good' ? 'good' : s.verdict === 'bad' ? 'BAD' : 'could not check';
   // With one signature the file's verdict line already carries the message: give only the code.
-  const why = s.verdict === 'good' ? '' : brief ? ` (${s.reason.code})` : ` - ${s.reason.message} (${s.reason.code})`;
+  const why =
+    s.verdict === 'good' ? '' : brief ? ` (${s.reason.code})` : ` - ${s.reason.message} (${s.reason.code})`;
   const lines = [`  signature ${s.index + 1}: ${head}${why}`];
   if (s.primaryFingerprint) {
-    lines.push(`    key       ${s.primaryFingerprint}${s.signingKeyFingerprint && s.signingKeyFingerprint !== s.primaryFingerprint ? ` (signing subkey ${s.signingKeyFingerprint})` : ''}`);
+    lines.push(
+      `    key       ${s.primaryFingerprint}${s.signingKeyFingerprint && s.signingKeyFingerprint !== s.primaryFingerprint ? ` (signing subkey ${s.signingKeyFingerprint})` : ''}`,
+    );
   } else if (s.keyID) {
     lines.push(`    key ID    ${s.keyID} (not in the keyring)`);
   }
   if (s.userID) lines.push(`    user ID   ${s.userID} (as claimed by the key)`);
   if (s.created) lines.push(`    made      ${s.created.replace('.000Z', 'Z')}`);
   const a = algo(s);
-  if (a) lines.push(`    algorithm ${a}${s.signatureType && s.signatureType !== 'binary' ? `, ${s.signatureType} signature` : ''}`);
+  if (a)
+    lines.push(
+      `    algorithm ${a}${s.signatureType && s.signatureType !== 'binary' ? `, ${s.signatureType} signature` : ''}`,
+    );
   if (s.primaryFingerprint) {
-    const expires = s.keyExpires === null ? 'never expires' : s.keyExpires ? `expires ${s.keyExpires.replace('.000Z', 'Z')}` : '';
-    lines.push(`    validity  at signing: ${validity(s.validAtSigning)}; now: ${validity(s.validNow)}${expires ? `; ${expires}` : ''}`);
+    const expires =
+      s.keyExpires === null
+        ? 'never expires'
+        : s.keyExpires
+          ? `expires ${s.keyExpires.replace('.000Z', 'Z')}`
+          : '';
+    lines.push(
+      `    validity  at signing: ${validity(s.validAtSigning)}; now: ${validity(s.validNow)}${expires ? `; ${expires}` : ''}`,
+    );
   }
   for (const w of s.warnings) lines.push(`    warning:  ${w}`);
   if (s.verdict !== 'good' && s.reason.hint) lines.push(`    hint:     ${s.reason.hint}`);
@@ -48,13 +67,17 @@ export function renderReport(r: VerifyReport, show: (f: string) => string): stri
   const lines = [head];
   for (const s of r.signatures) lines.push(...renderSignature(s, !r.verified && r.signatures.length === 1));
   for (const p of r.problems.slice(r.verified ? 0 : 1)) lines.push(`  problem: ${p.message}`);
-  if (!r.verified && r.signatures.length === 0 && r.problems[0]?.hint) lines.push(`  hint: ${r.problems[0].hint}`);
+  if (!r.verified && r.signatures.length === 0 && r.problems[0]?.hint)
+    lines.push(`  hint: ${r.problems[0].hint}`);
   return lines;
 }
 
 export function renderManifest(m: ManifestVerifyReport, show: (f: string) => string): string[] {
   const lines = renderReport(m.manifest, show);
-  for (const e of m.entries) lines.push(`${show(e.file)}: ${e.status === 'ok' ? 'OK (sha256 matches the signed manifest)' : `FAILED - ${e.message ?? e.status}`}`);
+  for (const e of m.entries)
+    lines.push(
+      `${show(e.file)}: ${e.status === 'ok' ? 'OK (sha256 matches the signed manifest)' : `FAILED - ${e.message ?? e.status}`}`,
+    );
   if (m.manifest.verified && m.entries.length === 0) lines.push('FAILED - the manifest lists no files');
   return lines;
 }

@@ -15,7 +15,12 @@ export type CompressionFormat = 'gzip' | 'bzip2' | 'zstd';
  * E_ARCHIVE_CORRUPT (naming `what`) on invalid or truncated data. Destroying the result early
  * (having read what you needed) stops reading the input.
  */
-export function decompress(input: Readable, format: CompressionFormat, what: string, limits?: Partial<ArchiveLimits>): Readable {
+export function decompress(
+  input: Readable,
+  format: CompressionFormat,
+  what: string,
+  limits?: Partial<ArchiveLimits>,
+): Readable {
   const l = resolveLimits(limits);
   let inputBytes = 0;
   const counter = new Transform({

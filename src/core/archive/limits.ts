@@ -73,7 +73,9 @@ export class ByteBound extends Transform {
     if (this.inputBytes && this.maxRatio && this.seen > RATIO_GRACE_BYTES) {
       const input = Math.max(1, this.inputBytes());
       if (this.seen / input > this.maxRatio) {
-        callback(bombError(this.what, `${this.seen} bytes came out of ${input} (more than ${this.maxRatio}x)`));
+        callback(
+          bombError(this.what, `${this.seen} bytes came out of ${input} (more than ${this.maxRatio}x)`),
+        );
         return;
       }
     }

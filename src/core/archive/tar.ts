@@ -29,8 +29,17 @@ type Visitor = (entry: TarEntry, body: TarBody) => Promise<boolean | void> | boo
  * or ignore it (it is skipped); returning `false` stops the walk early and destroys `input`.
  * `what` names the archive in errors.
  */
-export async function walkTar(input: Readable, what: string, visit: Visitor, partial?: Partial<ArchiveLimits>): Promise<void>;
-export async function walkTar(input: Readable, visit: Visitor, partial?: Partial<ArchiveLimits>): Promise<void>;
+export async function walkTar(
+  input: Readable,
+  what: string,
+  visit: Visitor,
+  partial?: Partial<ArchiveLimits>,
+): Promise<void>;
+export async function walkTar(
+  input: Readable,
+  visit: Visitor,
+  partial?: Partial<ArchiveLimits>,
+): Promise<void>;
 export async function walkTar(
   input: Readable,
   whatOrVisit: string | Visitor,
@@ -39,7 +48,8 @@ export async function walkTar(
 ): Promise<void> {
   const what = typeof whatOrVisit === 'string' ? whatOrVisit : 'tar archive';
   const visit = (typeof whatOrVisit === 'function' ? whatOrVisit : visitOrLimits) as Visitor;
-  const partial = (typeof whatOrVisit === 'function' ? visitOrLimits : maybeLimits) as Partial<ArchiveLimits> | undefined;
+  const partial = (typeof whatOrVisit === 'function' ? visitOrLimits : maybeLimits) as
+    Partial<ArchiveLimits> | undefined;
   const limits = resolveLimits(partial);
   const extract = tarStream.extract();
   let inputError: Error | undefined;
@@ -54,11 +64,21 @@ export async function walkTar(
       count += 1;
       if (count > limits.maxEntries) throw bombError(what, `it holds more than ${limits.maxEntries} members`);
       const h = member.header;
-      const entry: TarEntry = { name: h.name, type: h.type ?? 'file', size: h.size ?? 0, mode: h.mode, linkname: h.linkname ?? undefined };
+      const entry: TarEntry = {
+        name: h.name,
+        type: h.type ?? 'file',
+        size: h.size ?? 0,
+        mode: h.mode,
+        linkname: h.linkname ?? undefined,
+      };
       let consumed = false;
       const collect = async (limit: number, truncate: boolean): Promise<Buffer> => {
         consumed = true;
-        if (!truncate && entry.size > limit) throw bombError(`${what} (member ${entry.name})`, `it is ${entry.size} bytes (the limit is ${limit})`);
+        if (!truncate && entry.size > limit)
+          throw bombError(
+            `${what} (member ${entry.name})`,
+            `it is ${entry.size} bytes (the limit is ${limit})`,
+          );
         const chunks: Buffer[] = [];
         let got = 0;
         for await (const chunk of member as AsyncIterable<Buffer>) {
@@ -87,5 +107,8 @@ export async function walkTar(
     if (cause instanceof DistsealError) throw cause;
     throw corruptError(what, `its tar data is invalid or truncated (${(cause as Error).message})`, cause);
   }
-  if (inputError) throw inputError instanceof DistsealError ? inputError : corruptError(what, inputError.message, inputError);
+  if (inputError)
+    throw inputError instanceof DistsealError
+      ? inputError
+      : corruptError(what, inputError.message, inputError);
 }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { DistsealError, errnoCode } from '../errors.js';
-import { wrapFsError } from '../fs/atomic.js';
+import { wrapFsError } from '../io/atomic.js';
 import { bombError, ByteBound, corruptError, resolveLimits, type ArchiveLimits } from './limits.js';
 
 /** One member of a zip archive, from the central directory. */
@@ -34,7 +34,13 @@ export async function openZip(file: string, partial?: Partial<ArchiveLimits>): P
   const limits = resolveLimits(partial);
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: true });
+    zip = await yauzl.openPromise(file, {
+      lazyEntries: true,
+      autoClose: false,
+      validateEntrySizes: true,
+      strictFileNames: false,
+      decodeStrings: true,
+    });
   } catch (error) {
     if (errnoCode(error)) throw wrapFsError(error, file, 'read');
     throw corruptError(file, `it is not a zip file (${(error as Error).message})`, error);
@@ -42,7 +48,8 @@ export async function openZip(file: string, partial?: Partial<ArchiveLimits>): P
   const raw = new Map<string, yauzl.Entry>();
   const entries: ZipEntry[] = [];
   try {
-    if (zip.entryCount > limits.maxEntries) throw bombError(file, `it lists ${zip.entryCount} members (the limit is ${limits.maxEntries})`);
+    if (zip.entryCount > limits.maxEntries)
+      throw bombError(file, `it lists ${zip.entryCount} members (the limit is ${limits.maxEntries})`);
     for await (const entry of zip.eachEntry()) {
       const name = entry.fileName;
       const info: ZipEntry = {
@@ -64,19 +71,32 @@ export async function openZip(file: string, partial?: Partial<ArchiveLimits>): P
 
   const find = (name: string): yauzl.Entry => {
     const entry = raw.get(name);
-    if (!entry) throw new DistsealError('E_ARCHIVE_MEMBER', 'input', `${file} has no member ${name}.`, { subject: file });
+    if (!entry)
+      throw new DistsealError('E_ARCHIVE_MEMBER', 'input', `${file} has no member ${name}.`, {
+        subject: file,
+      });
     return entry;
   };
 
   const openEntry = async (name: string, maxBytes = limits.maxMemberBytes): Promise<Readable> => {
     const entry = find(name);
     const what = `${file} (member ${name})`;
-    if (entry.uncompressedSize > maxBytes) throw bombError(what, `it declares ${entry.uncompressedSize} bytes (the limit is ${maxBytes})`);
-    if (entry.uncompressedSize > 1024 * 1024 && entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.maxRatio) {
-      throw bombError(what, `it declares ${entry.uncompressedSize} bytes from ${entry.compressedSize} compressed`);
+    if (entry.uncompressedSize > maxBytes)
+      throw bombError(what, `it declares ${entry.uncompressedSize} bytes (the limit is ${maxBytes})`);
+    if (
+      entry.uncompressedSize > 1024 * 1024 &&
+      entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.maxRatio
+    ) {
+      throw bombError(
+        what,
+        `it declares ${entry.uncompressedSize} bytes from ${entry.compressedSize} compressed`,
+      );
     }
     if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
-      throw corruptError(what, `it uses compression method ${entry.compressionMethod}, which distseal cannot read`);
+      throw corruptError(
+        what,
+        `it uses compression method ${entry.compressionMethod}, which distseal cannot read`,
+      );
     }
     let stream: Readable;
     try {
@@ -85,7 +105,9 @@ export async function openZip(file: string, partial?: Partial<ArchiveLimits>): P
       throw corruptError(what, (error as Error).message, error);
     }
     const bound = new ByteBound(what, maxBytes);
-    stream.on('error', (error) => bound.destroy(error instanceof DistsealError ? error : corruptError(what, error.message, error)));
+    stream.on('error', (error) =>
+      bound.destroy(error instanceof DistsealError ? error : corruptError(what, error.message, error)),
+    );
     return stream.pipe(bound);
   };
 

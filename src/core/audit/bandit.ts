@@ -52,16 +52,26 @@ interface Ran {
 }
 
 function missing(bandit: string, cause: unknown): InputError {
-  return new InputError('E_BANDIT_MISSING', `Bandit (${bandit}) is not installed or cannot be run, so the code scan cannot run.`, {
-    subject: bandit,
-    cause,
-    hint: 'Install it (`pipx install bandit`, or `apt install bandit` on Debian/Ubuntu), name it with --bandit PATH, or skip the code scan with --no-code.',
-  });
+  return new InputError(
+    'E_BANDIT_MISSING',
+    `Bandit (${bandit}) is not installed or cannot be run, so the code scan cannot run.`,
+    {
+      subject: bandit,
+      cause,
+      hint:
+        'Install it (`pipx install bandit`, or `apt install bandit` on Debian/Ubuntu), ' +
+        'name it with --bandit PATH, or skip the code scan with --no-code.',
+    },
+  );
 }
 
 function run(bandit: string, args: string[], env: BanditOptions['env'], timeoutMs: number): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bandit, args, { env: env as NodeJS.ProcessEnv | undefined, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(bandit, args, {
+      env: env as NodeJS.ProcessEnv | undefined,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     let size = 0;
@@ -99,15 +109,23 @@ function run(bandit: string, args: string[], env: BanditOptions['env'], timeoutM
 /** `bandit --version`'s first line; throws E_BANDIT_MISSING when it cannot be run. */
 export async function banditVersion(bandit: string, env?: BanditOptions['env']): Promise<string> {
   const ran = await run(bandit, ['--version'], env, 60_000);
-  if (ran.code !== 0) throw missing(bandit, new Error(`--version exited ${ran.code ?? ran.signal}: ${ran.stderr.trim()}`));
+  if (ran.code !== 0)
+    throw missing(bandit, new Error(`--version exited ${ran.code ?? ran.signal}: ${ran.stderr.trim()}`));
   return (ran.stdout.split('\n')[0] ?? '').trim();
 }
 
 /** The arguments distseal gives Bandit for `dir` (also what a user runs by hand to compare). */
-export function banditArgs(dir: string, options: Pick<BanditOptions, 'severity' | 'confidence' | 'config'>): string[] {
+export function banditArgs(
+  dir: string,
+  options: Pick<BanditOptions, 'severity' | 'confidence' | 'config'>,
+): string[] {
   const rank = { low: 1, medium: 2, high: 3 } as const;
   return [
-    '-f', 'json', '-q', '-r', dir,
+    '-f',
+    'json',
+    '-q',
+    '-r',
+    dir,
     `-${'l'.repeat(rank[options.severity ?? 'low'])}`,
     `-${'i'.repeat(rank[options.confidence ?? 'low'])}`,
     ...(options.config ? ['-c', options.config] : []),
@@ -120,10 +138,14 @@ export async function runBandit(dir: string, options: BanditOptions): Promise<Ba
   const ran = await run(options.bandit, banditArgs(dir, options), options.env, timeoutMs);
   const tail = ran.stderr.trim().split('\n').slice(-5).join('\n  ');
   if (ran.timedOut) {
-    throw new OperationalError('E_BANDIT_TIMEOUT', `Bandit did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped.`, {
-      subject: options.bandit,
-      hint: 'Give it longer with --bandit-timeout SECONDS, or skip the code scan with --no-code.',
-    });
+    throw new OperationalError(
+      'E_BANDIT_TIMEOUT',
+      `Bandit did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped.`,
+      {
+        subject: options.bandit,
+        hint: 'Give it longer with --bandit-timeout SECONDS, or skip the code scan with --no-code.',
+      },
+    );
   }
   let parsed: { results?: unknown; errors?: unknown } | undefined;
   try {
@@ -132,12 +154,18 @@ export async function runBandit(dir: string, options: BanditOptions): Promise<Ba
     parsed = undefined;
   }
   if ((ran.code !== 0 && ran.code !== 1) || !parsed || !Array.isArray(parsed.results)) {
-    throw new OperationalError('E_BANDIT_FAILED', `Bandit failed (exit ${ran.code ?? ran.signal}) without a JSON report${tail ? `:\n  ${tail}` : '.'}`, {
-      subject: options.bandit,
-      hint: 'Run the same Bandit by hand to see what is wrong, or skip the code scan with --no-code.',
-    });
+    throw new OperationalError(
+      'E_BANDIT_FAILED',
+      `Bandit failed (exit ${ran.code ?? ran.signal}) without a JSON report${tail ? `:\n  ${tail}` : '.'}`,
+      {
+        subject: options.bandit,
+        hint: 'Run the same Bandit by hand to see what is wrong, or skip the code scan with --no-code.',
+      },
+    );
   }
-  const errors = Array.isArray(parsed.errors) ? (parsed.errors as Array<{ filename?: string; reason?: string }>) : [];
+  const errors = Array.isArray(parsed.errors)
+    ? (parsed.errors as Array<{ filename?: string; reason?: string }>)
+    : [];
   return {
     results: parsed.results as BanditResult[],
     errors: errors.map((e) => ({ filename: String(e.filename ?? ''), reason: String(e.reason ?? '') })),

@@ -41,7 +41,9 @@ function level(value: string): 'low' | 'medium' | 'high' {
 /** Map one Bandit result (its filename under `tree`) back into the dist. */
 export function mapResult(dist: string, tree: string, r: BanditResult): CodeFinding {
   const prefix = `${tree}${path.sep}`;
-  const member = (r.filename.startsWith(prefix) ? r.filename.slice(prefix.length) : r.filename).split(path.sep).join('/');
+  const member = (r.filename.startsWith(prefix) ? r.filename.slice(prefix.length) : r.filename)
+    .split(path.sep)
+    .join('/');
   return {
     dist,
     location: `${member}:${r.line_number}`,
@@ -66,7 +68,11 @@ export function banditConfigFromPyproject(text: string): string | undefined {
 }
 
 /** Scan one dist. `dist` is the name shown in findings (the path as the user gave it). */
-export async function scanDistCode(file: string, dist: string, options: CodeScanOptions): Promise<CodeScanResult> {
+export async function scanDistCode(
+  file: string,
+  dist: string,
+  options: CodeScanOptions,
+): Promise<CodeScanResult> {
   const work = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'distseal-audit-'));
   options.onTempDir?.(work);
   try {
@@ -84,16 +90,26 @@ export async function scanDistCode(file: string, dist: string, options: CodeScan
           configMember = sources.pyproject.member;
         }
       } catch (error) {
-        options.logger?.warn(`${dist}: ${sources.pyproject.member} is not valid TOML (${(error as Error).message}); Bandit runs without its [tool.bandit].`);
+        options.logger?.warn(
+          `${dist}: ${sources.pyproject.member} is not valid TOML (${(error as Error).message}); ` +
+            'Bandit runs without its [tool.bandit].',
+        );
       }
     }
-    if (sources.files.length === 0) return { findings: [], errors: [], skipped: sources.skipped, files: 0, config: configMember };
-    options.logger?.debug(`${dist}: Bandit scans ${sources.files.length} Python files${configMember ? ` with [tool.bandit] from ${configMember}` : ''}`);
+    if (sources.files.length === 0)
+      return { findings: [], errors: [], skipped: sources.skipped, files: 0, config: configMember };
+    options.logger?.debug(
+      `${dist}: Bandit scans ${sources.files.length} Python files` +
+        (configMember ? ` with [tool.bandit] from ${configMember}` : ''),
+    );
     const report = await runBandit(tree, { ...options, config });
     const prefix = `${tree}${path.sep}`;
     return {
       findings: report.results.map((r) => mapResult(dist, tree, r)),
-      errors: report.errors.map((e) => ({ member: e.filename.startsWith(prefix) ? e.filename.slice(prefix.length) : e.filename, reason: e.reason })),
+      errors: report.errors.map((e) => ({
+        member: e.filename.startsWith(prefix) ? e.filename.slice(prefix.length) : e.filename,
+        reason: e.reason,
+      })),
       skipped: sources.skipped,
       files: sources.files.length,
       config: configMember,

@@ -49,7 +49,15 @@ interface CompactFile {
 
 /** The compact file shipped in the package (data/advisories.json.gz beside dist/). */
 export function bundledDatabasePath(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'data', HOME_DB_NAME);
+  return path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    '..',
+    '..',
+    'data',
+    HOME_DB_NAME,
+  );
 }
 
 /** Serialize a database as the compact file (gzipped JSON, names sorted for stable output). */
@@ -58,7 +66,14 @@ export function encodeCompact(db: AdvisoryDatabase): Buffer {
   for (const name of [...db.packages.keys()].sort()) {
     packages[name] = [...db.packages.get(name)!].sort((a, b) => a.id.localeCompare(b.id));
   }
-  const file: CompactFile = { schema: COMPACT_SCHEMA, date: db.meta.date, commit: db.meta.commit, source: db.meta.source, credit: db.meta.credit, packages };
+  const file: CompactFile = {
+    schema: COMPACT_SCHEMA,
+    date: db.meta.date,
+    commit: db.meta.commit,
+    source: db.meta.source,
+    credit: db.meta.credit,
+    packages,
+  };
   return zlib.gzipSync(JSON.stringify(file), { level: 9 });
 }
 
@@ -84,22 +99,42 @@ export function decodeCompact(bytes: Buffer, what: string, source: string): Advi
   } catch (error) {
     throw unreadable(what, 'it is not JSON', error);
   }
-  if (file?.schema !== COMPACT_SCHEMA || typeof file.date !== 'string' || typeof file.packages !== 'object' || file.packages === null) {
+  if (
+    file?.schema !== COMPACT_SCHEMA ||
+    typeof file.date !== 'string' ||
+    typeof file.packages !== 'object' ||
+    file.packages === null
+  ) {
     throw unreadable(what, `it is not a ${COMPACT_SCHEMA} file`);
   }
   const packages = new Map<string, CompactAdvisory[]>();
   for (const [name, list] of Object.entries(file.packages)) {
-    if (!Array.isArray(list) || !list.every(isAdvisory)) throw unreadable(what, `the entry for ${name} is malformed`);
+    if (!Array.isArray(list) || !list.every(isAdvisory))
+      throw unreadable(what, `the entry for ${name} is malformed`);
     packages.set(normalizePythonName(name), list);
   }
   // The origin written into the file (a URL, the PyPA repository) says more than where it lies now.
-  const origin = typeof file.source === 'string' && file.source ? (source === 'bundled' ? `bundled copy of ${file.source}` : file.source) : source;
-  return { meta: { source: origin, date: file.date, commit: file.commit, credit: file.credit ?? CREDIT }, packages };
+  const origin =
+    typeof file.source === 'string' && file.source
+      ? source === 'bundled'
+        ? `bundled copy of ${file.source}`
+        : file.source
+      : source;
+  return {
+    meta: { source: origin, date: file.date, commit: file.commit, credit: file.credit ?? CREDIT },
+    packages,
+  };
 }
 
 function isAdvisory(a: unknown): a is CompactAdvisory {
   const x = a as CompactAdvisory;
-  return typeof x?.id === 'string' && Array.isArray(x.aliases) && Array.isArray(x.ranges) && Array.isArray(x.versions) && typeof x.summary === 'string';
+  return (
+    typeof x?.id === 'string' &&
+    Array.isArray(x.aliases) &&
+    Array.isArray(x.ranges) &&
+    Array.isArray(x.versions) &&
+    typeof x.summary === 'string'
+  );
 }
 
 /** Read a compact file from disk. */
@@ -108,13 +143,20 @@ export async function readCompactFile(file: string, source = file): Promise<Advi
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw unreadable(file, errnoCode(error) === 'ENOENT' ? 'it does not exist' : (error as Error).message, error);
+    throw unreadable(
+      file,
+      errnoCode(error) === 'ENOENT' ? 'it does not exist' : (error as Error).message,
+      error,
+    );
   }
   return decodeCompact(bytes, file, source);
 }
 
 /** Collect per-record advisories into one database (the builder for directories, dumps and the script). */
-export function databaseFromAdvisories(meta: DatabaseMeta, perRecord: Iterable<Map<string, CompactAdvisory>>): AdvisoryDatabase {
+export function databaseFromAdvisories(
+  meta: DatabaseMeta,
+  perRecord: Iterable<Map<string, CompactAdvisory>>,
+): AdvisoryDatabase {
   const packages = new Map<string, CompactAdvisory[]>();
   for (const rec of perRecord) {
     for (const [name, advisory] of rec) {
@@ -151,7 +193,9 @@ export function mergeAliases(hits: CompactAdvisory[]): Vuln[] {
   const groups: CompactAdvisory[][] = [];
   for (const advisory of hits) {
     const names = new Set([advisory.id, ...advisory.aliases]);
-    const joined = groups.filter((g) => g.some((a) => names.has(a.id) || a.aliases.some((x) => names.has(x))));
+    const joined = groups.filter((g) =>
+      g.some((a) => names.has(a.id) || a.aliases.some((x) => names.has(x))),
+    );
     const merged = [advisory, ...joined.flat()];
     for (const g of joined) groups.splice(groups.indexOf(g), 1);
     groups.push(merged);
@@ -163,7 +207,9 @@ export function mergeAliases(hits: CompactAdvisory[]): Vuln[] {
       const main = group.find((a) => a.id === id)!;
       const aliases = [...new Set(group.flatMap((a) => [a.id, ...a.aliases]))].filter((a) => a !== id).sort();
       const rated = group.map((a) => a.severity).filter((s): s is Severity => s !== undefined);
-      const severity = rated.length ? rated.reduce((x, y) => (SEVERITY_RANK[y] > SEVERITY_RANK[x] ? y : x)) : 'high';
+      const severity = rated.length
+        ? rated.reduce((x, y) => (SEVERITY_RANK[y] > SEVERITY_RANK[x] ? y : x))
+        : 'high';
       const fixes = sortVersions(group.flatMap(fixVersions).filter((v) => valid(v) !== null));
       return { id, fix_versions: fixes, aliases, description: main.summary, severity };
     })

@@ -8,10 +8,18 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
-import { decompress, openZip, unsafeMemberName, walkTar, type ArchiveLimits, type TarBody, type TarEntry } from '../archive/index.js';
+import {
+  decompress,
+  openZip,
+  unsafeMemberName,
+  walkTar,
+  type ArchiveLimits,
+  type TarBody,
+  type TarEntry,
+} from '../archive/index.js';
 import { bombError } from '../archive/limits.js';
-import { walkCondaComponents, walkTarBz2 } from '../dist/conda/read.js';
-import { distEcosystem } from '../dist/index.js';
+import { walkCondaComponents, walkTarBz2 } from '../distributions/conda/read.js';
+import { distEcosystem } from '../distributions/read-dist.js';
 import { InputError } from '../errors.js';
 
 /** One Python source file may not be larger than this. */
@@ -30,7 +38,11 @@ export interface ExtractedSources {
 }
 
 /** Extract `file`'s Python sources into the (empty, private) directory `dest`. */
-export async function extractPythonSources(file: string, dest: string, limits?: Partial<ArchiveLimits>): Promise<ExtractedSources> {
+export async function extractPythonSources(
+  file: string,
+  dest: string,
+  limits?: Partial<ArchiveLimits>,
+): Promise<ExtractedSources> {
   const out: ExtractedSources = { files: [], skipped: [] };
   const base = path.basename(file);
   const isSdist = /\.(tar\.gz|zip)$/i.test(base);
@@ -40,10 +52,14 @@ export async function extractPythonSources(file: string, dest: string, limits?: 
 
   const write = async (member: string, data: Buffer): Promise<void> => {
     total += data.length;
-    if (total > MAX_SOURCES_TOTAL) throw bombError(file, `its Python sources exceed ${MAX_SOURCES_TOTAL} bytes`);
+    if (total > MAX_SOURCES_TOTAL)
+      throw bombError(file, `its Python sources exceed ${MAX_SOURCES_TOTAL} bytes`);
     const target = path.resolve(root, member);
     if (!target.startsWith(`${root}${path.sep}`) || written.has(target)) {
-      out.skipped.push({ member, reason: written.has(target) ? 'a duplicate member name' : 'a path outside the dist' });
+      out.skipped.push({
+        member,
+        reason: written.has(target) ? 'a duplicate member name' : 'a path outside the dist',
+      });
       return;
     }
     written.add(target);
@@ -67,7 +83,8 @@ export async function extractPythonSources(file: string, dest: string, limits?: 
       return undefined;
     }
     if (!isFile) {
-      if (name.endsWith('.py')) out.skipped.push({ member: name, reason: 'not a regular file (a link or device)' });
+      if (name.endsWith('.py'))
+        out.skipped.push({ member: name, reason: 'not a regular file (a link or device)' });
       return undefined;
     }
     return name;
@@ -75,7 +92,8 @@ export async function extractPythonSources(file: string, dest: string, limits?: 
 
   const take = async (name: string, read: (max: number) => Promise<Buffer>): Promise<void> => {
     if (name.endsWith('/pyproject.toml')) {
-      if (isSdist && name.split('/').length === 2 && !out.pyproject) out.pyproject = { member: name, text: (await read(MAX_PYPROJECT_BYTES)).toString('utf8') };
+      if (isSdist && name.split('/').length === 2 && !out.pyproject)
+        out.pyproject = { member: name, text: (await read(MAX_PYPROJECT_BYTES)).toString('utf8') };
       return;
     }
     await write(name, await read(MAX_SOURCE_BYTES));
@@ -88,11 +106,16 @@ export async function extractPythonSources(file: string, dest: string, limits?: 
 
   const ecosystem = distEcosystem(file);
   if (!ecosystem) {
-    throw new InputError('E_NOT_A_DIST', `${file} is not a dist distseal can audit (expected .whl, .tar.gz, .zip, .conda or .tar.bz2).`, { subject: file });
+    throw new InputError(
+      'E_NOT_A_DIST',
+      `${file} is not a dist distseal can audit (expected .whl, .tar.gz, .zip, .conda or .tar.bz2).`,
+      { subject: file },
+    );
   }
   if (/\.conda$/i.test(base)) await walkCondaComponents(file, 'pkg', tarVisit, limits);
   else if (/\.tar\.bz2$/i.test(base)) await walkTarBz2(file, tarVisit, limits);
-  else if (/\.tar\.gz$/i.test(base)) await walkTar(decompress(createReadStream(file), 'gzip', file, limits), file, tarVisit, limits);
+  else if (/\.tar\.gz$/i.test(base))
+    await walkTar(decompress(createReadStream(file), 'gzip', file, limits), file, tarVisit, limits);
   else {
     const zip = await openZip(file, limits);
     try {

@@ -24,19 +24,32 @@ export interface CompactAdvisory {
 /** Details longer than this are cut in the compact data (the full text is one link away). */
 export const MAX_SUMMARY_CHARS = 600;
 
-const GHSA_SEVERITY: Record<string, Severity> = { LOW: 'low', MODERATE: 'medium', MEDIUM: 'medium', HIGH: 'high', CRITICAL: 'critical' };
+const GHSA_SEVERITY: Record<string, Severity> = {
+  LOW: 'low',
+  MODERATE: 'medium',
+  MEDIUM: 'medium',
+  HIGH: 'high',
+  CRITICAL: 'critical',
+};
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** The text shown for an advisory: its summary, else its details, trimmed and bounded. */
 function summaryOf(osv: Record<string, unknown>): string {
-  const text = typeof osv.summary === 'string' && osv.summary.trim() ? osv.summary : typeof osv.details === 'string' ? osv.details : '';
+  const text =
+    typeof osv.summary === 'string' && osv.summary.trim()
+      ? osv.summary
+      : typeof osv.details === 'string'
+        ? osv.details
+        : '';
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > MAX_SUMMARY_CHARS ? `${flat.slice(0, MAX_SUMMARY_CHARS - 1)}…` : flat;
 }

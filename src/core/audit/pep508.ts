@@ -47,7 +47,14 @@ export function parseRequirement(text: string): Requirement | string {
     const url = split ? at.slice(0, split.index) : at;
     if (split) marker = at.slice(split.index + split[0].length).trim();
     if (!url) return 'it has "@" but no URL';
-    return { name, key: normalizePythonName(name), extras, specifier: '', url, ...(marker ? { marker } : {}) };
+    return {
+      name,
+      key: normalizePythonName(name),
+      extras,
+      specifier: '',
+      url,
+      ...(marker ? { marker } : {}),
+    };
   }
   const semi = rest.indexOf(';');
   if (semi >= 0) {

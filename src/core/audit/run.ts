@@ -3,8 +3,8 @@
  * ignores applied and the verdict against --fail-on. Unreadable input throws InputError (exit 2);
  * Bandit failures and unreadable advisory data throw OperationalError (exit 1); findings are data.
  */
-import { field, fieldList } from '../dist/python/metadata.js';
-import { readDist } from '../dist/index.js';
+import { field, fieldList } from '../distributions/python/metadata.js';
+import { readDist } from '../distributions/read-dist.js';
 import { DistsealError, InputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
@@ -17,7 +17,14 @@ import { readRequirements, type Pin } from './requirements.js';
 import { readSitePackages } from './site-packages.js';
 import { loadDatabase, type LoadDatabaseOptions } from './sources.js';
 import { checkRequiresDist } from './specifiers.js';
-import { atOrAbove, type AuditReport, type DependencyResult, type FailOn, type NotAudited, type SpecifierFinding } from './types.js';
+import {
+  atOrAbove,
+  type AuditReport,
+  type DependencyResult,
+  type FailOn,
+  type NotAudited,
+  type SpecifierFinding,
+} from './types.js';
 
 export const DEFAULT_FAIL_ON: FailOn = 'medium';
 
@@ -65,10 +72,22 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const doDeps = options.deps !== false;
   const doCode = options.code !== false && (options.dists?.length ?? 0) > 0;
   const report: AuditReport = {
-    schema: 'distseal/audit@1', ok: true, fail_on: failOn, dependencies: [], code: [], not_audited: [], specifiers: [],
-    expired_ignores: ignores.expired, failing: 0, code_errors: [], warnings: [],
+    schema: 'distseal/audit@1',
+    ok: true,
+    fail_on: failOn,
+    dependencies: [],
+    code: [],
+    not_audited: [],
+    specifiers: [],
+    expired_ignores: ignores.expired,
+    failing: 0,
+    code_errors: [],
+    warnings: [],
   };
-  for (const e of ignores.expired) report.warnings.push(`The ignore of ${e.id} expired on ${e.expires} ("${e.reason}"); it no longer ignores anything.`);
+  for (const e of ignores.expired)
+    report.warnings.push(
+      `The ignore of ${e.id} expired on ${e.expires} ("${e.reason}"); it no longer ignores anything.`,
+    );
 
   // Check Bandit first: a missing Bandit is a usage error before any work is done.
   if (doCode) logger.debug(`Bandit: ${await banditVersion(options.bandit ?? 'bandit', options.env)}`);
@@ -79,11 +98,15 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     const read = await readDist(dist.file).catch((error: unknown) => {
       // A dist that cannot be read at all (missing, a directory, no permission) is bad input here.
       if (error instanceof DistsealError && error.kind !== 'operational') throw error;
-      throw new InputError('E_UNREADABLE_DIST', `${dist.name} cannot be read as a dist: ${(error as Error).message}`, {
-        subject: dist.name,
-        cause: error,
-        hint: 'Name the wheels, sdists or conda packages to audit (usually dist/*).',
-      });
+      throw new InputError(
+        'E_UNREADABLE_DIST',
+        `${dist.name} cannot be read as a dist: ${(error as Error).message}`,
+        {
+          subject: dist.name,
+          cause: error,
+          hint: 'Name the wheels, sdists or conda packages to audit (usually dist/*).',
+        },
+      );
     });
     if (read.ecosystem === 'python') {
       const name = field(read.metadata, 'name');
@@ -91,9 +114,20 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
       if (name && version) pins.push({ name, version, source: dist.name });
       requires.push({ dist: dist.name, lines: fieldList(read.metadata, 'requires_dist') });
     } else {
-      const depends = Array.isArray(read.index.depends) ? read.index.depends.filter((d): d is string => typeof d === 'string') : [];
-      report.not_audited.push({ subject: `${String(read.index.name ?? dist.name)} ${String(read.index.version ?? '')}`.trim(), source: dist.name, reason: 'a conda package (no conda advisory source)' });
-      for (const d of depends) report.not_audited.push({ subject: d, source: `${dist.name} depends`, reason: 'a conda dependency (no conda advisory source)' });
+      const depends = Array.isArray(read.index.depends)
+        ? read.index.depends.filter((d): d is string => typeof d === 'string')
+        : [];
+      report.not_audited.push({
+        subject: `${String(read.index.name ?? dist.name)} ${String(read.index.version ?? '')}`.trim(),
+        source: dist.name,
+        reason: 'a conda package (no conda advisory source)',
+      });
+      for (const d of depends)
+        report.not_audited.push({
+          subject: d,
+          source: `${dist.name} depends`,
+          reason: 'a conda dependency (no conda advisory source)',
+        });
     }
   }
   if (doDeps) {
@@ -113,15 +147,22 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   if (doCode) {
     for (const dist of options.dists ?? []) {
       const scan = await scanDistCode(dist.file, dist.name, {
-        bandit: options.bandit ?? 'bandit', env: options.env, severity: options.severity, confidence: options.confidence,
-        timeoutMs: options.banditTimeoutMs, tmpDir: options.tmpDir, logger, onTempDir: options.onTempDir,
+        bandit: options.bandit ?? 'bandit',
+        env: options.env,
+        severity: options.severity,
+        confidence: options.confidence,
+        timeoutMs: options.banditTimeoutMs,
+        tmpDir: options.tmpDir,
+        logger,
+        onTempDir: options.onTempDir,
       });
       for (const f of scan.findings) {
         const why = ignores.match([f.test_id]);
         report.code.push(why ? { ...f, ignored: why } : f);
       }
       for (const e of scan.errors) report.code_errors.push({ dist: dist.name, ...e });
-      for (const s of scan.skipped) report.not_audited.push({ subject: s.member, source: dist.name, reason: `not scanned: ${s.reason}` });
+      for (const s of scan.skipped)
+        report.not_audited.push({ subject: s.member, source: dist.name, reason: `not scanned: ${s.reason}` });
     }
   }
 
@@ -136,19 +177,38 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     return why ? { ...s, ignored: why } : s;
   });
   report.failing =
-    report.dependencies.reduce((n, d) => n + d.vulns.filter((v) => !v.ignored && atOrAbove(v.severity, failOn)).length, 0) +
+    report.dependencies.reduce(
+      (n, d) => n + d.vulns.filter((v) => !v.ignored && atOrAbove(v.severity, failOn)).length,
+      0,
+    ) +
     report.specifiers.filter((s) => !s.ignored && atOrAbove(s.severity, failOn)).length +
     report.code.filter((c) => !c.ignored && atOrAbove(c.severity, failOn)).length;
   report.ok = report.failing === 0;
   return report;
 }
 
-async function checkDependencies(report: AuditReport, pins: Pin[], requires: Array<{ dist: string; lines: string[] }>, options: AuditOptions, now: Date): Promise<void> {
+async function checkDependencies(
+  report: AuditReport,
+  pins: Pin[],
+  requires: Array<{ dist: string; lines: string[] }>,
+  options: AuditOptions,
+  now: Date,
+): Promise<void> {
   const needLocal = !options.online || requires.some((r) => r.lines.length > 0);
-  const db = needLocal ? (isDatabase(options.database) ? options.database : await loadDatabase(options.database ?? {})) : undefined;
+  const db = needLocal
+    ? isDatabase(options.database)
+      ? options.database
+      : await loadDatabase(options.database ?? {})
+    : undefined;
   let online: DependencyResult['vulns'][] | undefined;
-  if (options.online && pins.length > 0) online = await queryOsv(pins, { ...options.online, logger: options.logger });
-  report.dependencies = pins.map((pin, i) => ({ name: pin.name, version: pin.version, vulns: online ? online[i]! : vulnsFor(db!, pin.name, pin.version), source: pin.source }));
+  if (options.online && pins.length > 0)
+    online = await queryOsv(pins, { ...options.online, logger: options.logger });
+  report.dependencies = pins.map((pin, i) => ({
+    name: pin.name,
+    version: pin.version,
+    vulns: online ? online[i]! : vulnsFor(db!, pin.name, pin.version),
+    source: pin.source,
+  }));
   if (db) {
     for (const r of requires) {
       const checked = checkRequiresDist(db, r.dist, r.lines);
@@ -157,14 +217,35 @@ async function checkDependencies(report: AuditReport, pins: Pin[], requires: Arr
     }
   }
   if (options.online) {
-    report.database = { source: options.online.api ?? 'https://api.osv.dev', date: now.toISOString().slice(0, 10), credit: 'OSV.dev (PyPA Advisory Database, CC-BY 4.0, and others)', age_days: 0, stale: false };
-    if (db) report.warnings.push(`Requires-Dist specifiers were checked against the local advisory data (${db.meta.date}); --online covers pinned versions.`);
+    report.database = {
+      source: options.online.api ?? 'https://api.osv.dev',
+      date: now.toISOString().slice(0, 10),
+      credit: 'OSV.dev (PyPA Advisory Database, CC-BY 4.0, and others)',
+      age_days: 0,
+      stale: false,
+    };
+    if (db)
+      report.warnings.push(
+        `Requires-Dist specifiers were checked against the local advisory data (${db.meta.date}); ` +
+          '--online covers pinned versions.',
+      );
     return;
   }
   const age = ageInDays(db!.meta.date, now);
   const stale = age === undefined || age > STALE_DAYS;
-  report.database = { source: db!.meta.source, date: db!.meta.date, ...(db!.meta.commit ? { commit: db!.meta.commit } : {}), credit: db!.meta.credit, ...(age !== undefined ? { age_days: age } : {}), stale };
-  if (stale) report.warnings.push(`The advisory data is from ${db!.meta.date}${age !== undefined ? ` (${age} days old)` : ''}; run \`distseal audit --update-db\` for newer data.`);
+  report.database = {
+    source: db!.meta.source,
+    date: db!.meta.date,
+    ...(db!.meta.commit ? { commit: db!.meta.commit } : {}),
+    credit: db!.meta.credit,
+    ...(age !== undefined ? { age_days: age } : {}),
+    stale,
+  };
+  if (stale)
+    report.warnings.push(
+      `The advisory data is from ${db!.meta.date}${age !== undefined ? ` (${age} days old)` : ''}; ` +
+        'run `distseal audit --update-db` for newer data.',
+    );
 }
 
 export type { NotAudited };

@@ -26,7 +26,9 @@ function location(where: string, line?: number): Record<string, unknown> {
   const m = /^(.*):(\d+)$/.exec(where);
   const uri = (m ? m[1]! : where).replace(/\\/g, '/');
   const start = line ?? (m ? Number(m[2]) : undefined);
-  return { physicalLocation: { artifactLocation: { uri }, ...(start ? { region: { startLine: start } } : {}) } };
+  return {
+    physicalLocation: { artifactLocation: { uri }, ...(start ? { region: { startLine: start } } : {}) },
+  };
 }
 
 function suppressed(reason?: string): Record<string, unknown> {
@@ -44,7 +46,9 @@ export function toSarif(report: AuditReport, version: string): Record<string, un
         name: c.test_name,
         shortDescription: { text: `Bandit ${c.test_id} ${c.test_name}` },
         ...(c.more_info ? { helpUri: c.more_info } : {}),
-        ...(c.cwe ? { properties: { tags: ['security', `CWE-${c.cwe}`] } } : { properties: { tags: ['security'] } }),
+        ...(c.cwe
+          ? { properties: { tags: ['security', `CWE-${c.cwe}`] } }
+          : { properties: { tags: ['security'] } }),
       });
     }
     results.push({
@@ -58,15 +62,36 @@ export function toSarif(report: AuditReport, version: string): Record<string, un
   for (const d of report.dependencies) {
     for (const v of d.vulns) {
       if (!rules.has(v.id)) {
-        rules.set(v.id, { id: v.id, shortDescription: { text: v.description.slice(0, 200) || v.id }, helpUri: `https://osv.dev/vulnerability/${v.id}`, properties: { tags: ['security', 'dependency'], aliases: v.aliases } });
+        rules.set(v.id, {
+          id: v.id,
+          shortDescription: { text: v.description.slice(0, 200) || v.id },
+          helpUri: `https://osv.dev/vulnerability/${v.id}`,
+          properties: { tags: ['security', 'dependency'], aliases: v.aliases },
+        });
       }
-      const fix = v.fix_versions.length ? ` Fixed in ${v.fix_versions.join(', ')}.` : ' No fixed version is known.';
-      results.push({ ruleId: v.id, level: level(v.severity), message: { text: `${d.name} ${d.version} is affected by ${v.id}.${fix}` }, locations: [location(d.source)], ...suppressed(v.ignored) });
+      const fix = v.fix_versions.length
+        ? ` Fixed in ${v.fix_versions.join(', ')}.`
+        : ' No fixed version is known.';
+      results.push({
+        ruleId: v.id,
+        level: level(v.severity),
+        message: { text: `${d.name} ${d.version} is affected by ${v.id}.${fix}` },
+        locations: [location(d.source)],
+        ...suppressed(v.ignored),
+      });
     }
   }
   for (const s of report.specifiers) {
-    for (const id of s.advisories) if (!rules.has(id)) rules.set(id, { id, shortDescription: { text: id }, helpUri: `https://osv.dev/vulnerability/${id}` });
-    results.push({ ruleId: s.advisories[0], level: level(s.severity), message: { text: `${s.dist}: Requires-Dist ${s.requirement}: ${s.message}` }, locations: [location(s.dist)], ...suppressed(s.ignored) });
+    for (const id of s.advisories)
+      if (!rules.has(id))
+        rules.set(id, { id, shortDescription: { text: id }, helpUri: `https://osv.dev/vulnerability/${id}` });
+    results.push({
+      ruleId: s.advisories[0],
+      level: level(s.severity),
+      message: { text: `${s.dist}: Requires-Dist ${s.requirement}: ${s.message}` },
+      locations: [location(s.dist)],
+      ...suppressed(s.ignored),
+    });
   }
   return {
     $schema: SCHEMA,

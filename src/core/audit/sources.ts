@@ -8,7 +8,14 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { openZip } from '../archive/zip.js';
 import { errnoCode, OperationalError } from '../errors.js';
-import { bundledDatabasePath, CREDIT, databaseFromAdvisories, HOME_DB_NAME, readCompactFile, type AdvisoryDatabase } from './database.js';
+import {
+  bundledDatabasePath,
+  CREDIT,
+  databaseFromAdvisories,
+  HOME_DB_NAME,
+  readCompactFile,
+  type AdvisoryDatabase,
+} from './database.js';
 import { advisoriesFromOsv, type CompactAdvisory } from './osv.js';
 
 /** One OSV record file may not be larger than this (the largest PyPA record is ~100 KiB). */
@@ -21,11 +28,15 @@ export function parseOsvText(text: string, name: string): unknown {
   try {
     return /\.json$/i.test(name) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
   } catch (error) {
-    throw new OperationalError('E_ADVISORY_DATA', `The advisory record ${name} cannot be parsed: ${(error as Error).message}.`, {
-      subject: name,
-      cause: error,
-      hint: 'Fix or remove the record, or run `distseal audit --update-db` for a fresh copy.',
-    });
+    throw new OperationalError(
+      'E_ADVISORY_DATA',
+      `The advisory record ${name} cannot be parsed: ${(error as Error).message}.`,
+      {
+        subject: name,
+        cause: error,
+        hint: 'Fix or remove the record, or run `distseal audit --update-db` for a fresh copy.',
+      },
+    );
   }
 }
 
@@ -59,7 +70,11 @@ export async function readOsvDirectory(dir: string): Promise<AdvisoryDatabase> {
     await walk(dir, 0);
   } catch (error) {
     if (error instanceof OperationalError) throw error;
-    throw new OperationalError('E_ADVISORY_DATA', `The advisory directory ${dir} cannot be read: ${(error as Error).message}.`, { subject: dir, cause: error });
+    throw new OperationalError(
+      'E_ADVISORY_DATA',
+      `The advisory directory ${dir} cannot be read: ${(error as Error).message}.`,
+      { subject: dir, cause: error },
+    );
   }
   if (count === 0) {
     throw new OperationalError('E_ADVISORY_DATA', `${dir} holds no OSV records (.json or .yaml files).`, {
@@ -76,7 +91,11 @@ export async function readOsvZip(file: string, source = file): Promise<AdvisoryD
   try {
     zip = await openZip(file, { maxMemberBytes: MAX_RECORD_BYTES, maxEntries: MAX_RECORDS });
   } catch (error) {
-    throw new OperationalError('E_ADVISORY_DATA', `${source} is not a readable OSV dump: ${(error as Error).message}`, { subject: source, cause: error });
+    throw new OperationalError(
+      'E_ADVISORY_DATA',
+      `${source} is not a readable OSV dump: ${(error as Error).message}`,
+      { subject: source, cause: error },
+    );
   }
   try {
     const records: Array<Map<string, CompactAdvisory>> = [];
@@ -87,13 +106,18 @@ export async function readOsvZip(file: string, source = file): Promise<AdvisoryD
       try {
         text = (await zip.readEntry(entry.name, MAX_RECORD_BYTES)).toString('utf8');
       } catch (error) {
-        throw new OperationalError('E_ADVISORY_DATA', `${source} is damaged (member ${entry.name}): ${(error as Error).message}`, { subject: source, cause: error });
+        throw new OperationalError(
+          'E_ADVISORY_DATA',
+          `${source} is damaged (member ${entry.name}): ${(error as Error).message}`,
+          { subject: source, cause: error },
+        );
       }
       const value = parseOsvText(text, `${source} (member ${entry.name})`);
       date = newer(date, value);
       records.push(advisoriesFromOsv(value));
     }
-    if (records.length === 0) throw new OperationalError('E_ADVISORY_DATA', `${source} holds no OSV records.`, { subject: source });
+    if (records.length === 0)
+      throw new OperationalError('E_ADVISORY_DATA', `${source} holds no OSV records.`, { subject: source });
     return databaseFromAdvisories({ source, date: date || 'unknown', credit: CREDIT }, records);
   } finally {
     await zip.close();
@@ -113,11 +137,15 @@ export interface LoadDatabaseOptions {
 export async function loadDatabase(options: LoadDatabaseOptions = {}): Promise<AdvisoryDatabase> {
   if (options.db) {
     const info = await stat(options.db).catch((error: unknown) => {
-      throw new OperationalError('E_ADVISORY_DATA', `--db ${options.db} ${errnoCode(error) === 'ENOENT' ? 'does not exist' : 'cannot be read'}.`, {
-        subject: options.db,
-        cause: error,
-        hint: 'Name a directory of OSV records, an OSV dump .zip, or a compact advisories.json.gz.',
-      });
+      throw new OperationalError(
+        'E_ADVISORY_DATA',
+        `--db ${options.db} ${errnoCode(error) === 'ENOENT' ? 'does not exist' : 'cannot be read'}.`,
+        {
+          subject: options.db,
+          cause: error,
+          hint: 'Name a directory of OSV records, an OSV dump .zip, or a compact advisories.json.gz.',
+        },
+      );
     });
     if (info.isDirectory()) return readOsvDirectory(options.db);
     if (/\.zip$/i.test(options.db)) return readOsvZip(options.db);
@@ -135,9 +163,17 @@ export async function loadDatabase(options: LoadDatabaseOptions = {}): Promise<A
 }
 
 function tooMany(dir: string): OperationalError {
-  return new OperationalError('E_ADVISORY_DATA', `${dir} holds more than ${MAX_RECORDS} files; that is not an advisory database.`, { subject: dir });
+  return new OperationalError(
+    'E_ADVISORY_DATA',
+    `${dir} holds more than ${MAX_RECORDS} files; that is not an advisory database.`,
+    { subject: dir },
+  );
 }
 
 function tooLarge(file: string): OperationalError {
-  return new OperationalError('E_ADVISORY_DATA', `${file} is larger than ${MAX_RECORD_BYTES} bytes; that is not one OSV record.`, { subject: file });
+  return new OperationalError(
+    'E_ADVISORY_DATA',
+    `${file} is larger than ${MAX_RECORD_BYTES} bytes; that is not one OSV record.`,
+    { subject: file },
+  );
 }

@@ -13,22 +13,38 @@ import { parseRequirement, specifierVersions } from './pep508.js';
 import type { NotAudited, SpecifierFinding } from './types.js';
 
 /** Check each Requires-Dist line of `dist`; URL and unparseable requirements are not audited. */
-export function checkRequiresDist(db: AdvisoryDatabase, dist: string, requires: string[]): { findings: SpecifierFinding[]; notAudited: NotAudited[] } {
+export function checkRequiresDist(
+  db: AdvisoryDatabase,
+  dist: string,
+  requires: string[],
+): { findings: SpecifierFinding[]; notAudited: NotAudited[] } {
   const findings: SpecifierFinding[] = [];
   const notAudited: NotAudited[] = [];
   for (const line of requires) {
     const req = parseRequirement(line);
     if (typeof req === 'string') {
-      notAudited.push({ subject: line, source: `${dist} Requires-Dist`, reason: `it cannot be parsed: ${req}` });
+      notAudited.push({
+        subject: line,
+        source: `${dist} Requires-Dist`,
+        reason: `it cannot be parsed: ${req}`,
+      });
       continue;
     }
     if (req.url) {
-      notAudited.push({ subject: line, source: `${dist} Requires-Dist`, reason: 'a direct URL reference (no version to check)' });
+      notAudited.push({
+        subject: line,
+        source: `${dist} Requires-Dist`,
+        reason: 'a direct URL reference (no version to check)',
+      });
       continue;
     }
     const advisories = db.packages.get(req.key) ?? [];
     if (advisories.length === 0) continue;
-    const candidates = sortVersions([...advisories.flatMap(knownVersions), ...specifierVersions(req.specifier)].filter((v) => valid(v) !== null));
+    const candidates = sortVersions(
+      [...advisories.flatMap(knownVersions), ...specifierVersions(req.specifier)].filter(
+        (v) => valid(v) !== null,
+      ),
+    );
     const admitted = candidates.filter((v) => req.specifier === '' || satisfies(v, req.specifier));
     if (admitted.length === 0) continue;
     const affected = admitted.filter((v) => advisories.some((a) => isAffected(v, a)));
@@ -55,9 +71,12 @@ export function checkRequiresDist(db: AdvisoryDatabase, dist: string, requires: 
       ...(floor ? { suggested_floor: `>=${floor}` } : {}),
       message:
         free.length === 0
-          ? `${req.name}${req.specifier ? ` ${spec}` : ''} admits only versions with known advisories (${ids.join(', ')}): every user gets a vulnerable ${req.name}.`
+          ? `${req.name}${req.specifier ? ` ${spec}` : ''} admits only versions with known advisories ` +
+            `(${ids.join(', ')}): every user gets a vulnerable ${req.name}.`
           : `${req.name} ${spec} admits versions with known advisories (${ids.join(', ')}; e.g. ${newestAffected})` +
-            (floor ? `; consider ${req.name}>=${floor}.` : '; even the newest admitted known version is affected.'),
+            (floor
+              ? `; consider ${req.name}>=${floor}.`
+              : '; even the newest admitted known version is affected.'),
     };
     findings.push(finding);
   }

@@ -6,10 +6,10 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ensureDir, writeFileAtomic } from '../fs/atomic.js';
+import { ensureDir, writeFileAtomic } from '../io/atomic.js';
 import { HttpError, OperationalError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { maskUrl, requestWithRetry } from '../upload/http.js';
+import { maskUrl, requestWithRetry } from '../net/http.js';
 import { decodeCompact, encodeCompact, HOME_DB_NAME, type AdvisoryDatabase } from './database.js';
 import { readOsvZip } from './sources.js';
 
@@ -44,18 +44,35 @@ export async function updateDatabase(options: UpdateOptions): Promise<UpdateResu
     { logger: options.logger, describe: `download of ${shown}`, retries: options.retries },
   ).catch((error: unknown) => {
     if (!(error instanceof HttpError)) throw error;
-    throw new HttpError(error.code, `${error.message} The advisory data was not changed.`, { cause: error, url: shown, status: error.status, hint: error.hint });
+    throw new HttpError(error.code, `${error.message} The advisory data was not changed.`, {
+      cause: error,
+      url: shown,
+      status: error.status,
+      hint: error.hint,
+    });
   });
   if (response.status !== 200) {
-    throw new HttpError('E_UPDATE_DB', `Downloading ${shown} failed: ${response.status} ${response.statusText}. The advisory data was not changed.`, { status: response.status, url: shown });
+    throw new HttpError(
+      'E_UPDATE_DB',
+      `Downloading ${shown} failed: ${response.status} ${response.statusText}. The advisory data was not changed.`,
+      { status: response.status, url: shown },
+    );
   }
   const bytes = response.bytes ?? Buffer.alloc(0);
   if (response.truncated || bytes.length > max) {
-    throw new OperationalError('E_UPDATE_DB', `${shown} is larger than ${max} bytes; the advisory data was not changed.`, { subject: shown });
+    throw new OperationalError(
+      'E_UPDATE_DB',
+      `${shown} is larger than ${max} bytes; the advisory data was not changed.`,
+      { subject: shown },
+    );
   }
   const length = Number(response.headers['content-length']);
   if (Number.isFinite(length) && length !== bytes.length) {
-    throw new OperationalError('E_UPDATE_DB', `The download of ${shown} broke off (${bytes.length} of ${length} bytes); the advisory data was not changed.`, { subject: shown });
+    throw new OperationalError(
+      'E_UPDATE_DB',
+      `The download of ${shown} broke off (${bytes.length} of ${length} bytes); the advisory data was not changed.`,
+      { subject: shown },
+    );
   }
   await ensureDir(options.home);
   let db: AdvisoryDatabase;
@@ -69,7 +86,11 @@ export async function updateDatabase(options: UpdateOptions): Promise<UpdateResu
       db = await readOsvZip(zip, shown);
     } catch (error) {
       if (error instanceof OperationalError) {
-        throw new OperationalError('E_UPDATE_DB', `${error.message} The advisory data was not changed.`, { subject: shown, cause: error, hint: error.hint });
+        throw new OperationalError('E_UPDATE_DB', `${error.message} The advisory data was not changed.`, {
+          subject: shown,
+          cause: error,
+          hint: error.hint,
+        });
       }
       throw error;
     } finally {
@@ -77,8 +98,15 @@ export async function updateDatabase(options: UpdateOptions): Promise<UpdateResu
     }
   }
   const advisories = [...db.packages.values()].reduce((n, l) => n + l.length, 0);
-  if (advisories === 0) throw new OperationalError('E_UPDATE_DB', `${shown} holds no PyPI advisories; the advisory data was not changed.`, { subject: shown });
+  if (advisories === 0)
+    throw new OperationalError(
+      'E_UPDATE_DB',
+      `${shown} holds no PyPI advisories; the advisory data was not changed.`,
+      { subject: shown },
+    );
   const file = path.join(options.home, HOME_DB_NAME);
-  await writeFileAtomic(file, encodeCompact({ meta: { ...db.meta, source: shown }, packages: db.packages }), { mode: 0o644 });
+  await writeFileAtomic(file, encodeCompact({ meta: { ...db.meta, source: shown }, packages: db.packages }), {
+    mode: 0o644,
+  });
   return { file, url: shown, date: db.meta.date, packages: db.packages.size, advisories };
 }

@@ -1,17 +1,24 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { condaDigests, type CondaDigests } from '../dist/conda/digests.js';
-import { filenameProblems, isValidSubdir } from '../dist/conda/filename.js';
-import { requireValidIndex, type CondaIndex } from '../dist/conda/index-json.js';
-import { readCondaMeta } from '../dist/conda/read.js';
+import { condaDigests, type CondaDigests } from '../distributions/conda/digests.js';
+import { filenameProblems, isValidSubdir } from '../distributions/conda/filename.js';
+import { requireValidIndex, type CondaIndex } from '../distributions/conda/index-json.js';
+import { readCondaMeta } from '../distributions/conda/read.js';
 import { errnoCode, InputError, OperationalError, UsageError } from '../errors.js';
-import { ensureDir, syncDir, wrapFsError, writeFileAtomic } from '../fs/atomic.js';
-import { mapLimit } from '../sign/limit.js';
-import { withLock } from '../fs/lock.js';
+import { copyFileAtomic, ensureDir, syncDir, wrapFsError, writeFileAtomic } from '../io/atomic.js';
+import { mapLimit } from '../io/limit.js';
+import { withLock } from '../io/lock.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { pythonJson, recordFor, sectionFor, type Repodata } from './repodata.js';
-import { CHANNEL_LOCK, copyFileAtomic, listSubdirs, fileSize, readSubdirRepodata, SIGNATURE_SUFFIX, writeFileSynced, writeSubdirRepodata } from './store.js';
+import {
+  CHANNEL_LOCK,
+  listSubdirs,
+  fileSize,
+  readSubdirRepodata,
+  SIGNATURE_SUFFIX,
+  writeSubdirRepodata,
+} from './store.js';
 
 /** Packages read, copied and signed at once. */
 export const CHANNEL_CONCURRENCY = 8;
@@ -63,7 +70,8 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
   const inputs = await mapLimit(options.files, CHANNEL_CONCURRENCY, async (file) => {
     const basename = path.basename(file);
     const problems = filenameProblems(basename);
-    if (problems.length) throw new InputError('E_CONDA_NAME', `${file}: ${problems.join(' ')}`, { subject: file });
+    if (problems.length)
+      throw new InputError('E_CONDA_NAME', `${file}: ${problems.join(' ')}`, { subject: file });
     const meta = await readCondaMeta(file);
     const index: CondaIndex = requireValidIndex(meta.index, file, meta.filename);
     const digests: CondaDigests = await condaDigests(file, { logger, label: `hashing ${basename}` });
@@ -74,7 +82,9 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
     const key = `${input.subdir}/${input.basename}`;
     const before = seen.get(key);
     if (before !== undefined && before !== input.digests.sha256) {
-      throw new UsageError(`Two different files named ${input.basename} were given.`, { subject: input.file });
+      throw new UsageError(`Two different files named ${input.basename} were given.`, {
+        subject: input.file,
+      });
     }
     seen.set(key, input.digests.sha256);
     return before === undefined;
@@ -83,7 +93,15 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
     return {
       channel,
       repodata: [],
-      results: unique.map((i) => ({ file: i.file, target: path.join(channel, i.subdir, i.basename), subdir: i.subdir, status: 'would-add', sha256: i.digests.sha256, size: i.digests.size, signature: 'kept' })),
+      results: unique.map((i) => ({
+        file: i.file,
+        target: path.join(channel, i.subdir, i.basename),
+        subdir: i.subdir,
+        status: 'would-add',
+        sha256: i.digests.sha256,
+        size: i.digests.size,
+        signature: 'kept',
+      })),
     };
   }
   await ensureDir(channel, 0o755);
@@ -96,46 +114,76 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
     const repodatas = new Map<string, Repodata>();
     const changed = new Set<string>();
     for (const subdir of subdirs) {
-      const { repodata, existed } = options.rebuild ? { repodata: await rebuildSubdir(channel, subdir, logger), existed: false } : await readSubdirRepodata(channel, subdir);
+      const { repodata, existed } = options.rebuild
+        ? { repodata: await rebuildSubdir(channel, subdir, logger), existed: false }
+        : await readSubdirRepodata(channel, subdir);
       repodatas.set(subdir, repodata);
       if (!existed) changed.add(subdir); // noarch/repodata.json must always exist
     }
-    for (const subdir of new Set(unique.map((i) => i.subdir))) await ensureDir(path.join(channel, subdir), 0o755);
+    for (const subdir of new Set(unique.map((i) => i.subdir)))
+      await ensureDir(path.join(channel, subdir), 0o755);
     // Decide every file's fate before writing anything: a conflict refuses the whole batch untouched.
-    const statuses = await mapLimit(unique, CHANNEL_CONCURRENCY, async (input): Promise<ChannelAddResult['status']> => {
-      const target = path.join(channel, input.subdir, input.basename);
-      const existingSize = await fileSize(target);
-      if (existingSize === undefined) return 'added';
-      if (existingSize === input.digests.size && (await condaDigests(target)).sha256 === input.digests.sha256) return 'unchanged';
-      if (options.force) return 'replaced';
-      throw new OperationalError('E_CHANNEL_EXISTS', `${target} already exists with different contents than ${input.file}.`, {
-        subject: target,
-        hint: 'A published package must not change under the same name. Bump the build number, or pass --force to replace it. Nothing was changed.',
-      });
-    });
-    const results = await mapLimit(unique, CHANNEL_CONCURRENCY, async (input, i): Promise<ChannelAddResult> => {
-      const target = path.join(channel, input.subdir, input.basename);
-      const repodata = repodatas.get(input.subdir)!;
-      const section = sectionFor(input.basename);
-      const status = statuses[i]!;
-      if (status !== 'unchanged') {
-        await beforeWrite();
-        await copyFileAtomic(input.file, target);
-      }
-      const signature = await placeSignature(input.file, target, status, options.sign, beforeWrite);
-      const record = recordFor(input.index, input.digests);
-      if (pythonJson(repodata[section][input.basename]) !== pythonJson(record)) {
-        repodata[section][input.basename] = record;
-        changed.add(input.subdir);
-      }
-      logger.info(`${status === 'unchanged' ? 'Already in the channel' : status === 'replaced' ? 'Replaced' : 'Added'}: ${input.subdir}/${input.basename}`);
-      return { file: input.file, target, subdir: input.subdir, status, sha256: input.digests.sha256, size: input.digests.size, signature };
-    });
+    const statuses = await mapLimit(
+      unique,
+      CHANNEL_CONCURRENCY,
+      async (input): Promise<ChannelAddResult['status']> => {
+        const target = path.join(channel, input.subdir, input.basename);
+        const existingSize = await fileSize(target);
+        if (existingSize === undefined) return 'added';
+        if (
+          existingSize === input.digests.size &&
+          (await condaDigests(target)).sha256 === input.digests.sha256
+        )
+          return 'unchanged';
+        if (options.force) return 'replaced';
+        throw new OperationalError(
+          'E_CHANNEL_EXISTS',
+          `${target} already exists with different contents than ${input.file}.`,
+          {
+            subject: target,
+            hint: 'A published package must not change under the same name. Bump the build number, or pass --force to replace it. Nothing was changed.',
+          },
+        );
+      },
+    );
+    const results = await mapLimit(
+      unique,
+      CHANNEL_CONCURRENCY,
+      async (input, i): Promise<ChannelAddResult> => {
+        const target = path.join(channel, input.subdir, input.basename);
+        const repodata = repodatas.get(input.subdir)!;
+        const section = sectionFor(input.basename);
+        const status = statuses[i]!;
+        if (status !== 'unchanged') {
+          await beforeWrite();
+          await copyFileAtomic(input.file, target, { syncDir: false });
+        }
+        const signature = await placeSignature(input.file, target, status, options.sign, beforeWrite);
+        const record = recordFor(input.index, input.digests);
+        if (pythonJson(repodata[section][input.basename]) !== pythonJson(record)) {
+          repodata[section][input.basename] = record;
+          changed.add(input.subdir);
+        }
+        logger.info(
+          `${status === 'unchanged' ? 'Already in the channel' : status === 'replaced' ? 'Replaced' : 'Added'}: ${input.subdir}/${input.basename}`,
+        );
+        return {
+          file: input.file,
+          target,
+          subdir: input.subdir,
+          status,
+          sha256: input.digests.sha256,
+          size: input.digests.size,
+          signature,
+        };
+      },
+    );
     // One directory fsync per subdir makes every rename above durable before the index names them.
     for (const subdir of subdirs) await syncDir(path.join(channel, subdir));
     const written: string[] = [];
     if (changed.size) await beforeWrite();
-    for (const subdir of changed) written.push(await writeSubdirRepodata(channel, subdir, repodatas.get(subdir)!, options.sign));
+    for (const subdir of changed)
+      written.push(await writeSubdirRepodata(channel, subdir, repodatas.get(subdir)!, options.sign));
     // A repodata.json whose signature is missing (e.g. an earlier run was interrupted) is signed again.
     for (const subdir of subdirs) {
       if (changed.has(subdir)) continue;
@@ -151,25 +199,37 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
 }
 
 /** Keep the package's existing signature, copy the one beside the source, or sign it now. */
-async function placeSignature(source: string, target: string, status: ChannelAddResult['status'], sign: (file: string) => Promise<string>, beforeWrite: () => Promise<void>): Promise<ChannelAddResult['signature']> {
+async function placeSignature(
+  source: string,
+  target: string,
+  status: ChannelAddResult['status'],
+  sign: (file: string) => Promise<string>,
+  beforeWrite: () => Promise<void>,
+): Promise<ChannelAddResult['signature']> {
   const targetSig = target + SIGNATURE_SUFFIX;
   const sourceSig = source + SIGNATURE_SUFFIX;
   // The same file added again keeps its signature: adding twice must be a no-op.
   if (status === 'unchanged' && (await fileSize(targetSig)) !== undefined) return 'kept';
   if (path.resolve(sourceSig) !== path.resolve(targetSig) && (await fileSize(sourceSig)) !== undefined) {
     await beforeWrite();
-    await copyFileAtomic(sourceSig, targetSig);
+    await copyFileAtomic(sourceSig, targetSig, { syncDir: false });
     return 'copied';
   }
   await beforeWrite();
-  await writeFileSynced(targetSig, await sign(target));
+  await writeFileAtomic(targetSig, await sign(target), { syncDir: false });
   return 'signed';
 }
 
 /** Reindex every package file in a subdir from scratch (for a damaged repodata.json). */
 async function rebuildSubdir(channel: string, subdir: string, logger: Logger): Promise<Repodata> {
   const dir = path.join(channel, subdir);
-  const repodata: Repodata = { info: { subdir }, packages: {}, 'packages.conda': {}, removed: [], repodata_version: 1 };
+  const repodata: Repodata = {
+    info: { subdir },
+    packages: {},
+    'packages.conda': {},
+    removed: [],
+    repodata_version: 1,
+  };
   let names: string[] = [];
   try {
     names = await fs.readdir(dir);

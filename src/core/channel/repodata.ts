@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { CondaDigests } from '../dist/conda/digests.js';
+import type { CondaDigests } from '../distributions/conda/digests.js';
 
 /**
  * repodata.json exactly as conda-index writes it (conda-index `index_subdir` and
@@ -7,11 +7,29 @@ import type { CondaDigests } from '../dist/conda/digests.js';
  */
 
 /** Keys conda-index drops from index.json when it makes a repodata record. */
-export const STRIPPED_KEYS = ['arch', 'has_prefix', 'mtime', 'platform', 'ucs', 'requires_features', 'binstar', 'target-triplet', 'machine', 'operatingsystem'] as const;
+export const STRIPPED_KEYS = [
+  'arch',
+  'has_prefix',
+  'mtime',
+  'platform',
+  'ucs',
+  'requires_features',
+  'binstar',
+  'target-triplet',
+  'machine',
+  'operatingsystem',
+] as const;
 
 export const REPODATA_VERSION = 1;
 
-export type RepodataRecord = Record<string, unknown> & { name: string; version: string; build: string; md5: string; sha256: string; size: number };
+export type RepodataRecord = Record<string, unknown> & {
+  name: string;
+  version: string;
+  build: string;
+  md5: string;
+  sha256: string;
+  size: number;
+};
 
 export interface Repodata {
   info: { subdir: string; [key: string]: unknown };
@@ -23,9 +41,13 @@ export interface Repodata {
 }
 
 /** A record: index.json minus the stripped keys, plus md5, sha256 and size of the artifact. */
-export function recordFor(index: Record<string, unknown>, digests: Pick<CondaDigests, 'md5' | 'sha256' | 'size'>): RepodataRecord {
+export function recordFor(
+  index: Record<string, unknown>,
+  digests: Pick<CondaDigests, 'md5' | 'sha256' | 'size'>,
+): RepodataRecord {
   const record: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(index)) if (!(STRIPPED_KEYS as readonly string[]).includes(key)) record[key] = value;
+  for (const [key, value] of Object.entries(index))
+    if (!(STRIPPED_KEYS as readonly string[]).includes(key)) record[key] = value;
   record.md5 = digests.md5;
   record.sha256 = digests.sha256;
   record.size = digests.size;
@@ -33,7 +55,13 @@ export function recordFor(index: Record<string, unknown>, digests: Pick<CondaDig
 }
 
 export function emptyRepodata(subdir: string): Repodata {
-  return { info: { subdir }, packages: {}, 'packages.conda': {}, removed: [], repodata_version: REPODATA_VERSION };
+  return {
+    info: { subdir },
+    packages: {},
+    'packages.conda': {},
+    removed: [],
+    repodata_version: REPODATA_VERSION,
+  };
 }
 
 /** The section a file's record lives in: `packages` for .tar.bz2, `packages.conda` for .conda. */
@@ -53,15 +81,20 @@ export function parseRepodata(text: string, file: string, subdir: string): Repod
   } catch (error) {
     throw corrupt(file, `it is not valid JSON (${(error as Error).message})`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw corrupt(file, 'it is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw corrupt(file, 'it is not a JSON object');
   const data = value as Record<string, unknown>;
   for (const key of ['packages', 'packages.conda'] as const) {
-    if (data[key] !== undefined && (typeof data[key] !== 'object' || data[key] === null || Array.isArray(data[key]))) {
+    if (
+      data[key] !== undefined &&
+      (typeof data[key] !== 'object' || data[key] === null || Array.isArray(data[key]))
+    ) {
       throw corrupt(file, `"${key}" is not an object`);
     }
   }
   const info = (typeof data.info === 'object' && data.info !== null ? data.info : {}) as Repodata['info'];
-  if (info.subdir !== undefined && info.subdir !== subdir) throw corrupt(file, `info.subdir is "${String(info.subdir)}" but the file is in ${subdir}/`);
+  if (info.subdir !== undefined && info.subdir !== subdir)
+    throw corrupt(file, `info.subdir is "${String(info.subdir)}" but the file is in ${subdir}/`);
   return {
     ...data,
     info: { ...info, subdir },
@@ -112,5 +145,7 @@ function comparePython(a: string, b: string): number {
 
 function pythonString(s: string): string {
   // JSON.stringify escapes ", \ and control characters the same way Python does; then escape non-ASCII.
-  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => (c === '\u007f' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) =>
+    c === '\u007f' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -2,15 +2,32 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { errnoCode, InputError } from '../errors.js';
-import { wrapFsError } from '../fs/atomic.js';
-import { downloadToFile } from '../upload/conda/download.js';
-import { maskUrl } from '../upload/http.js';
+import { wrapFsError } from '../io/atomic.js';
+import { downloadToFile } from '../net/download.js';
+import { maskUrl } from '../net/http.js';
 import { listSubdirs } from './store.js';
 
 /** conda's known platform subdirs: what a URL channel may have (a URL cannot be listed). */
 export const KNOWN_SUBDIRS = [
-  'noarch', 'emscripten-wasm32', 'freebsd-64', 'linux-32', 'linux-64', 'linux-aarch64', 'linux-armv6l', 'linux-armv7l', 'linux-ppc64', 'linux-ppc64le',
-  'linux-riscv64', 'linux-s390x', 'osx-64', 'osx-arm64', 'wasi-wasm32', 'win-32', 'win-64', 'win-arm64', 'zos-z',
+  'noarch',
+  'emscripten-wasm32',
+  'freebsd-64',
+  'linux-32',
+  'linux-64',
+  'linux-aarch64',
+  'linux-armv6l',
+  'linux-armv7l',
+  'linux-ppc64',
+  'linux-ppc64le',
+  'linux-riscv64',
+  'linux-s390x',
+  'osx-64',
+  'osx-arm64',
+  'wasi-wasm32',
+  'win-32',
+  'win-64',
+  'win-arm64',
+  'zos-z',
 ];
 
 /**
@@ -35,10 +52,14 @@ export async function openChannelSource(channel: string, cwd = process.cwd()): P
   if (/^https?:\/\//i.test(channel)) return openRemote(channel.replace(/\/+$/, ''));
   const root = path.resolve(cwd, channel);
   try {
-    if (!(await stat(root)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    if (!(await stat(root)).isDirectory())
+      throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (error) {
     if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') {
-      throw new InputError('E_NOT_A_CHANNEL', `${root} is not a directory, so it is not a channel.`, { subject: root, hint: 'Give the channel directory (the one holding noarch/) or its http(s) URL.' });
+      throw new InputError('E_NOT_A_CHANNEL', `${root} is not a directory, so it is not a channel.`, {
+        subject: root,
+        hint: 'Give the channel directory (the one holding noarch/) or its http(s) URL.',
+      });
     }
     throw wrapFsError(error, root, 'open the channel');
   }
@@ -69,7 +90,11 @@ async function openRemote(base: string): Promise<ChannelSource> {
     fetch: async (relative) => {
       n += 1;
       const dest = path.join(dir, `${n}-${path.basename(relative)}`);
-      const status = await downloadToFile(`${base}/${relative.split('/').map(encodeURIComponent).join('/')}`, dest, { maxRedirects: 3 });
+      const status = await downloadToFile(
+        `${base}/${relative.split('/').map(encodeURIComponent).join('/')}`,
+        dest,
+        { maxRedirects: 3 },
+      );
       return status === 200 ? dest : undefined;
     },
     subdirs: async () => KNOWN_SUBDIRS,

@@ -1,7 +1,7 @@
-import { constants as fsConstants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
-import { ensureDir, tempPathFor, wrapFsError, writeFileAtomic } from '../fs/atomic.js';
+import { ensureDir, wrapFsError, writeFileAtomic } from '../io/atomic.js';
 import { emptyRepodata, parseRepodata, serializeRepodata, type Repodata } from './repodata.js';
 
 /** File names inside a channel subdir. */
@@ -10,7 +10,10 @@ export const SIGNATURE_SUFFIX = '.asc';
 export const CHANNEL_LOCK = '.distseal-channel.lock';
 
 /** Read `<channel>/<subdir>/repodata.json`, or an empty one when absent. Damaged files throw. */
-export async function readSubdirRepodata(channel: string, subdir: string): Promise<{ repodata: Repodata; existed: boolean }> {
+export async function readSubdirRepodata(
+  channel: string,
+  subdir: string,
+): Promise<{ repodata: Repodata; existed: boolean }> {
   const file = path.join(channel, subdir, REPODATA_FILE);
   let text: string;
   try {
@@ -23,7 +26,12 @@ export async function readSubdirRepodata(channel: string, subdir: string): Promi
 }
 
 /** Write repodata.json atomically and then its detached signature, also atomically. */
-export async function writeSubdirRepodata(channel: string, subdir: string, repodata: Repodata, sign: (file: string) => Promise<string>): Promise<string> {
+export async function writeSubdirRepodata(
+  channel: string,
+  subdir: string,
+  repodata: Repodata,
+  sign: (file: string) => Promise<string>,
+): Promise<string> {
   const dir = path.join(channel, subdir);
   await ensureDir(dir, 0o755);
   const file = path.join(dir, REPODATA_FILE);
@@ -33,52 +41,13 @@ export async function writeSubdirRepodata(channel: string, subdir: string, repod
   return file;
 }
 
-/**
- * Copy `source` to `target` so that readers never see a partial package: copy into a temp file
- * in the target directory, fsync it, then rename over the target. The directory itself is
- * synced once per run by the caller (`syncDir`), not once per file: with thousands of files the
- * per-file directory fsync was most of the time.
- */
-export async function copyFileAtomic(source: string, target: string): Promise<void> {
-  const tmp = tempPathFor(target);
-  try {
-    await fs.copyFile(source, tmp, fsConstants.COPYFILE_EXCL);
-    await fs.chmod(tmp, 0o644);
-    await syncFile(tmp);
-    await fs.rename(tmp, target);
-  } catch (error) {
-    await fs.unlink(tmp).catch(() => undefined);
-    throw wrapFsError(error, target, 'write');
-  }
-}
-
-/** Like writeFileAtomic (temp file, fsync, rename) but leaves the directory fsync to the caller. */
-export async function writeFileSynced(target: string, data: string | Uint8Array): Promise<void> {
-  const tmp = tempPathFor(target);
-  try {
-    await fs.writeFile(tmp, data, { flag: 'wx', mode: 0o644 });
-    await syncFile(tmp);
-    await fs.rename(tmp, target);
-  } catch (error) {
-    await fs.unlink(tmp).catch(() => undefined);
-    throw wrapFsError(error, target, 'write');
-  }
-}
-
-async function syncFile(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Subdirs that hold a repodata.json (or packages) in a local channel, always including noarch. */
 export async function listSubdirs(channel: string): Promise<string[]> {
   let names: string[];
   try {
-    names = (await fs.readdir(channel, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+    names = (await fs.readdir(channel, { withFileTypes: true }))
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+      .map((d) => d.name);
   } catch (error) {
     throw wrapFsError(error, channel, 'read the channel directory');
   }

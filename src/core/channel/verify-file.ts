@@ -1,16 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { condaDigests } from '../dist/conda/digests.js';
-import { condaFormatOf } from '../dist/conda/filename.js';
-import { deriveSubdir } from '../dist/conda/index-json.js';
-import { readCondaMeta } from '../dist/conda/read.js';
+import { condaDigests } from '../distributions/conda/digests.js';
+import { condaFormatOf } from '../distributions/conda/filename.js';
+import { deriveSubdir } from '../distributions/conda/index-json.js';
+import { readCondaMeta } from '../distributions/conda/read.js';
 import { DistsealError, InputError } from '../errors.js';
 import { fileSize } from './store.js';
-import { verifyFile, type VerifyReport } from '../verify/index.js';
+import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { parseRepodata, sectionFor, type RepodataRecord } from './repodata.js';
 import { openChannelSource } from './source.js';
 import { REPODATA_FILE } from './store.js';
-import { recordMismatches, verifyWithSidecar, type ChannelProblem, type ChannelVerifyOptions } from './verify.js';
+import {
+  recordMismatches,
+  verifyWithSidecar,
+  type ChannelProblem,
+  type ChannelVerifyOptions,
+} from './verify.js';
 
 export interface ChannelFileReport {
   file: string;
@@ -33,10 +38,19 @@ export interface ChannelFileReport {
  * file name has this file's sha256 and size, and the file's own signature (FILE.asc beside it,
  * else the channel's copy) verifies. The subdir comes from the package's own index.json.
  */
-export async function verifyAgainstChannel(file: string, options: ChannelVerifyOptions): Promise<ChannelFileReport> {
+export async function verifyAgainstChannel(
+  file: string,
+  options: ChannelVerifyOptions,
+): Promise<ChannelFileReport> {
   const filename = path.basename(file);
-  if (!condaFormatOf(filename)) throw new InputError('E_CONDA_NAME', `${file} is not a conda package (.conda or .tar.bz2); --channel checks conda packages.`, { subject: file });
-  if ((await fileSize(file)) === undefined) throw new InputError('E_NOT_FOUND', `${file} does not exist.`, { subject: file });
+  if (!condaFormatOf(filename))
+    throw new InputError(
+      'E_CONDA_NAME',
+      `${file} is not a conda package (.conda or .tar.bz2); --channel checks conda packages.`,
+      { subject: file },
+    );
+  if ((await fileSize(file)) === undefined)
+    throw new InputError('E_NOT_FOUND', `${file} does not exist.`, { subject: file });
   // The subdir comes from index.json; a file too damaged to read is still looked up by name, so
   // tampering shows up as a sha256 mismatch (exit 3) rather than as unreadable input.
   let subdirHint: string | undefined;
@@ -44,20 +58,34 @@ export async function verifyAgainstChannel(file: string, options: ChannelVerifyO
     subdirHint = deriveSubdir((await readCondaMeta(file)).index);
   } catch (error) {
     if (!(error instanceof DistsealError) || error.kind !== 'input') throw error;
-    options.logger?.debug(`${file} is not readable as a conda package (${error.message}); looking it up by name.`);
+    options.logger?.debug(
+      `${file} is not readable as a conda package (${error.message}); looking it up by name.`,
+    );
   }
   const digests = await condaDigests(file);
   const source = await openChannelSource(options.channel, options.cwd);
   const problems: ChannelProblem[] = [];
-  const report: ChannelFileReport = { file, channel: source.display, path: `${subdirHint ?? '?'}/${filename}`, verified: false, sha256: digests.sha256, size: digests.size, problems };
+  const report: ChannelFileReport = {
+    file,
+    channel: source.display,
+    path: `${subdirHint ?? '?'}/${filename}`,
+    verified: false,
+    sha256: digests.sha256,
+    size: digests.size,
+    problems,
+  };
   try {
-    const candidates = [...new Set([...(subdirHint ? [subdirHint] : []), ...(subdirHint ? [] : await source.subdirs())])];
+    const candidates = [
+      ...new Set([...(subdirHint ? [subdirHint] : []), ...(subdirHint ? [] : await source.subdirs())]),
+    ];
     let found: { subdir: string; local: string; record?: RepodataRecord; error?: DistsealError } | undefined;
     for (const subdir of candidates) {
       const local = await source.fetch(`${subdir}/${REPODATA_FILE}`);
       if (!local) continue;
       try {
-        const record = parseRepodata(await readFile(local, 'utf8'), `${subdir}/${REPODATA_FILE}`, subdir)[sectionFor(filename)][filename];
+        const record = parseRepodata(await readFile(local, 'utf8'), `${subdir}/${REPODATA_FILE}`, subdir)[
+          sectionFor(filename)
+        ][filename];
         if (record || subdir === subdirHint) {
           found = { subdir, local, record };
           break;
@@ -72,7 +100,12 @@ export async function verifyAgainstChannel(file: string, options: ChannelVerifyO
       await source.release(local);
     }
     if (!found) {
-      problems.push({ subject: filename, code: 'E_NOT_IN_CHANNEL', message: `${source.display} has no repodata.json that lists ${filename}.`, hint: 'Check the channel URL or directory; this file was not published there under this name.' });
+      problems.push({
+        subject: filename,
+        code: 'E_NOT_IN_CHANNEL',
+        message: `${source.display} has no repodata.json that lists ${filename}.`,
+        hint: 'Check the channel URL or directory; this file was not published there under this name.',
+      });
       return report;
     }
     const rel = `${found.subdir}/${filename}`;
@@ -81,24 +114,55 @@ export async function verifyAgainstChannel(file: string, options: ChannelVerifyO
     const verdict = await verifyWithSidecar(source, repodataRel, found.local, options);
     await source.release(found.local);
     if ('verified' in verdict) {
-      report.repodata = { verified: verdict.verified, goodSignatures: verdict.goodSignatures, signatures: verdict.signatures, problems: verdict.problems };
-      if (!verdict.verified) problems.push({ subject: repodataRel, code: 'E_REPODATA_SIGNATURE', message: `The channel's ${repodataRel} is not signed by a trusted key: ${verdict.problems.map((p) => p.message).join(' ')}`, hint: verdict.problems[0]?.hint });
+      report.repodata = {
+        verified: verdict.verified,
+        goodSignatures: verdict.goodSignatures,
+        signatures: verdict.signatures,
+        problems: verdict.problems,
+      };
+      if (!verdict.verified)
+        problems.push({
+          subject: repodataRel,
+          code: 'E_REPODATA_SIGNATURE',
+          message: `The channel's ${repodataRel} is not signed by a trusted key: ${verdict.problems.map((p) => p.message).join(' ')}`,
+          hint: verdict.problems[0]?.hint,
+        });
     } else problems.push(verdict);
-    if (found.error) problems.push({ subject: repodataRel, code: found.error.code, message: found.error.message });
+    if (found.error)
+      problems.push({ subject: repodataRel, code: found.error.code, message: found.error.message });
     else if (found.record) problems.push(...recordMismatches(rel, found.record, digests));
-    else problems.push({ subject: rel, code: 'E_NOT_IN_CHANNEL', message: `The channel's ${repodataRel} has no record for ${filename}.`, hint: 'This file was not published in that channel (or under another name).' });
+    else
+      problems.push({
+        subject: rel,
+        code: 'E_NOT_IN_CHANNEL',
+        message: `The channel's ${repodataRel} has no record for ${filename}.`,
+        hint: 'This file was not published in that channel (or under another name).',
+      });
     // The package's own signature: FILE.asc beside the download, else the channel's.
     if ((await fileSize(`${file}.asc`)) !== undefined) {
-      report.signature = await verifyFile({ file, keys: options.keys, policy: options.policy, signers: options.signers, threshold: options.threshold, logger: options.logger });
+      report.signature = await verifyFile({
+        file,
+        keys: options.keys,
+        policy: options.policy,
+        signers: options.signers,
+        threshold: options.threshold,
+        logger: options.logger,
+      });
     } else {
       const v = await verifyWithSidecar(source, rel, file, options);
       if ('verified' in v) report.signature = v;
       else problems.push(v);
     }
     if (report.signature && !report.signature.verified) {
-      problems.push({ subject: rel, code: 'E_PACKAGE_SIGNATURE', message: `The signature of ${filename} does not verify: ${report.signature.problems.map((p) => p.message).join(' ')}`, hint: report.signature.problems[0]?.hint });
+      problems.push({
+        subject: rel,
+        code: 'E_PACKAGE_SIGNATURE',
+        message: `The signature of ${filename} does not verify: ${report.signature.problems.map((p) => p.message).join(' ')}`,
+        hint: report.signature.problems[0]?.hint,
+      });
     }
-    report.verified = problems.length === 0 && Boolean(report.repodata?.verified) && Boolean(report.signature?.verified);
+    report.verified =
+      problems.length === 0 && Boolean(report.repodata?.verified) && Boolean(report.signature?.verified);
     return report;
   } finally {
     await source.close();

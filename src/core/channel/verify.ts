@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type * as openpgp from 'openpgp';
-import { condaDigests } from '../dist/conda/digests.js';
+import { condaDigests } from '../distributions/conda/digests.js';
 import { DistsealError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { TrustPolicy } from '../trust/policy.js';
-import { verifyFile, type VerifyReport } from '../verify/index.js';
+import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { parseRepodata, type Repodata, type RepodataRecord } from './repodata.js';
 import { openChannelSource, type ChannelSource } from './source.js';
 import { REPODATA_FILE, SIGNATURE_SUFFIX } from './store.js';
@@ -61,7 +61,19 @@ export async function verifyChannel(options: ChannelVerifyOptions): Promise<Chan
       const local = await source.fetch(repodataPath);
       if (!local) {
         if (subdir === 'noarch') {
-          entries.push({ path: repodataPath, kind: 'repodata', ok: false, problems: [{ subject: repodataPath, code: 'E_NOT_A_CHANNEL', message: `${source.display} has no noarch/repodata.json, so it is not a conda channel.`, hint: 'Create one with `distseal channel add CHANNEL_DIR FILE...`.' }] });
+          entries.push({
+            path: repodataPath,
+            kind: 'repodata',
+            ok: false,
+            problems: [
+              {
+                subject: repodataPath,
+                code: 'E_NOT_A_CHANNEL',
+                message: `${source.display} has no noarch/repodata.json, so it is not a conda channel.`,
+                hint: 'Create one with `distseal channel add CHANNEL_DIR FILE...`.',
+              },
+            ],
+          });
         }
         continue;
       }
@@ -78,40 +90,91 @@ export async function verifyChannel(options: ChannelVerifyOptions): Promise<Chan
   } finally {
     await source.close();
   }
-  return { channel: source.display, verified: entries.length > 0 && entries.every((e) => e.ok), subdirs: seen, entries };
+  return {
+    channel: source.display,
+    verified: entries.length > 0 && entries.every((e) => e.ok),
+    subdirs: seen,
+    entries,
+  };
 }
 
 function summary(r: VerifyReport): ChannelEntryResult['signature'] {
-  return { verified: r.verified, goodSignatures: r.goodSignatures, signatures: r.signatures, problems: r.problems };
+  return {
+    verified: r.verified,
+    goodSignatures: r.goodSignatures,
+    signatures: r.signatures,
+    problems: r.problems,
+  };
 }
 
 /** Fetch `relative.asc` next to `local` (remote) and verify `local` with it. */
-export async function verifyWithSidecar(source: ChannelSource, relative: string, local: string, options: Omit<ChannelVerifyOptions, 'channel'>): Promise<VerifyReport | ChannelProblem> {
+export async function verifyWithSidecar(
+  source: ChannelSource,
+  relative: string,
+  local: string,
+  options: Omit<ChannelVerifyOptions, 'channel'>,
+): Promise<VerifyReport | ChannelProblem> {
   const sig = await source.fetch(relative + SIGNATURE_SUFFIX);
-  if (!sig) return { subject: relative, code: 'E_NO_SIGNATURE', message: `${relative} has no signature ${path.basename(relative)}${SIGNATURE_SUFFIX} in the channel.`, hint: 'Run `distseal channel add` again with the package to sign it, or ask the channel owner.' };
+  if (!sig)
+    return {
+      subject: relative,
+      code: 'E_NO_SIGNATURE',
+      message: `${relative} has no signature ${path.basename(relative)}${SIGNATURE_SUFFIX} in the channel.`,
+      hint: 'Run `distseal channel add` again with the package to sign it, or ask the channel owner.',
+    };
   try {
-    return await verifyFile({ file: local, signatureFile: sig, keys: options.keys, policy: options.policy, signers: options.signers, threshold: options.threshold, logger: options.logger });
+    return await verifyFile({
+      file: local,
+      signatureFile: sig,
+      keys: options.keys,
+      policy: options.policy,
+      signers: options.signers,
+      threshold: options.threshold,
+      logger: options.logger,
+    });
   } catch (error) {
-    if (error instanceof DistsealError && error.kind === 'input') return { subject: relative, code: error.code, message: `${relative}: ${error.message}`, hint: error.hint };
+    if (error instanceof DistsealError && error.kind === 'input')
+      return {
+        subject: relative,
+        code: error.code,
+        message: `${relative}: ${error.message}`,
+        hint: error.hint,
+      };
     throw error;
   } finally {
     await source.release(sig);
   }
 }
 
-async function checkRepodata(source: ChannelSource, subdir: string, local: string, options: ChannelVerifyOptions, logger: Logger): Promise<{ entry: ChannelEntryResult; repodata?: Repodata }> {
+async function checkRepodata(
+  source: ChannelSource,
+  subdir: string,
+  local: string,
+  options: ChannelVerifyOptions,
+  logger: Logger,
+): Promise<{ entry: ChannelEntryResult; repodata?: Repodata }> {
   const rel = `${subdir}/${REPODATA_FILE}`;
   const problems: ChannelProblem[] = [];
   const verdict = await verifyWithSidecar(source, rel, local, options);
   const signature = 'verified' in verdict ? summary(verdict) : undefined;
   if (!('verified' in verdict)) problems.push(verdict);
-  else if (!verdict.verified) problems.push({ subject: rel, code: 'E_REPODATA_SIGNATURE', message: `The signature of ${rel} does not verify: ${verdict.problems.map((p) => p.message).join(' ') || 'no good signature from a trusted key'}.`, hint: verdict.problems[0]?.hint });
+  else if (!verdict.verified)
+    problems.push({
+      subject: rel,
+      code: 'E_REPODATA_SIGNATURE',
+      message: `The signature of ${rel} does not verify: ${verdict.problems.map((p) => p.message).join(' ') || 'no good signature from a trusted key'}.`,
+      hint: verdict.problems[0]?.hint,
+    });
   let repodata: Repodata | undefined;
   try {
     const { readFile } = await import('node:fs/promises');
     repodata = parseRepodata(await readFile(local, 'utf8'), rel, subdir);
   } catch (error) {
-    problems.push({ subject: rel, code: (error as { code?: string }).code ?? 'E_REPODATA_CORRUPT', message: (error as Error).message });
+    problems.push({
+      subject: rel,
+      code: (error as { code?: string }).code ?? 'E_REPODATA_CORRUPT',
+      message: (error as Error).message,
+    });
   }
   await source.release(local);
   logger.debug(`${rel}: ${problems.length ? 'FAILED' : 'ok'}`);
@@ -119,25 +182,75 @@ async function checkRepodata(source: ChannelSource, subdir: string, local: strin
 }
 
 /** Compare a record's size/sha256/md5 with the file's bytes. */
-export function recordMismatches(rel: string, record: RepodataRecord, actual: { size: number; sha256: string; md5: string }): ChannelProblem[] {
+export function recordMismatches(
+  rel: string,
+  record: RepodataRecord,
+  actual: { size: number; sha256: string; md5: string },
+): ChannelProblem[] {
   const problems: ChannelProblem[] = [];
-  if (record.size !== actual.size) problems.push({ subject: rel, code: 'E_SIZE_MISMATCH', message: `${rel} is ${actual.size} bytes but repodata.json says ${record.size}.` });
-  if (typeof record.sha256 !== 'string') problems.push({ subject: rel, code: 'E_NO_SHA256', message: `The repodata record of ${rel} has no sha256.` });
-  else if (record.sha256.toLowerCase() !== actual.sha256) problems.push({ subject: rel, code: 'E_SHA256_MISMATCH', message: `${rel} has sha256 ${actual.sha256} but repodata.json says ${record.sha256}.`, hint: 'The file was changed or replaced after indexing. Do not install it.' });
-  if (typeof record.md5 === 'string' && record.md5.toLowerCase() !== actual.md5) problems.push({ subject: rel, code: 'E_MD5_MISMATCH', message: `${rel} has md5 ${actual.md5} but repodata.json says ${record.md5}.` });
+  if (record.size !== actual.size)
+    problems.push({
+      subject: rel,
+      code: 'E_SIZE_MISMATCH',
+      message: `${rel} is ${actual.size} bytes but repodata.json says ${record.size}.`,
+    });
+  if (typeof record.sha256 !== 'string')
+    problems.push({
+      subject: rel,
+      code: 'E_NO_SHA256',
+      message: `The repodata record of ${rel} has no sha256.`,
+    });
+  else if (record.sha256.toLowerCase() !== actual.sha256)
+    problems.push({
+      subject: rel,
+      code: 'E_SHA256_MISMATCH',
+      message: `${rel} has sha256 ${actual.sha256} but repodata.json says ${record.sha256}.`,
+      hint: 'The file was changed or replaced after indexing. Do not install it.',
+    });
+  if (typeof record.md5 === 'string' && record.md5.toLowerCase() !== actual.md5)
+    problems.push({
+      subject: rel,
+      code: 'E_MD5_MISMATCH',
+      message: `${rel} has md5 ${actual.md5} but repodata.json says ${record.md5}.`,
+    });
   return problems;
 }
 
-async function checkPackage(source: ChannelSource, subdir: string, fn: string, record: RepodataRecord, options: ChannelVerifyOptions, logger: Logger): Promise<ChannelEntryResult> {
+async function checkPackage(
+  source: ChannelSource,
+  subdir: string,
+  fn: string,
+  record: RepodataRecord,
+  options: ChannelVerifyOptions,
+  logger: Logger,
+): Promise<ChannelEntryResult> {
   const rel = `${subdir}/${fn}`;
   const local = await source.fetch(rel);
-  if (!local) return { path: rel, kind: 'package', ok: false, problems: [{ subject: rel, code: 'E_MISSING_PACKAGE', message: `repodata.json lists ${rel} but the file is not in the channel.` }] };
+  if (!local)
+    return {
+      path: rel,
+      kind: 'package',
+      ok: false,
+      problems: [
+        {
+          subject: rel,
+          code: 'E_MISSING_PACKAGE',
+          message: `repodata.json lists ${rel} but the file is not in the channel.`,
+        },
+      ],
+    };
   try {
     const problems = recordMismatches(rel, record, await condaDigests(local));
     const verdict = await verifyWithSidecar(source, rel, local, options);
     const signature = 'verified' in verdict ? summary(verdict) : undefined;
     if (!('verified' in verdict)) problems.push(verdict);
-    else if (!verdict.verified) problems.push({ subject: rel, code: 'E_PACKAGE_SIGNATURE', message: `The signature of ${rel} does not verify: ${verdict.problems.map((p) => p.message).join(' ') || 'no good signature from a trusted key'}.`, hint: verdict.problems[0]?.hint });
+    else if (!verdict.verified)
+      problems.push({
+        subject: rel,
+        code: 'E_PACKAGE_SIGNATURE',
+        message: `The signature of ${rel} does not verify: ${verdict.problems.map((p) => p.message).join(' ') || 'no good signature from a trusted key'}.`,
+        hint: verdict.problems[0]?.hint,
+      });
     logger.debug(`${rel}: ${problems.length ? 'FAILED' : 'ok'}`);
     return { path: rel, kind: 'package', ok: problems.length === 0, signature, problems };
   } finally {

@@ -38,19 +38,41 @@ export interface Credentials {
 export async function resolveCredentials(input: CredentialInput): Promise<Credentials> {
   const logger = input.logger ?? silentLogger;
   const repo = input.repository;
-  const section = repo.name ? `the [${repo.name}] section of ${repo.configFile ?? '~/.pypirc'}` : 'the URL (user:pass@)';
+  const section = repo.name
+    ? `the [${repo.name}] section of ${repo.configFile ?? '~/.pypirc'}`
+    : 'the URL (user:pass@)';
   const userSources: SecretSource[] = [
-    { name: '-u/--username', get: () => (input.username?.source === '-u/--username' ? input.username.value : undefined) },
-    { name: 'TWINE_USERNAME', get: () => (input.username?.source === 'TWINE_USERNAME' ? input.username.value : undefined) },
+    {
+      name: '-u/--username',
+      get: () => (input.username?.source === '-u/--username' ? input.username.value : undefined),
+    },
+    {
+      name: 'TWINE_USERNAME',
+      get: () => (input.username?.source === 'TWINE_USERNAME' ? input.username.value : undefined),
+    },
     // twine >= 6: PyPI and TestPyPI only take API tokens, whose user is always __token__.
-    { name: `the default ${TOKEN_USERNAME} (PyPI and TestPyPI only)`, get: () => TOKEN_USERNAME, enabled: repo.isPyPI },
+    {
+      name: `the default ${TOKEN_USERNAME} (PyPI and TestPyPI only)`,
+      get: () => TOKEN_USERNAME,
+      enabled: repo.isPyPI,
+    },
     { name: section, get: () => repo.username?.value },
-    { name: 'a prompt (interactive terminals only)', get: () => input.prompts?.username('Enter your username: '), enabled: Boolean(input.prompts) },
+    {
+      name: 'a prompt (interactive terminals only)',
+      get: () => input.prompts?.username('Enter your username: '),
+      enabled: Boolean(input.prompts),
+    },
   ];
   const username = await resolveSecret(userSources, { what: `user name for ${repo.url}`, logger });
   const passwordSources: SecretSource[] = [
-    { name: '-p/--password', get: () => (input.password?.source === '-p/--password' ? input.password.value : undefined) },
-    { name: 'TWINE_PASSWORD', get: () => (input.password?.source === 'TWINE_PASSWORD' ? input.password.value : undefined) },
+    {
+      name: '-p/--password',
+      get: () => (input.password?.source === '-p/--password' ? input.password.value : undefined),
+    },
+    {
+      name: 'TWINE_PASSWORD',
+      get: () => (input.password?.source === 'TWINE_PASSWORD' ? input.password.value : undefined),
+    },
     { name: section, get: () => repo.password?.value },
     {
       name: `the OS keychain (service ${repo.url}, account ${username.value}; \`distseal login pypi${repo.name && repo.name !== 'pypi' ? ` -r ${repo.name}` : ''}\` stores it)`,
@@ -70,11 +92,14 @@ export async function resolveCredentials(input: CredentialInput): Promise<Creden
   });
   warnOddValue(username.value, 'user name', logger);
   warnOddValue(password.value, repo.isPyPI ? 'API token' : 'password', logger);
-  return { username: { value: username.value, source: username.source }, password: { value: password.value, source: password.source } };
+  return {
+    username: { value: username.value, source: username.source },
+    password: { value: password.value, source: password.source },
+  };
 }
 
 /** twine warns about empty values and control characters (a pasted newline, a stray escape). */
 function warnOddValue(value: string, what: string, logger: Logger): void {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) logger.warn(`The ${what} contains control characters; check how it was pasted or stored.`);
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    logger.warn(`The ${what} contains control characters; check how it was pasted or stored.`);
 }

@@ -42,7 +42,7 @@ export function parseIni(text: string, file: string): IniFile {
     const raw = lines[n]!;
     const indent = raw.length - raw.trimStart().length;
     const line = raw.trim();
-    if (line === '' ) {
+    if (line === '') {
       lastKey = undefined;
       continue;
     }
@@ -79,7 +79,9 @@ export function parseIni(text: string, file: string): IniFile {
 export function pypircRepositories(ini: IniFile | undefined): Map<string, RepositoryConfig> {
   const login = ini?.get('server-login');
   const defaults: RepositoryConfig = { username: login?.get('username'), password: login?.get('password') };
-  const servers = (ini?.get('distutils')?.get('index-servers') ?? 'pypi testpypi').split(/\s+/).filter(Boolean);
+  const servers = (ini?.get('distutils')?.get('index-servers') ?? 'pypi testpypi')
+    .split(/\s+/)
+    .filter(Boolean);
   const out = new Map<string, RepositoryConfig>();
   const entry = (name: string) => {
     let e = out.get(name);

@@ -9,8 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, InputError, UsageError } from '../errors.js';
-import { wrapFsError } from '../fs/atomic.js';
-import { maskUrl } from '../upload/http.js';
+import { wrapFsError } from '../io/atomic.js';
+import { maskUrl } from '../net/http.js';
 import { indexServers, parseIni, pypircRepositories, type IniFile } from './pypirc.js';
 
 /** A value and where it came from (for --verbose and --dry-run; never log the value of a secret). */
@@ -69,7 +69,9 @@ export function normalizeRepositoryUrl(url: string, origin: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`The repository URL from ${origin} is not a valid URL: ${maskUrl(url)}.`, { hint: 'Use a full URL such as https://upload.pypi.org/legacy/.' });
+    throw new UsageError(`The repository URL from ${origin} is not a valid URL: ${maskUrl(url)}.`, {
+      hint: 'Use a full URL such as https://upload.pypi.org/legacy/.',
+    });
   }
   if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.hostname) {
     throw new UsageError(`The repository URL from ${origin} must be http(s) with a host: ${maskUrl(url)}.`);
@@ -94,7 +96,10 @@ export async function resolveRepository(input: RepositoryInput): Promise<Resolve
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') {
       if (explicit) {
-        throw new InputError('E_CONFIG', `The config file ${file} does not exist.`, { subject: file, hint: 'Check the --config-file path.' });
+        throw new InputError('E_CONFIG', `The config file ${file} does not exist.`, {
+          subject: file,
+          hint: 'Check the --config-file path.',
+        });
       }
     } else if (error instanceof InputError) {
       throw error;
@@ -108,13 +113,17 @@ export async function resolveRepository(input: RepositoryInput): Promise<Resolve
   if (!config) {
     throw new InputError('E_CONFIG', `Missing '${name}' section from ${where}.`, {
       subject: file,
-      hint: ini && ini.has(name) && !indexServers(ini).includes(name)
-        ? `The section exists but is not listed in [distutils] index-servers; add '${name}' there.`
-        : `Add a [${name}] section with repository = URL (and list it in [distutils] index-servers), or pass --repository-url URL. See https://packaging.python.org/specifications/pypirc/`,
+      hint:
+        ini && ini.has(name) && !indexServers(ini).includes(name)
+          ? `The section exists but is not listed in [distutils] index-servers; add '${name}' there.`
+          : `Add a [${name}] section with repository = URL (and list it in [distutils] index-servers), or pass --repository-url URL. See https://packaging.python.org/specifications/pypirc/`,
     });
   }
   if (!config.repository) {
-    throw new InputError('E_CONFIG', `The [${name}] section of ${file} has no 'repository' URL.`, { subject: file, hint: `Add repository = https://host/path/ to [${name}].` });
+    throw new InputError('E_CONFIG', `The [${name}] section of ${file} has no 'repository' URL.`, {
+      subject: file,
+      hint: `Add repository = https://host/path/ to [${name}].`,
+    });
   }
   const url = normalizeRepositoryUrl(config.repository, `[${name}] in ${where}`);
   const source = `${path.basename(file)} [${name}]`;
@@ -124,7 +133,9 @@ export async function resolveRepository(input: RepositoryInput): Promise<Resolve
     username: config.username ? { value: config.username, source } : undefined,
     password: config.password ? { value: config.password, source } : undefined,
     caCert: input.cert ?? (config.ca_cert ? path.resolve(path.dirname(file), config.ca_cert) : undefined),
-    clientCert: input.clientCert ?? (config.client_cert ? path.resolve(path.dirname(file), config.client_cert) : undefined),
+    clientCert:
+      input.clientCert ??
+      (config.client_cert ? path.resolve(path.dirname(file), config.client_cert) : undefined),
     configFile: ini ? file : undefined,
     isPyPI: isPyPIUrl(url),
   };

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { errnoCode } from '../errors.js';
-import { ensureDir, wrapFsError } from '../fs/atomic.js';
+import { ensureDir, wrapFsError } from '../io/atomic.js';
 
 /** mkdir -p with mode 0700 for every directory it creates (see ensureDir). */
 export async function makeDirs(dir: string): Promise<void> {
@@ -16,4 +16,3 @@ export async function listDir(dir: string): Promise<string[]> {
     throw wrapFsError(error, dir, 'read the directory');
   }
 }
-

@@ -13,7 +13,9 @@ export interface ExportOptions {
 
 /** True when `subkey` may sign, by its latest binding signature's key flags. */
 function canSign(subkey: openpgp.Subkey): boolean {
-  const latest = [...subkey.bindingSignatures].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0))[0];
+  const latest = [...subkey.bindingSignatures].sort(
+    (a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0),
+  )[0];
   return Boolean((latest?.keyFlags?.[0] ?? 0) & openpgp.enums.keyFlags.signData);
 }
 
@@ -33,22 +35,32 @@ export async function exportKey(key: openpgp.Key, options: ExportOptions = {}): 
   let out: openpgp.Key;
   if (options.secret || options.subkeysOnly) {
     if (!key.isPrivate()) {
-      throw new KeyError('E_NO_SECRET', `Only the public part of key ${fpr} is here; there is no secret key to export.`, {
-        subject: fpr,
-        hint: 'Export the public key without --secret, or import the secret key first.',
-      });
+      throw new KeyError(
+        'E_NO_SECRET',
+        `Only the public part of key ${fpr} is here; there is no secret key to export.`,
+        {
+          subject: fpr,
+          hint: 'Export the public key without --secret, or import the secret key first.',
+        },
+      );
     }
     out = await copyKey(key);
     if (options.subkeysOnly) {
       const signers = out.subkeys.filter((s) => canSign(s) && packetHasSecret(s.keyPacket));
       if (signers.length === 0) {
-        throw new KeyError('E_NO_SIGNING_SUBKEY', `Key ${fpr} has no secret signing subkey to export on its own.`, {
-          subject: fpr,
-          hint: 'Keys made by `distseal keys generate` have one. For this key, export the full secret with --secret, or add a signing subkey with gpg --quick-add-key.',
-        });
+        throw new KeyError(
+          'E_NO_SIGNING_SUBKEY',
+          `Key ${fpr} has no secret signing subkey to export on its own.`,
+          {
+            subject: fpr,
+            hint: 'Keys made by `distseal keys generate` have one. For this key, export the full secret with --secret, or add a signing subkey with gpg --quick-add-key.',
+          },
+        );
       }
       (out.keyPacket as openpgp.SecretKeyPacket).makeDummy();
-      for (const sub of out.subkeys) if (!signers.includes(sub) && packetHasSecret(sub.keyPacket)) (sub.keyPacket as openpgp.SecretSubkeyPacket).makeDummy();
+      for (const sub of out.subkeys)
+        if (!signers.includes(sub) && packetHasSecret(sub.keyPacket))
+          (sub.keyPacket as openpgp.SecretSubkeyPacket).makeDummy();
     }
   } else {
     out = key.isPrivate() ? key.toPublic() : key;

@@ -11,16 +11,35 @@ export interface GpgExportOptions {
   gpg?: string;
 }
 
-function run(gpg: string, args: string[], options: GpgExportOptions, input?: string): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+function run(
+  gpg: string,
+  args: string[],
+  options: GpgExportOptions,
+  input?: string,
+): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const env = Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
-    const child = spawn(gpg, args, { env, stdio: [input !== undefined ? 'pipe' : options.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'] });
+    const env = Object.fromEntries(
+      Object.entries(options.env).filter(([, v]) => v !== undefined),
+    ) as NodeJS.ProcessEnv;
+    const child = spawn(gpg, args, {
+      env,
+      stdio: [input !== undefined ? 'pipe' : options.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     let err = '';
     child.stdout!.on('data', (d: Buffer) => out.push(d));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('error', (error) =>
-      reject(new OperationalError('E_GPG', `Cannot run ${gpg}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it is not installed' : error.message}.`, { cause: error, hint: 'Install GnuPG, or export the key from gpg yourself and run `distseal keys import FILE`.' })),
+      reject(
+        new OperationalError(
+          'E_GPG',
+          `Cannot run ${gpg}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it is not installed' : error.message}.`,
+          {
+            cause: error,
+            hint: 'Install GnuPG, or export the key from gpg yourself and run `distseal keys import FILE`.',
+          },
+        ),
+      ),
     );
     child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr: err }));
     if (input !== undefined) child.stdin!.end(input);
@@ -31,12 +50,21 @@ function run(gpg: string, args: string[], options: GpgExportOptions, input?: str
  * Export a key from the user's GnuPG (GNUPGHOME honoured): the secret key when gpg has it,
  * else the public key. Returns binary packets for `importKeys`.
  */
-export async function exportFromGpg(id: string, options: GpgExportOptions): Promise<{ data: Buffer; secret: boolean }> {
+export async function exportFromGpg(
+  id: string,
+  options: GpgExportOptions,
+): Promise<{ data: Buffer; secret: boolean }> {
   const gpg = options.gpg ?? 'gpg';
   const base = ['--batch', '--no-tty', '--yes'];
-  const loopback = options.passphrase !== undefined ? ['--pinentry-mode', 'loopback', '--passphrase-fd', '0'] : [];
+  const loopback =
+    options.passphrase !== undefined ? ['--pinentry-mode', 'loopback', '--passphrase-fd', '0'] : [];
   const interactiveBase = options.interactive && options.passphrase === undefined ? [] : base;
-  const secret = await run(gpg, [...interactiveBase, ...loopback, '--export-secret-keys', '--', id], options, options.passphrase);
+  const secret = await run(
+    gpg,
+    [...interactiveBase, ...loopback, '--export-secret-keys', '--', id],
+    options,
+    options.passphrase,
+  );
   if (secret.code === 0 && secret.stdout.length > 0) return { data: secret.stdout, secret: true };
   const wrongPass = /bad passphrase|no passphrase given|cancel/i.test(secret.stderr);
   if (wrongPass) {
@@ -47,10 +75,14 @@ export async function exportFromGpg(id: string, options: GpgExportOptions): Prom
   }
   const pub = await run(gpg, [...base, '--export', '--', id], options);
   if (pub.code === 0 && pub.stdout.length > 0) return { data: pub.stdout, secret: false };
-  throw new InputError('E_GPG', `gpg has no key matching "${id}"${pub.stderr ? `: ${lastLine(pub.stderr)}` : '.'}`, {
-    subject: id,
-    hint: 'Check `gpg --list-keys` (and GNUPGHOME), then pass a fingerprint.',
-  });
+  throw new InputError(
+    'E_GPG',
+    `gpg has no key matching "${id}"${pub.stderr ? `: ${lastLine(pub.stderr)}` : '.'}`,
+    {
+      subject: id,
+      hint: 'Check `gpg --list-keys` (and GNUPGHOME), then pass a fingerprint.',
+    },
+  );
 }
 
 function lastLine(text: string): string {

@@ -40,11 +40,18 @@ export interface GeneratedKey {
  */
 export async function generateOwnKey(options: GenerateKeyOptions): Promise<GeneratedKey> {
   const algo = options.algo ?? DEFAULT_ALGO;
-  if (!KEY_ALGOS.includes(algo)) throw new UsageError(`--algo ${String(algo)} is not offered.`, { hint: `Choose one of: ${KEY_ALGOS.join(', ')}.` });
+  if (!KEY_ALGOS.includes(algo))
+    throw new UsageError(`--algo ${String(algo)} is not offered.`, {
+      hint: `Choose one of: ${KEY_ALGOS.join(', ')}.`,
+    });
   const userID = buildUserID(options.name, options.email);
   const date = options.date ?? new Date();
   const keyExpirationTime = parseExpiry(options.expires ?? DEFAULT_EXPIRES, date);
-  const config: openpgp.PartialConfig = { v6Keys: false, aeadProtect: false, preferredHashAlgorithm: openpgp.enums.hash.sha512 };
+  const config: openpgp.PartialConfig = {
+    v6Keys: false,
+    aeadProtect: false,
+    preferredHashAlgorithm: openpgp.enums.hash.sha512,
+  };
   const common = {
     userIDs: [userID],
     keyExpirationTime,

@@ -44,7 +44,11 @@ async function collapse(keys: openpgp.Key[]): Promise<openpgp.Key[]> {
  * parsed and merged in memory first, so a damaged file changes nothing; then each is written
  * atomically under the home's lock. Into the trusted keyring only public parts are stored.
  */
-export async function importKeys(store: KeyStore, data: Uint8Array, options: ImportOptions): Promise<ImportedKey[]> {
+export async function importKeys(
+  store: KeyStore,
+  data: Uint8Array,
+  options: ImportOptions,
+): Promise<ImportedKey[]> {
   const logger = options.logger ?? silentLogger;
   const into = options.into ?? 'own';
   const parsed = await collapse(await readKeysFromBytes(data, options.source));
@@ -56,7 +60,9 @@ export async function importKeys(store: KeyStore, data: Uint8Array, options: Imp
       const fpr = incoming.getFingerprint().toUpperCase();
       let candidate = incoming;
       if (into === 'trusted' && incoming.isPrivate()) {
-        logger.warn(`${options.source} holds the SECRET key ${fpr}; only its public part goes into the trusted keyring.`);
+        logger.warn(
+          `${options.source} holds the SECRET key ${fpr}; only its public part goes into the trusted keyring.`,
+        );
         candidate = incoming.toPublic();
       }
       const merged = await mergeKey(existing.find((k) => k.fingerprint === fpr)?.key, candidate);
@@ -65,9 +71,12 @@ export async function importKeys(store: KeyStore, data: Uint8Array, options: Imp
     const results: ImportedKey[] = [];
     for (const plan of plans) {
       const fpr = plan.key.getFingerprint().toUpperCase();
-      const file = plan.status === 'unchanged'
-        ? store.path(into === 'own' ? 'keys' : 'trusted', `${fpr}.asc`)
-        : into === 'own' ? await tx.saveOwn(plan.key) : await tx.saveTrusted(plan.key);
+      const file =
+        plan.status === 'unchanged'
+          ? store.path(into === 'own' ? 'keys' : 'trusted', `${fpr}.asc`)
+          : into === 'own'
+            ? await tx.saveOwn(plan.key)
+            : await tx.saveTrusted(plan.key);
       let madeDefault = false;
       if (into === 'own' && defaultFpr === undefined && hasAnySecret(plan.key)) {
         await tx.setDefault(fpr);
@@ -75,8 +84,20 @@ export async function importKeys(store: KeyStore, data: Uint8Array, options: Imp
         madeDefault = true;
       }
       const info = await keyInfo(plan.key, { isDefault: defaultFpr === fpr });
-      if (info.hasSecret && !info.passphraseProtected) logger.warn(`The secret key ${fpr} has no passphrase; protect it with \`distseal keys passwd ${fpr}\`.`);
-      results.push({ fingerprint: fpr, userIDs: info.userIDs, status: plan.status, changes: plan.changes, hasSecret: info.hasSecret, madeDefault, file, info });
+      if (info.hasSecret && !info.passphraseProtected)
+        logger.warn(
+          `The secret key ${fpr} has no passphrase; protect it with \`distseal keys passwd ${fpr}\`.`,
+        );
+      results.push({
+        fingerprint: fpr,
+        userIDs: info.userIDs,
+        status: plan.status,
+        changes: plan.changes,
+        hasSecret: info.hasSecret,
+        madeDefault,
+        file,
+        info,
+      });
     }
     if (options.alsoWrite) await options.alsoWrite(tx, results);
     return results;

@@ -67,7 +67,11 @@ const CURVE_NAMES: Record<string, string> = {
 };
 
 /** Human names for an openpgp.js algorithm info. */
-export function describeAlgorithm(info: openpgp.AlgorithmInfo): { algorithm: string; bits?: number; curve?: string } {
+export function describeAlgorithm(info: openpgp.AlgorithmInfo): {
+  algorithm: string;
+  bits?: number;
+  curve?: string;
+} {
   const algorithm = ALGORITHM_NAMES[info.algorithm] ?? String(info.algorithm);
   const curve = info.curve ? (CURVE_NAMES[info.curve] ?? String(info.curve)) : undefined;
   return { algorithm, ...(info.bits ? { bits: info.bits } : {}), ...(curve ? { curve } : {}) };
@@ -75,16 +79,24 @@ export function describeAlgorithm(info: openpgp.AlgorithmInfo): { algorithm: str
 
 /** "Ed25519" / "RSA 4096" / "ECDH Cv25519": one short label. */
 export function algorithmLabel(info: { algorithm: string; bits?: number; curve?: string }): string {
-  if (info.curve) return info.algorithm === 'EdDSA' || info.algorithm === 'ECDH' ? `${info.algorithm} ${info.curve}` : `${info.algorithm} ${info.curve}`;
+  if (info.curve)
+    return info.algorithm === 'EdDSA' || info.algorithm === 'ECDH'
+      ? `${info.algorithm} ${info.curve}`
+      : `${info.algorithm} ${info.curve}`;
   return info.bits ? `${info.algorithm} ${info.bits}` : info.algorithm;
 }
 
-type AnyKeyPacket = openpgp.PublicKeyPacket | openpgp.SecretKeyPacket | openpgp.PublicSubkeyPacket | openpgp.SecretSubkeyPacket;
+type AnyKeyPacket =
+  openpgp.PublicKeyPacket | openpgp.SecretKeyPacket | openpgp.PublicSubkeyPacket | openpgp.SecretSubkeyPacket;
 
 /** True when the packet holds real secret material (not public, not a gnu-dummy stub). */
 export function packetHasSecret(packet: AnyKeyPacket): boolean {
   const secret = packet as Partial<openpgp.SecretKeyPacket>;
-  return typeof secret.isDummy === 'function' && !secret.isDummy() && !(secret.isMissingSecretKeyMaterial?.() ?? false);
+  return (
+    typeof secret.isDummy === 'function' &&
+    !secret.isDummy() &&
+    !(secret.isMissingSecretKeyMaterial?.() ?? false)
+  );
 }
 
 /** True when the packet's secret material is encrypted with a passphrase. */
@@ -97,7 +109,8 @@ function flagsToUsage(flags: number | undefined): string[] {
   const usage: string[] = [];
   if (flags & openpgp.enums.keyFlags.certifyKeys) usage.push('certify');
   if (flags & openpgp.enums.keyFlags.signData) usage.push('sign');
-  if (flags & (openpgp.enums.keyFlags.encryptCommunication | openpgp.enums.keyFlags.encryptStorage)) usage.push('encrypt');
+  if (flags & (openpgp.enums.keyFlags.encryptCommunication | openpgp.enums.keyFlags.encryptStorage))
+    usage.push('encrypt');
   if (flags & openpgp.enums.keyFlags.authentication) usage.push('authenticate');
   return usage;
 }
@@ -119,7 +132,10 @@ async function safe<T>(fn: () => Promise<T>, fallback: T): Promise<T> {
 }
 
 /** The list view of one key. Flags that openpgp.js cannot decide (broken self-signatures) read as false/null. */
-export async function keyInfo(key: openpgp.Key, extras: { isDefault?: boolean; passphraseInKeychain?: boolean } = {}): Promise<KeyInfo> {
+export async function keyInfo(
+  key: openpgp.Key,
+  extras: { isDefault?: boolean; passphraseInKeychain?: boolean } = {},
+): Promise<KeyInfo> {
   const now = new Date();
   const expiry = await safe(() => key.getExpirationTime(), null);
   const subkeys: SubkeyInfo[] = [];
@@ -148,7 +164,9 @@ export async function keyInfo(key: openpgp.Key, extras: { isDefault?: boolean; p
     hasSecret: hasAnySecret(key),
     primarySecret: packetHasSecret(key.keyPacket),
     isDefault: Boolean(extras.isDefault),
-    ...(extras.passphraseInKeychain === undefined ? {} : { passphraseInKeychain: extras.passphraseInKeychain }),
+    ...(extras.passphraseInKeychain === undefined
+      ? {}
+      : { passphraseInKeychain: extras.passphraseInKeychain }),
     passphraseProtected: packets.some(packetProtected),
     subkeys,
   };

@@ -22,10 +22,14 @@ export function splitArmorBlocks(text: string, source: string): ArmorBlock[] {
     const endLine = `-----END PGP ${type}-----`;
     const end = text.indexOf(endLine, match.index!);
     if (end < 0) {
-      throw new InputError('E_KEY_FILE', `${source}: the armored "${type}" is truncated (no "${endLine}" line).`, {
-        subject: source,
-        hint: 'The file was cut off while copying or downloading. Export the key again and retry.',
-      });
+      throw new InputError(
+        'E_KEY_FILE',
+        `${source}: the armored "${type}" is truncated (no "${endLine}" line).`,
+        {
+          subject: source,
+          hint: 'The file was cut off while copying or downloading. Export the key again and retry.',
+        },
+      );
     }
     blocks.push({ type, text: text.slice(match.index!, end + endLine.length) });
   }
@@ -49,18 +53,23 @@ function keyFileError(source: string, what: string, cause?: unknown): InputError
 /** Parse binary key packets (one or several concatenated keys). */
 async function readBinaryKeys(data: Uint8Array, source: string): Promise<openpgp.Key[]> {
   // A binary OpenPGP packet header always has bit 7 set; refuse other bytes early with a clear word.
-  if ((data[0]! & 0x80) === 0) throw keyFileError(source, 'is not an OpenPGP key (neither armored text nor binary packets).');
+  if ((data[0]! & 0x80) === 0)
+    throw keyFileError(source, 'is not an OpenPGP key (neither armored text nor binary packets).');
   try {
     return await openpgp.readKeys({ binaryKeys: data });
   } catch (error) {
     // A lone signature packet (tag 2; old format 0x88-0x8b, new format 0xc2) is most likely a
     // revocation certificate that was handed to import: point at the command that applies it.
     if ((data[0]! & 0xfc) === 0x88 || data[0] === 0xc2) {
-      throw new InputError('E_KEY_FILE', `${source} holds a signature (such as a revocation certificate), not a key.`, {
-        subject: source,
-        cause: error,
-        hint: 'To apply a revocation certificate to one of your keys, run `distseal keys revoke FPR --certificate FILE`.',
-      });
+      throw new InputError(
+        'E_KEY_FILE',
+        `${source} holds a signature (such as a revocation certificate), not a key.`,
+        {
+          subject: source,
+          cause: error,
+          hint: 'To apply a revocation certificate to one of your keys, run `distseal keys revoke FPR --certificate FILE`.',
+        },
+      );
     }
     throw keyFileError(source, `is not a readable OpenPGP key: ${describeOpenpgpError(error)}.`, error);
   }
@@ -71,7 +80,8 @@ async function readBinaryKeys(data: Uint8Array, source: string): Promise<openpgp
  * secret. `source` names the file in every error (InputError E_KEY_FILE, exit 2).
  */
 export async function readKeysFromBytes(data: Uint8Array, source: string): Promise<openpgp.Key[]> {
-  if (data.length === 0 || Buffer.from(data).toString('latin1').trim() === '') throw keyFileError(source, 'is empty.');
+  if (data.length === 0 || Buffer.from(data).toString('latin1').trim() === '')
+    throw keyFileError(source, 'is empty.');
   if (!looksArmored(data)) return readBinaryKeys(data, source);
   const text = Buffer.from(data).toString('utf8');
   const blocks = splitArmorBlocks(text, source);
@@ -86,12 +96,21 @@ export async function readKeysFromBytes(data: Uint8Array, source: string): Promi
       binary = (await openpgp.unarmor(block.text)).data as unknown as Uint8Array;
     } catch (error) {
       const crc = /checksum|integrity|crc/i.test(describeOpenpgpError(error));
-      throw keyFileError(source, crc ? `has a damaged armor block${where}: its checksum (CRC) does not match.` : `has an unreadable armor block${where}: ${describeOpenpgpError(error)}.`, error);
+      throw keyFileError(
+        source,
+        crc
+          ? `has a damaged armor block${where}: its checksum (CRC) does not match.`
+          : `has an unreadable armor block${where}: ${describeOpenpgpError(error)}.`,
+        error,
+      );
     }
     if (binary.length === 0) throw keyFileError(source, `has an empty armor block${where}.`);
     const expected = armorChecksum(block.text);
     if (expected !== undefined && expected !== crc24(binary)) {
-      throw keyFileError(source, `has a damaged armor block${where}: its checksum (CRC) does not match, so the text was changed after it was made.`);
+      throw keyFileError(
+        source,
+        `has a damaged armor block${where}: its checksum (CRC) does not match, so the text was changed after it was made.`,
+      );
     }
     keys.push(...(await readBinaryKeys(binary, `${source}${where}`)));
   }

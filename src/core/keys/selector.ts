@@ -18,7 +18,11 @@ export function hexSelector(selector: string): string | undefined {
 
 function emailOf(userID: string): string | undefined {
   const m = /<([^<>]+)>\s*$/.exec(userID);
-  return m ? m[1]!.toLowerCase() : /^[^\s@<>]+@[^\s@<>]+$/.test(userID.trim()) ? userID.trim().toLowerCase() : undefined;
+  return m
+    ? m[1]!.toLowerCase()
+    : /^[^\s@<>]+@[^\s@<>]+$/.test(userID.trim())
+      ? userID.trim().toLowerCase()
+      : undefined;
 }
 
 /**
@@ -28,29 +32,44 @@ function emailOf(userID: string): string | undefined {
  */
 export function selectKey<T extends SelectableKey>(keys: T[], selector: string, where: string): T {
   const trimmed = selector.trim();
-  if (trimmed === '') throw new UsageError('An empty key selector was given.', { hint: 'Name a key by fingerprint, e-mail or user ID.' });
+  if (trimmed === '')
+    throw new UsageError('An empty key selector was given.', {
+      hint: 'Name a key by fingerprint, e-mail or user ID.',
+    });
   const hex = hexSelector(trimmed);
   let hits: T[];
   if (hex && hex.length >= MIN_SUFFIX_HEX) {
-    hits = keys.filter((k) => k.fingerprint.endsWith(hex) || k.subkeyFingerprints.some((s) => s.endsWith(hex)));
+    hits = keys.filter(
+      (k) => k.fingerprint.endsWith(hex) || k.subkeyFingerprints.some((s) => s.endsWith(hex)),
+    );
   } else if (hex && hex.length >= 8 && !/[G-Zg-z@\s]/.test(trimmed)) {
-    throw new UsageError(`"${trimmed}" is too short to name a key safely: use the full fingerprint or at least ${MIN_SUFFIX_HEX} hex digits.`, {
-      hint: 'Short key IDs collide easily. Run `distseal keys list` to see full fingerprints.',
-    });
+    throw new UsageError(
+      `"${trimmed}" is too short to name a key safely: use the full fingerprint or at least ${MIN_SUFFIX_HEX} hex digits.`,
+      {
+        hint: 'Short key IDs collide easily. Run `distseal keys list` to see full fingerprints.',
+      },
+    );
   } else {
     const needle = trimmed.toLowerCase().replace(/^<|>$/g, '');
     hits = keys.filter((k) => k.userIDs.some((u) => emailOf(u) === needle));
-    if (hits.length === 0) hits = keys.filter((k) => k.userIDs.some((u) => u.toLowerCase().includes(trimmed.toLowerCase())));
+    if (hits.length === 0)
+      hits = keys.filter((k) => k.userIDs.some((u) => u.toLowerCase().includes(trimmed.toLowerCase())));
   }
   if (hits.length === 1) return hits[0]!;
   if (hits.length === 0) {
     throw new KeyError('E_KEY_NOT_FOUND', `No key matching "${trimmed}" in ${where}.`, {
       subject: trimmed,
-      hint: where.includes('trusted') ? 'Run `distseal trust list` to see the trusted keys.' : 'Run `distseal keys list` to see your keys, or `distseal keys import FILE` to add one.',
+      hint: where.includes('trusted')
+        ? 'Run `distseal trust list` to see the trusted keys.'
+        : 'Run `distseal keys list` to see your keys, or `distseal keys import FILE` to add one.',
     });
   }
-  throw new KeyError('E_KEY_AMBIGUOUS', `"${trimmed}" matches ${hits.length} keys in ${where}: ${hits.map((k) => k.fingerprint).join(', ')}.`, {
-    subject: trimmed,
-    hint: 'Name the key by its full fingerprint.',
-  });
+  throw new KeyError(
+    'E_KEY_AMBIGUOUS',
+    `"${trimmed}" matches ${hits.length} keys in ${where}: ${hits.map((k) => k.fingerprint).join(', ')}.`,
+    {
+      subject: trimmed,
+      hint: 'Name the key by its full fingerprint.',
+    },
+  );
 }

@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as openpgp from 'openpgp';
 import { DistsealError, errnoCode, InputError, KeyError, OperationalError } from '../errors.js';
-import { wrapFsError } from '../fs/atomic.js';
-import { withLock } from '../fs/lock.js';
+import { wrapFsError } from '../io/atomic.js';
+import { withLock } from '../io/lock.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { PASSPHRASE_SERVICE, type Keychain } from '../secrets/keychain.js';
@@ -12,24 +12,12 @@ import { hasAnySecret, keyInfo, type KeyInfo } from './info.js';
 import { readKeysFromBytes } from './parse.js';
 import { listDir, makeDirs } from './dirs.js';
 import { selectKey } from './selector.js';
+import { HOME_LAYOUT, type StoreConfig } from './layout.js';
 import { StoreTransaction } from './transaction.js';
 
-export type { KeyInfo, SubkeyInfo } from './info.js';
+export { HOME_LAYOUT } from './layout.js';
 
-/** Where things live inside a distseal home (all relative to the home). Reviewable plain files. */
-export const HOME_LAYOUT = {
-  /** Own keys, one armored file per key: secret when we hold it, else public. 0600. */
-  keys: 'keys',
-  /** Revocation certificates written at generation. 0600. */
-  revocations: 'revocations',
-  /** The trusted keyring: third parties' public keys, one armored file per key. */
-  trusted: 'trusted',
-  /** Per-project pins written by `trust add --for` (src/core/trust/policy.ts shape). */
-  policy: path.join('trusted', 'policy.json'),
-  /** Small settings: the default signing key. */
-  config: 'config.json',
-  lock: '.lock',
-} as const;
+export type { KeyInfo, SubkeyInfo } from './info.js';
 
 /** One of your own keys, as `sign` and the key commands use it. */
 export interface OwnKey {
@@ -48,11 +36,6 @@ export interface StoredKey {
   fingerprint: string;
   key: openpgp.Key;
   file: string;
-}
-
-interface StoreConfig {
-  version: 1;
-  defaultKey?: string;
 }
 
 /**
@@ -92,7 +75,9 @@ export class KeyStore {
       const st = await fs.stat(file).catch(() => undefined);
       if (st && (st.mode & 0o077) !== 0 && process.platform !== 'win32') {
         const want = st.isDirectory() ? '700' : '600';
-        this.logger.warn(`unsafe permissions on ${what} ${file} (${(st.mode & 0o777).toString(8)}); others may read it. Run: chmod ${want} '${file}'`);
+        this.logger.warn(
+          `unsafe permissions on ${what} ${file} (${(st.mode & 0o777).toString(8)}); others may read it. Run: chmod ${want} '${file}'`,
+        );
       }
     };
     await check(this.home, 'the distseal home');
@@ -114,11 +99,15 @@ export class KeyStore {
         throw wrapFsError(error, file, 'read');
       }
       const keys = await readKeysFromBytes(data, file).catch((error: unknown) => {
-        throw new InputError('E_STORE_DAMAGED', `The key store file ${file} is damaged: ${(error as Error).message}`, {
-          subject: file,
-          cause: error,
-          hint: 'Restore it from a backup, or move it away and import the key again.',
-        });
+        throw new InputError(
+          'E_STORE_DAMAGED',
+          `The key store file ${file} is damaged: ${(error as Error).message}`,
+          {
+            subject: file,
+            cause: error,
+            hint: 'Restore it from a backup, or move it away and import the key again.',
+          },
+        );
       });
       for (const key of keys) result.push({ fingerprint: key.getFingerprint().toUpperCase(), key, file });
     }
@@ -145,8 +134,16 @@ export class KeyStore {
     const def = await this.defaultFingerprint();
     const result: KeyInfo[] = [];
     for (const stored of await this.loadOwn()) {
-      const inKeychain = options.keychain && hasAnySecret(stored.key) ? await options.keychain.has(PASSPHRASE_SERVICE, stored.fingerprint) : undefined;
-      result.push(await keyInfo(stored.key, { isDefault: stored.fingerprint === def, passphraseInKeychain: inKeychain }));
+      const inKeychain =
+        options.keychain && hasAnySecret(stored.key)
+          ? await options.keychain.has(PASSPHRASE_SERVICE, stored.fingerprint)
+          : undefined;
+      result.push(
+        await keyInfo(stored.key, {
+          isDefault: stored.fingerprint === def,
+          passphraseInKeychain: inKeychain,
+        }),
+      );
     }
     return result;
   }
@@ -162,17 +159,36 @@ export class KeyStore {
     if (selector === undefined || selector === '') {
       stored = def ? own.find((k) => k.fingerprint === def) : undefined;
       if (!stored) {
-        throw new KeyError('E_NO_DEFAULT_KEY', own.length === 0 ? `There are no keys in ${this.home}.` : 'No default key is set.', {
-          hint: own.length === 0
-            ? 'Create one with `distseal keys generate` or import one with `distseal keys import FILE`.'
-            : 'Name the key with --key FPR, or set one with `distseal keys default FPR`.',
-        });
+        throw new KeyError(
+          'E_NO_DEFAULT_KEY',
+          own.length === 0 ? `There are no keys in ${this.home}.` : 'No default key is set.',
+          {
+            hint:
+              own.length === 0
+                ? 'Create one with `distseal keys generate` or import one with `distseal keys import FILE`.'
+                : 'Name the key with --key FPR, or set one with `distseal keys default FPR`.',
+          },
+        );
       }
     } else {
-      stored = selectKey(own.map((k) => ({ ...k, subkeyFingerprints: k.key.subkeys.map((s) => s.getFingerprint().toUpperCase()), userIDs: k.key.getUserIDs() })), selector, 'your keys');
+      stored = selectKey(
+        own.map((k) => ({
+          ...k,
+          subkeyFingerprints: k.key.subkeys.map((s) => s.getFingerprint().toUpperCase()),
+          userIDs: k.key.getUserIDs(),
+        })),
+        selector,
+        'your keys',
+      );
     }
     const info = await keyInfo(stored.key, { isDefault: stored.fingerprint === def });
-    return { fingerprint: stored.fingerprint, key: stored.key as openpgp.PrivateKey | openpgp.PublicKey, hasSecret: info.hasSecret, info, file: stored.file };
+    return {
+      fingerprint: stored.fingerprint,
+      key: stored.key as openpgp.PrivateKey | openpgp.PublicKey,
+      hasSecret: info.hasSecret,
+      info,
+      file: stored.file,
+    };
   }
 
   /** The trusted keyring for `trust list`. */
@@ -183,12 +199,22 @@ export class KeyStore {
   /** One trusted key by selector. */
   async findTrusted(selector: string): Promise<StoredKey> {
     const trusted = await this.loadTrusted();
-    return selectKey(trusted.map((k) => ({ ...k, subkeyFingerprints: k.key.subkeys.map((s) => s.getFingerprint().toUpperCase()), userIDs: k.key.getUserIDs() })), selector, 'the trusted keyring');
+    return selectKey(
+      trusted.map((k) => ({
+        ...k,
+        subkeyFingerprints: k.key.subkeys.map((s) => s.getFingerprint().toUpperCase()),
+        userIDs: k.key.getUserIDs(),
+      })),
+      selector,
+      'the trusted keyring',
+    );
   }
 
   /** The trusted keyring (third parties) for verification — never your own keys. */
   async trustedKeys(): Promise<openpgp.PublicKey[]> {
-    return (await this.loadTrusted()).map((k) => (k.key.isPrivate() ? k.key.toPublic() : (k.key as openpgp.PublicKey)));
+    return (await this.loadTrusted()).map((k) =>
+      k.key.isPrivate() ? k.key.toPublic() : (k.key as openpgp.PublicKey),
+    );
   }
 
   /** The per-project pins written by `trust add --for` (empty when none). */
@@ -211,9 +237,16 @@ export class KeyStore {
     if (text === undefined) return { version: 1 };
     try {
       const data = JSON.parse(text) as { defaultKey?: unknown };
-      return { version: 1, ...(typeof data.defaultKey === 'string' ? { defaultKey: data.defaultKey.toUpperCase() } : {}) };
+      return {
+        version: 1,
+        ...(typeof data.defaultKey === 'string' ? { defaultKey: data.defaultKey.toUpperCase() } : {}),
+      };
     } catch (error) {
-      throw new InputError('E_STORE_DAMAGED', `${file} is not valid JSON.`, { subject: file, cause: error, hint: 'Fix or delete it, then set the default key again with `distseal keys default FPR`.' });
+      throw new InputError('E_STORE_DAMAGED', `${file} is not valid JSON.`, {
+        subject: file,
+        cause: error,
+        hint: 'Fix or delete it, then set the default key again with `distseal keys default FPR`.',
+      });
     }
   }
 
@@ -225,16 +258,24 @@ export class KeyStore {
   async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     try {
       await makeDirs(this.home);
-      for (const dir of [this.path('keys'), this.path('revocations'), this.path('trusted')]) await makeDirs(dir);
+      for (const dir of [this.path('keys'), this.path('revocations'), this.path('trusted')])
+        await makeDirs(dir);
       // Writers hold the lock for well under a second; 30 s covers a slow machine with several queued.
       return await withLock(this.path('lock'), () => fn(new StoreTransaction(this)), { timeoutMs: 30_000 });
     } catch (error) {
-      if (error instanceof OperationalError && (error.code === 'E_READONLY' || error.code === 'E_PERMISSION')) {
-        throw new InputError('E_HOME_UNWRITABLE', `Cannot write to the distseal home ${this.home}: ${error.message}`, {
-          subject: this.home,
-          cause: error,
-          hint: 'Choose a writable home with --home DIR or DISTSEAL_HOME, or fix the directory permissions. Nothing was changed.',
-        });
+      if (
+        error instanceof OperationalError &&
+        (error.code === 'E_READONLY' || error.code === 'E_PERMISSION')
+      ) {
+        throw new InputError(
+          'E_HOME_UNWRITABLE',
+          `Cannot write to the distseal home ${this.home}: ${error.message}`,
+          {
+            subject: this.home,
+            cause: error,
+            hint: 'Choose a writable home with --home DIR or DISTSEAL_HOME, or fix the directory permissions. Nothing was changed.',
+          },
+        );
       }
       if (error instanceof DistsealError) throw error;
       throw wrapFsError(error, this.home, 'update');

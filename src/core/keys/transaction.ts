@@ -1,16 +1,16 @@
 import { promises as fs } from 'node:fs';
 import type * as openpgp from 'openpgp';
 import { errnoCode } from '../errors.js';
-import { wrapFsError, writeFileAtomic } from '../fs/atomic.js';
+import { wrapFsError, writeFileAtomic } from '../io/atomic.js';
 import { serializePolicy, type TrustPolicy } from '../trust/policy.js';
-import type { KeyStore } from './store.js';
+import type { StoreFiles } from './layout.js';
 
 /**
  * The write side of a KeyStore, handed out by `KeyStore.transaction()` while the home's lock is
  * held. Every write is atomic (temp file, fsync, rename); secret material is 0600.
  */
 export class StoreTransaction {
-  constructor(readonly store: KeyStore) {}
+  constructor(readonly store: StoreFiles) {}
 
   /** Store (or replace) one of your keys; returns the file written. */
   async saveOwn(key: openpgp.Key): Promise<string> {
@@ -28,7 +28,9 @@ export class StoreTransaction {
   /** Write the revocation certificate made at generation; returns its path. */
   async saveRevocation(fingerprint: string, certificate: string): Promise<string> {
     const file = this.store.revocationPath(fingerprint);
-    await writeFileAtomic(file, certificate.endsWith('\n') ? certificate : `${certificate}\n`, { mode: 0o600 });
+    await writeFileAtomic(file, certificate.endsWith('\n') ? certificate : `${certificate}\n`, {
+      mode: 0o600,
+    });
     return file;
   }
 

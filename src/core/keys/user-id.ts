@@ -7,7 +7,8 @@ const EMAIL_RE = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
 
 /** Validate a name as typed; returns true or a message (the wizard uses this as a validator). */
 export function checkName(name: string): true | string {
-  if (CONTROL_RE.test(name)) return 'The name contains control characters (such as a newline or escape); type it without them.';
+  if (CONTROL_RE.test(name))
+    return 'The name contains control characters (such as a newline or escape); type it without them.';
   if (/[<>]/.test(name)) return 'The name must not contain < or >.';
   if (name.trim().length > 0 && name.trim().length < 2) return 'The name is too short.';
   return true;
@@ -24,12 +25,24 @@ export function checkEmail(email: string): true | string {
  * Build the OpenPGP user ID from a name and/or e-mail, refusing control characters and a
  * malformed address (UsageError, exit 2). At least one of the two is required.
  */
-export function buildUserID(name: string | undefined, email: string | undefined): { name?: string; email?: string } {
+export function buildUserID(
+  name: string | undefined,
+  email: string | undefined,
+): { name?: string; email?: string } {
   const n = name?.trim() ?? '';
   const e = email?.trim() ?? '';
-  if (n === '' && e === '') throw new UsageError('A key needs a user ID: give --name and/or --email.', { hint: 'For example: --name "Jane Doe" --email jane@example.org' });
-  if (name !== undefined && CONTROL_RE.test(name)) throw new UsageError('The user ID (--name) contains control characters, which are refused.', { hint: 'Type the name without newlines, tabs or escape sequences.' });
-  if (email !== undefined && CONTROL_RE.test(email)) throw new UsageError('The user ID (--email) contains control characters, which are refused.', { hint: 'Type the address without newlines, tabs or escape sequences.' });
+  if (n === '' && e === '')
+    throw new UsageError('A key needs a user ID: give --name and/or --email.', {
+      hint: 'For example: --name "Jane Doe" --email jane@example.org',
+    });
+  if (name !== undefined && CONTROL_RE.test(name))
+    throw new UsageError('The user ID (--name) contains control characters, which are refused.', {
+      hint: 'Type the name without newlines, tabs or escape sequences.',
+    });
+  if (email !== undefined && CONTROL_RE.test(email))
+    throw new UsageError('The user ID (--email) contains control characters, which are refused.', {
+      hint: 'Type the address without newlines, tabs or escape sequences.',
+    });
   if (n !== '') {
     const ok = checkName(n);
     if (ok !== true) throw new UsageError(ok);

@@ -98,15 +98,21 @@ async function defaultLoader(): Promise<KeytarLike> {
 /** A short, secret-free description of why the keychain failed. */
 export function describeKeychainError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Failed to connect|Could not connect/i.test(message)) return 'no D-Bus session: no Secret Service is running';
-  if (/collection\/login|no result found|Object does not exist/i.test(message)) return 'the Secret Service has no unlocked login keyring';
+  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Failed to connect|Could not connect/i.test(message))
+    return 'no D-Bus session: no Secret Service is running';
+  if (/collection\/login|no result found|Object does not exist/i.test(message))
+    return 'the Secret Service has no unlocked login keyring';
   if (/Cannot find module|ERR_MODULE_NOT_FOUND/i.test(message)) return 'the keytar module is not installed';
   return message.split('\n')[0]!.slice(0, 200);
 }
 
 function keychainUnavailable(reason: string | undefined, cause?: unknown): OperationalError {
-  return new OperationalError('E_KEYCHAIN', `The OS keychain is not available${reason ? `: ${reason}` : ''}.`, {
-    cause,
-    hint: 'Start a Secret Service (gnome-keyring or KeePassXC) in a desktop session, or use a file or environment variable instead.',
-  });
+  return new OperationalError(
+    'E_KEYCHAIN',
+    `The OS keychain is not available${reason ? `: ${reason}` : ''}.`,
+    {
+      cause,
+      hint: 'Start a Secret Service (gnome-keyring or KeePassXC) in a desktop session, or use a file or environment variable instead.',
+    },
+  );
 }

@@ -20,20 +20,32 @@ export function needsPassphrase(key: openpgp.PrivateKey): boolean {
 }
 
 /** Decrypt a private key; a wrong passphrase is KeyError E_BAD_PASSPHRASE (exit 2). The passphrase never enters a message. */
-export async function decryptWithPassphrase(key: openpgp.PrivateKey, passphrase: string, fingerprint = key.getFingerprint().toUpperCase()): Promise<openpgp.PrivateKey> {
+export async function decryptWithPassphrase(
+  key: openpgp.PrivateKey,
+  passphrase: string,
+  fingerprint = key.getFingerprint().toUpperCase(),
+): Promise<openpgp.PrivateKey> {
   try {
     return await openpgp.decryptKey({ privateKey: key, passphrase });
   } catch (error) {
     const message = error instanceof Error ? error.message : '';
     if (/incorrect key passphrase|passphrase|decrypt/i.test(message)) {
-      throw new KeyError('E_BAD_PASSPHRASE', `Wrong passphrase for key ${fingerprint}.`, { subject: fingerprint });
+      throw new KeyError('E_BAD_PASSPHRASE', `Wrong passphrase for key ${fingerprint}.`, {
+        subject: fingerprint,
+      });
     }
-    throw new KeyError('E_KEY_UNUSABLE', `Key ${fingerprint} cannot be unlocked: ${message.split('\n')[0]}`, { subject: fingerprint, cause: error });
+    throw new KeyError('E_KEY_UNUSABLE', `Key ${fingerprint} cannot be unlocked: ${message.split('\n')[0]}`, {
+      subject: fingerprint,
+      cause: error,
+    });
   }
 }
 
 /** Encrypt (or, with an empty passphrase, leave unprotected) a decrypted private key. */
-export async function protectKey(decrypted: openpgp.PrivateKey, passphrase: string): Promise<openpgp.PrivateKey> {
+export async function protectKey(
+  decrypted: openpgp.PrivateKey,
+  passphrase: string,
+): Promise<openpgp.PrivateKey> {
   if (passphrase === '') return decrypted;
   return openpgp.encryptKey({ privateKey: decrypted, passphrase });
 }
@@ -53,7 +65,10 @@ export interface UnlockOptions {
  * a wrong value from any other source is an error at once (or, for `fallThroughOnWrong`, a
  * warning and the next source). When no source has a value, the error names every way.
  */
-export async function unlockPrivateKey(key: openpgp.PrivateKey, options: UnlockOptions): Promise<{ privateKey: openpgp.PrivateKey; source: string }> {
+export async function unlockPrivateKey(
+  key: openpgp.PrivateKey,
+  options: UnlockOptions,
+): Promise<{ privateKey: openpgp.PrivateKey; source: string }> {
   const logger = options.logger ?? silentLogger;
   const what = `the passphrase of key ${options.fingerprint}`;
   if (!needsPassphrase(key)) {
@@ -69,23 +84,34 @@ export async function unlockPrivateKey(key: openpgp.PrivateKey, options: UnlockO
       if (value === undefined || value === null || (value === '' && !source.interactive)) break;
       logger.debug(`Using ${what} from ${source.name}.`);
       try {
-        return { privateKey: await decryptWithPassphrase(key, value, options.fingerprint), source: source.name };
+        return {
+          privateKey: await decryptWithPassphrase(key, value, options.fingerprint),
+          source: source.name,
+        };
       } catch (error) {
         if (!(error instanceof DistsealError) || error.code !== 'E_BAD_PASSPHRASE') throw error;
         if (source.interactive && attempt < attempts) {
-          logger.warn(`Wrong passphrase, try again (${attempts - attempt} ${attempts - attempt === 1 ? 'try' : 'tries'} left).`);
+          logger.warn(
+            `Wrong passphrase, try again (${attempts - attempt} ${attempts - attempt === 1 ? 'try' : 'tries'} left).`,
+          );
           continue;
         }
         if (source.fallThroughOnWrong) {
-          logger.warn(`The passphrase from ${source.name} is wrong for key ${options.fingerprint}; trying the next way.`);
+          logger.warn(
+            `The passphrase from ${source.name} is wrong for key ${options.fingerprint}; trying the next way.`,
+          );
           break;
         }
-        throw new KeyError('E_BAD_PASSPHRASE', `Wrong passphrase for key ${options.fingerprint} (from ${source.name}).`, {
-          subject: options.fingerprint,
-          hint: source.interactive
-            ? 'Check the passphrase and try again; `distseal keys passwd` changes it once you know it.'
-            : `Correct the value given by ${source.name} and try again.`,
-        });
+        throw new KeyError(
+          'E_BAD_PASSPHRASE',
+          `Wrong passphrase for key ${options.fingerprint} (from ${source.name}).`,
+          {
+            subject: options.fingerprint,
+            hint: source.interactive
+              ? 'Check the passphrase and try again; `distseal keys passwd` changes it once you know it.'
+              : `Correct the value given by ${source.name} and try again.`,
+          },
+        );
       }
     }
   }

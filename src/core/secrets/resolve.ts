@@ -30,7 +30,10 @@ export interface ResolveSecretOptions {
  * Ask each source in order and return the first value found, logging (debug) where it came
  * from. When none has one, throw an error that names every way to supply it.
  */
-export async function resolveSecret(sources: SecretSource[], options: ResolveSecretOptions): Promise<ResolvedSecret> {
+export async function resolveSecret(
+  sources: SecretSource[],
+  options: ResolveSecretOptions,
+): Promise<ResolvedSecret> {
   const logger = options.logger ?? silentLogger;
   for (const source of sources) {
     if (source.enabled === false) continue;

@@ -1,8 +1,8 @@
 import * as openpgp from 'openpgp';
 import { KeyError, OperationalError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { drain, fileWebStream, hashFileHandle, openRegularFile, readText } from './file-stream.js';
-import { hashStream, signPrehashed, type HashFeed } from './prehashed.js';
+import { drain, fileWebStream, hashFileHandle, openRegularFile, readText } from '../io/file-stream.js';
+import { hashStream, signPrehashed, type HashFeed } from '../io/prehashed.js';
 
 /** What was made, besides the armored text: the facts `sign` reports. */
 export interface DetachedSignature {
@@ -26,10 +26,19 @@ export const SIGN_CONFIG: Partial<openpgp.Config> = { preferredHashAlgorithm: op
  * else the primary. openpgp.js's own choice ignores whether the secret is there (a gnu-dummy
  * primary from `gpg --export-secret-subkeys` must not be picked), so choose here and pass the ID.
  */
-export async function selectSigningKey(key: openpgp.PrivateKey, date = new Date()): Promise<openpgp.PrivateKey | openpgp.Subkey> {
-  if (!key.isPrivate()) throw new KeyError('E_NO_SECRET', `Key ${fpr(key)} has no secret part, so it cannot sign.`, { hint: 'Import the secret key with `distseal keys import`.' });
-  const candidates = [...key.subkeys]
-    .sort((a, b) => b.getCreationTime().getTime() - a.getCreationTime().getTime() || b.keyPacket.algorithm - a.keyPacket.algorithm);
+export async function selectSigningKey(
+  key: openpgp.PrivateKey,
+  date = new Date(),
+): Promise<openpgp.PrivateKey | openpgp.Subkey> {
+  if (!key.isPrivate())
+    throw new KeyError('E_NO_SECRET', `Key ${fpr(key)} has no secret part, so it cannot sign.`, {
+      hint: 'Import the secret key with `distseal keys import`.',
+    });
+  const candidates = [...key.subkeys].sort(
+    (a, b) =>
+      b.getCreationTime().getTime() - a.getCreationTime().getTime() ||
+      b.keyPacket.algorithm - a.keyPacket.algorithm,
+  );
   let lastError: unknown;
   for (const candidate of [...candidates, key]) {
     const packet = candidate.keyPacket as openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket;
@@ -38,7 +47,11 @@ export async function selectSigningKey(key: openpgp.PrivateKey, date = new Date(
       const chosen = await key.getSigningKey(candidate.getKeyID(), date);
       if (chosen.getFingerprint() !== candidate.getFingerprint()) continue;
       if (!packet.isDecrypted()) {
-        throw new KeyError('E_KEY_LOCKED', `The secret key ${fpr(key)} is still protected by its passphrase.`, { hint: 'Unlock it first (the CLI asks for the passphrase).' });
+        throw new KeyError(
+          'E_KEY_LOCKED',
+          `The secret key ${fpr(key)} is still protected by its passphrase.`,
+          { hint: 'Unlock it first (the CLI asks for the passphrase).' },
+        );
       }
       return candidate as openpgp.PrivateKey | openpgp.Subkey;
     } catch (error) {
@@ -46,10 +59,14 @@ export async function selectSigningKey(key: openpgp.PrivateKey, date = new Date(
       lastError = error;
     }
   }
-  throw new KeyError('E_NO_SIGNING_KEY', `Key ${fpr(key)} has no usable signing (sub)key with its secret present${lastError ? `: ${(lastError as Error).message}` : ''}.`, {
-    hint: 'The key may be expired or revoked, or only its public part was imported. Check `distseal keys list`.',
-    cause: lastError,
-  });
+  throw new KeyError(
+    'E_NO_SIGNING_KEY',
+    `Key ${fpr(key)} has no usable signing (sub)key with its secret present${lastError ? `: ${(lastError as Error).message}` : ''}.`,
+    {
+      hint: 'The key may be expired or revoked, or only its public part was imported. Check `distseal keys list`.',
+      cause: lastError,
+    },
+  );
 }
 
 function fpr(key: openpgp.Key): string {
@@ -66,7 +83,11 @@ function fpr(key: openpgp.Key): string {
  * dataToDrain) and armor the finished signature (spec section 3). A test in test/sign/ signs a
  * large generated stream under an RSS bound in case an upgrade changes either path.
  */
-export async function signStream(data: ReadableStream<Uint8Array>, signingKey: openpgp.PrivateKey, options: { date?: Date } = {}): Promise<DetachedSignature> {
+export async function signStream(
+  data: ReadableStream<Uint8Array>,
+  signingKey: openpgp.PrivateKey,
+  options: { date?: Date } = {},
+): Promise<DetachedSignature> {
   return signSource({ feed: (hashes) => hashStream(data, hashes), stream: () => data }, signingKey, options);
 }
 
@@ -76,7 +97,11 @@ interface DataSource {
   stream: () => ReadableStream<Uint8Array>;
 }
 
-async function signSource(source: DataSource, signingKey: openpgp.PrivateKey, options: { date?: Date }): Promise<DetachedSignature> {
+async function signSource(
+  source: DataSource,
+  signingKey: openpgp.PrivateKey,
+  options: { date?: Date },
+): Promise<DetachedSignature> {
   const date = options.date ?? new Date();
   const subkey = await selectSigningKey(signingKey, date);
   let signature: openpgp.Signature;
@@ -89,19 +114,37 @@ async function signSource(source: DataSource, signingKey: openpgp.PrivateKey, op
       signature = new openpgp.Signature(list);
     } else {
       const message = await openpgp.createMessage({ binary: source.stream(), format: 'binary' });
-      signature = (await openpgp.sign({ message, signingKeys: signingKey, signingKeyIDs: [subkey.getKeyID()], detached: true, format: 'object', date, config: SIGN_CONFIG })) as unknown as openpgp.Signature;
+      signature = (await openpgp.sign({
+        message,
+        signingKeys: signingKey,
+        signingKeyIDs: [subkey.getKeyID()],
+        detached: true,
+        format: 'object',
+        date,
+        config: SIGN_CONFIG,
+      })) as unknown as openpgp.Signature;
       // Order matters: sign() must resolve first, then the drain feeds the hash (observed: awaiting both together stalls).
       await drain(dataToDrain(message));
     }
   } catch (error) {
-    if (error instanceof Error && 'code' in error && typeof (error as { code: unknown }).code === 'string' && (error as { code: string }).code.startsWith('E_')) throw error;
+    if (
+      error instanceof Error &&
+      'code' in error &&
+      typeof (error as { code: unknown }).code === 'string' &&
+      (error as { code: string }).code.startsWith('E_')
+    )
+      throw error;
     throw new OperationalError('E_SIGN', `Signing failed: ${(error as Error).message}`, { cause: error });
   }
   const armored = await readText(signature.armor() as unknown as string | ReadableStream<string>);
   const packet = signature.packets[0] as openpgp.SignaturePacket;
   const hash = String(openpgp.enums.read(openpgp.enums.hash, (packet.hashAlgorithm ?? -1) as number));
   if (!INTEROPERABLE_HASHES.has(hash.toLowerCase())) {
-    throw new OperationalError('E_SIGN_HASH', `openpgp.js chose the ${hash} hash, which GnuPG 2.2 and sqv cannot check.`, { hint: "Check the key's preferred hash algorithms (they should include SHA512)." });
+    throw new OperationalError(
+      'E_SIGN_HASH',
+      `openpgp.js chose the ${hash} hash, which GnuPG 2.2 and sqv cannot check.`,
+      { hint: "Check the key's preferred hash algorithms (they should include SHA512)." },
+    );
   }
   return {
     armored,
@@ -120,17 +163,29 @@ async function signSource(source: DataSource, signingKey: openpgp.PrivateKey, op
  * the interop and memory tests would catch a signature that no longer covers the data.
  */
 function dataToDrain(message: openpgp.Message<ReadableStream<Uint8Array>>): ReadableStream<unknown> {
-  const literal = message.packets.findPacket(openpgp.enums.packet.literalData) as unknown as { data?: unknown } | undefined;
+  const literal = message.packets.findPacket(openpgp.enums.packet.literalData) as unknown as
+    { data?: unknown } | undefined;
   if (message.packets.length === 1 && literal && literal.data instanceof ReadableStream) return literal.data;
   return message.packets.write() as unknown as ReadableStream<unknown>;
 }
 
 /** Sign one file; see `signStream`. Progress goes to `options.logger.progress`. */
-export async function signFileDetailed(file: string, signingKey: openpgp.PrivateKey, options: { logger?: Logger; label?: string } = {}): Promise<DetachedSignature> {
+export async function signFileDetailed(
+  file: string,
+  signingKey: openpgp.PrivateKey,
+  options: { logger?: Logger; label?: string } = {},
+): Promise<DetachedSignature> {
   const { handle, size } = await openRegularFile(file);
   try {
     const read = { size, logger: options.logger, label: options.label };
-    return await signSource({ feed: (hashes) => hashFileHandle(handle, file, hashes, read), stream: () => fileWebStream(handle, file, read) }, signingKey, {});
+    return await signSource(
+      {
+        feed: (hashes) => hashFileHandle(handle, file, hashes, read),
+        stream: () => fileWebStream(handle, file, read),
+      },
+      signingKey,
+      {},
+    );
   } finally {
     await handle.close().catch(() => undefined);
   }
@@ -140,6 +195,10 @@ export async function signFileDetailed(file: string, signingKey: openpgp.Private
  * A detached, ASCII-armored, binary-mode signature of `file` (what `gpg --detach-sign -a` makes),
  * streamed in constant memory, made with the signing subkey when there is one.
  */
-export async function createDetachedSignature(file: string, signingKey: openpgp.PrivateKey, options: { logger?: Logger } = {}): Promise<string> {
+export async function createDetachedSignature(
+  file: string,
+  signingKey: openpgp.PrivateKey,
+  options: { logger?: Logger } = {},
+): Promise<string> {
   return (await signFileDetailed(file, signingKey, options)).armored;
 }

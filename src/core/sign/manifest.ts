@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as openpgp from 'openpgp';
 import { InputError, UsageError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { signFiles, type SignResult } from './index.js';
-import { DEFAULT_SIGN_CONCURRENCY, mapLimit } from './limit.js';
-import { fileWebStream, openRegularFile } from './file-stream.js';
+import { signFiles, type SignResult } from './sign-files.js';
+import { DEFAULT_SIGN_CONCURRENCY, mapLimit } from '../io/limit.js';
+import { sha256File } from '../io/hash.js';
 
 export interface ManifestOptions {
   /** The manifest to write, e.g. dist/SHA256SUMS; names inside are relative to its directory. */
@@ -25,23 +24,6 @@ export interface ManifestResult {
   signature: SignResult;
 }
 
-/** SHA-256 of a file, streamed. */
-export async function sha256File(file: string, logger?: Logger): Promise<string> {
-  const { handle, size } = await openRegularFile(file);
-  try {
-    const hash = createHash('sha256');
-    const reader = fileWebStream(handle, file, { size, logger, label: `sha256 ${path.basename(file)}` }).getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      hash.update(value);
-    }
-    return hash.digest('hex');
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-}
-
 /**
  * The name of `file` inside a manifest in `dir`: relative, with forward slashes. Refuses files
  * outside the directory and names coreutils would have to escape (newline, backslash), so that
@@ -50,10 +32,13 @@ export async function sha256File(file: string, logger?: Logger): Promise<string>
 export function manifestName(dir: string, file: string): string {
   const rel = path.relative(path.resolve(dir), path.resolve(file));
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new UsageError(`${file} is not inside ${dir}, the manifest's directory.`, { hint: 'Put the manifest in the directory that holds the files (e.g. --manifest dist/SHA256SUMS).' });
+    throw new UsageError(`${file} is not inside ${dir}, the manifest's directory.`, {
+      hint: 'Put the manifest in the directory that holds the files (e.g. --manifest dist/SHA256SUMS).',
+    });
   }
   const name = rel.split(path.sep).join('/');
-  if (/[\n\r\\]/.test(name)) throw new UsageError(`${file}: names with newlines or backslashes cannot go in a SHA256SUMS manifest.`);
+  if (/[\n\r\\]/.test(name))
+    throw new UsageError(`${file}: names with newlines or backslashes cannot go in a SHA256SUMS manifest.`);
   return name;
 }
 
@@ -72,14 +57,31 @@ export async function writeManifest(options: ManifestOptions): Promise<ManifestR
   const names = options.files.map((f) => manifestName(dir, f));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new UsageError(`${dup} is named twice.`);
-  if (names.includes(path.basename(options.manifest))) throw new UsageError('The manifest cannot list itself.');
-  if (!options.force && (await fs.lstat(options.manifest).then(() => true, () => false))) {
-    throw new InputError('E_MANIFEST_EXISTS', `${options.manifest} already exists.`, { subject: options.manifest, hint: 'Pass --force to replace it (and its .asc).' });
+  if (names.includes(path.basename(options.manifest)))
+    throw new UsageError('The manifest cannot list itself.');
+  if (
+    !options.force &&
+    (await fs.lstat(options.manifest).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw new InputError('E_MANIFEST_EXISTS', `${options.manifest} already exists.`, {
+      subject: options.manifest,
+      hint: 'Pass --force to replace it (and its .asc).',
+    });
   }
-  const digests = await mapLimit(options.files, options.concurrency ?? DEFAULT_SIGN_CONCURRENCY, (f) => sha256File(f, logger));
+  const digests = await mapLimit(options.files, options.concurrency ?? DEFAULT_SIGN_CONCURRENCY, (f) =>
+    sha256File(f, logger),
+  );
   const entries = options.files.map((file, i) => ({ file, name: names[i]!, sha256: digests[i]! }));
   await writeFileAtomic(options.manifest, formatManifest(entries));
-  const [signature] = await signFiles({ files: [options.manifest], signingKey: options.signingKey, force: true, logger });
+  const [signature] = await signFiles({
+    files: [options.manifest],
+    signingKey: options.signingKey,
+    force: true,
+    logger,
+  });
   logger.debug(`${options.manifest}: ${entries.length} file(s) listed and signed`);
   return { manifest: options.manifest, entries, signature: signature! };
 }

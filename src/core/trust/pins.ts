@@ -8,7 +8,9 @@ export function canonicalProjects(projects: string[]): string[] {
     ...new Set(
       projects.map((p) => {
         if (!isValidProjectSpec(p.trim())) {
-          throw new UsageError(`--for ${p}: not a project name.`, { hint: 'Use a PyPI or conda project name, optionally prefixed: requests, pypi:requests, conda:numpy.' });
+          throw new UsageError(`--for ${p}: not a project name.`, {
+            hint: 'Use a PyPI or conda project name, optionally prefixed: requests, pypi:requests, conda:numpy.',
+          });
         }
         return canonicalProjectSpec(p);
       }),
@@ -20,7 +22,9 @@ export function canonicalProjects(projects: string[]): string[] {
 export function addPins(policy: TrustPolicy, projects: string[], fingerprints: string[]): TrustPolicy {
   const next: TrustPolicy = { version: 1, projects: { ...policy.projects } };
   for (const project of projects) {
-    next.projects[project] = [...new Set([...(next.projects[project] ?? []), ...fingerprints.map(normalizeFingerprint)])].sort();
+    next.projects[project] = [
+      ...new Set([...(next.projects[project] ?? []), ...fingerprints.map(normalizeFingerprint)]),
+    ].sort();
   }
   return next;
 }
@@ -29,7 +33,10 @@ export function addPins(policy: TrustPolicy, projects: string[], fingerprints: s
  * The policy without `fingerprint`. A project left with no signer keeps an empty pin list, so
  * nothing verifies for it (fail closed) until another key is pinned; it is reported in `emptied`.
  */
-export function removePins(policy: TrustPolicy, fingerprint: string): { policy: TrustPolicy; emptied: string[]; unpinned: string[] } {
+export function removePins(
+  policy: TrustPolicy,
+  fingerprint: string,
+): { policy: TrustPolicy; emptied: string[]; unpinned: string[] } {
   const fpr = normalizeFingerprint(fingerprint);
   const projects: Record<string, string[]> = {};
   const emptied: string[] = [];

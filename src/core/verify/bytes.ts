@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import type { ProjectRef } from '../names.js';
 import { allowedSigners, normalizeFingerprint, type TrustPolicy } from '../trust/policy.js';
 import { examineSignatures } from './examine.js';
-import { conclude, DEFAULT_THRESHOLD, type VerifyReport } from './index.js';
+import { conclude, DEFAULT_THRESHOLD, type VerifyReport } from './verify-file.js';
 import { parseSignatureBytes } from './signature-file.js';
 
 export interface VerifyBytesOptions {
@@ -30,11 +30,22 @@ export type BytesVerifyReport = Omit<VerifyReport, 'file' | 'signatureFile'>;
  */
 export async function verifyDetachedBytes(options: VerifyBytesOptions): Promise<BytesVerifyReport> {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  if (!Number.isInteger(threshold) || threshold < 1) throw new UsageError(`threshold must be a whole number of at least 1 (got ${threshold}).`);
-  const report: BytesVerifyReport = { verified: false, goodSignatures: 0, threshold, signatures: [], problems: [] };
-  const sigBytes = typeof options.signature === 'string' ? new TextEncoder().encode(options.signature) : options.signature;
+  if (!Number.isInteger(threshold) || threshold < 1)
+    throw new UsageError(`threshold must be a whole number of at least 1 (got ${threshold}).`);
+  const report: BytesVerifyReport = {
+    verified: false,
+    goodSignatures: 0,
+    threshold,
+    signatures: [],
+    problems: [],
+  };
+  const sigBytes =
+    typeof options.signature === 'string' ? new TextEncoder().encode(options.signature) : options.signature;
   if (sigBytes.length === 0) {
-    report.problems.push({ code: 'E_SIGNATURE_MALFORMED', message: `${options.source ?? 'the signature'} is empty` });
+    report.problems.push({
+      code: 'E_SIGNATURE_MALFORMED',
+      message: `${options.source ?? 'the signature'} is empty`,
+    });
     return report;
   }
   const parsed = await parseSignatureBytes(sigBytes, options.source ?? 'the signature');
@@ -43,11 +54,21 @@ export async function verifyDetachedBytes(options: VerifyBytesOptions): Promise<
     return report;
   }
   const data = options.data;
-  report.signatures = await examineSignatures(parsed.packets, () => new ReadableStream<Uint8Array>({ start(c) { c.enqueue(data); c.close(); } }), {
-    keys: options.keys,
-    now: options.now ?? new Date(),
-    signers: options.signers?.map(normalizeFingerprint),
-    pinned: options.policy ? allowedSigners(options.policy, options.project) : undefined,
-  });
+  report.signatures = await examineSignatures(
+    parsed.packets,
+    () =>
+      new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(data);
+          c.close();
+        },
+      }),
+    {
+      keys: options.keys,
+      now: options.now ?? new Date(),
+      signers: options.signers?.map(normalizeFingerprint),
+      pinned: options.policy ? allowedSigners(options.policy, options.project) : undefined,
+    },
+  );
   return conclude(report, options.keys.length);
 }

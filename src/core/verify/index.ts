@@ -1,127 +1,13 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import type * as openpgp from 'openpgp';
-import { UsageError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { projectFromFilename } from '../names.js';
-import { fileWebStream, hashFileHandle, openRegularFile } from '../sign/file-stream.js';
-import { allowedSigners, normalizeFingerprint, type TrustPolicy } from '../trust/policy.js';
-import { examineSignatures, type SignatureReport } from './examine.js';
-import { reason, type Reason } from './reasons.js';
-import { readSignatureFile } from './signature-file.js';
-
+// Verification, fail-closed: one file, bytes in memory, SHA256SUMS manifests.
+export * from './verify-file.js';
 export type { SignatureReport } from './examine.js';
 export type { Reason } from './reasons.js';
 export { loadKeyring } from './keyring.js';
-
-export interface VerifyFileOptions {
-  file: string;
-  /** Default: FILE.asc, else FILE.sig (binary) when only that exists. */
-  signatureFile?: string;
-  /** The trusted keys (the home's trusted keyring or --keyring). */
-  keys: openpgp.PublicKey[];
-  /** Project -> allowed fingerprints; the project comes from the file name. */
-  policy?: TrustPolicy;
-  /** Pinned primary fingerprints (--signer): only these may count. */
-  signers?: string[];
-  /** Good signatures from distinct trusted keys required (default 1). */
-  threshold?: number;
-  /** The time to judge expiry and future dates against (default now). */
-  now?: Date;
-  logger?: Logger;
-}
-
-export interface VerifyReport {
-  file: string;
-  signatureFile: string;
-  verified: boolean;
-  /** Distinct primary keys with a good signature. */
-  goodSignatures: number;
-  threshold: number;
-  signatures: SignatureReport[];
-  /** Why the file as a whole failed (or warnings that apply to it), each with a hint. */
-  problems: Array<{ code: string; message: string; hint?: string }>;
-}
-
-export const DEFAULT_THRESHOLD = 1;
-
-/** FILE.asc, else FILE.sig when only that exists. */
-export async function defaultSignatureFile(file: string): Promise<string> {
-  const asc = `${file}.asc`;
-  const sig = `${file}.sig`;
-  const exists = async (p: string) => fs.stat(p).then(() => true, () => false);
-  if (!(await exists(asc)) && (await exists(sig))) return sig;
-  return asc;
-}
-
-/**
- * Verify one file against its detached signature, fail-closed (PRODUCT.md "Verification,
- * precisely"). Every signature in the signature file is examined and reported. Never throws for
- * a bad, missing or malformed signature: the report says `verified: false` and why. Throws
- * InputError when the file itself cannot be read (missing, a directory) and UsageError for a
- * threshold below 1.
- */
-export async function verifyFile(options: VerifyFileOptions): Promise<VerifyReport> {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  if (!Number.isInteger(threshold) || threshold < 1) throw new UsageError(`--threshold must be a whole number of at least 1 (got ${threshold}).`);
-  const now = options.now ?? new Date();
-  const { handle, size } = await openRegularFile(options.file);
-  const signatureFile = options.signatureFile ?? (await defaultSignatureFile(options.file));
-  const report: VerifyReport = { file: options.file, signatureFile, verified: false, goodSignatures: 0, threshold, signatures: [], problems: [] };
-  try {
-    const parsed = await readSignatureFile(signatureFile);
-    if (!parsed.ok) {
-      report.problems.push(parsed.problem);
-      return report;
-    }
-    const project = projectFromFilename(path.basename(options.file));
-    const pinned = options.policy ? allowedSigners(options.policy, project) : undefined;
-    let opened = false;
-    const once = () => {
-      if (opened) throw new Error('the data can be read only once');
-      opened = true;
-    };
-    const read = { size, logger: options.logger, label: `verify ${path.basename(options.file)}` };
-    report.signatures = await examineSignatures(
-      parsed.packets,
-      () => {
-        once();
-        return fileWebStream(handle, options.file, read);
-      },
-      {
-        keys: options.keys,
-        now,
-        signers: options.signers?.map(normalizeFingerprint),
-        pinned,
-        feed: async (hashes) => {
-          once();
-          await hashFileHandle(handle, options.file, hashes, read);
-        },
-      },
-    );
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-  return conclude(report, options.keys.length);
-}
-
-/** Count distinct good signers, decide, and explain a failure. Shared by every verify entry point. */
-export function conclude<R extends Omit<VerifyReport, 'file' | 'signatureFile'>>(report: R, keyCount: number): R {
-  const good = new Set(report.signatures.filter((s) => s.verdict === 'good').map((s) => s.primaryFingerprint));
-  report.goodSignatures = good.size;
-  report.verified = good.size >= report.threshold;
-  if (!report.verified) report.problems.push(summarize(report));
-  if (keyCount === 0) report.problems.push(reason('E_EMPTY_KEYRING', 'the trusted keyring is empty', 'Add the maintainer\'s public key with `distseal trust add KEYFILE`, or pass --keyring FILE|DIR.'));
-  return report;
-}
-
-function summarize(report: Omit<VerifyReport, 'file' | 'signatureFile'>): Reason {
-  if (report.goodSignatures > 0) {
-    return reason('E_THRESHOLD', `${report.goodSignatures} good signature(s) from distinct trusted keys, ${report.threshold} required`, 'Get the missing signers\' keys or signatures, or lower --threshold.');
-  }
-  const first = report.signatures.find((s) => s.verdict !== 'good');
-  if (report.signatures.length === 1 && first) return { ...first.reason };
-  return reason('E_NO_GOOD_SIGNATURE', `none of the ${report.signatures.length} signatures is good and trusted`, first?.reason.hint);
-}
 export { verifyDetachedBytes, type VerifyBytesOptions, type BytesVerifyReport } from './bytes.js';
-export { verifyManifest, parseManifest, type ManifestVerifyReport, type ManifestEntryResult, type ManifestVerifyOptions } from './manifest.js';
+export {
+  verifyManifest,
+  parseManifest,
+  type ManifestVerifyReport,
+  type ManifestEntryResult,
+  type ManifestVerifyOptions,
+} from './manifest.js';

@@ -14,7 +14,18 @@ export interface AlgorithmFacts {
 }
 
 const ALGO_NAMES: Record<string, string> = {
-  rsaEncryptSign: 'RSA', rsaSign: 'RSA', rsaEncrypt: 'RSA', dsa: 'DSA', elgamal: 'ElGamal', ecdsa: 'ECDSA', eddsaLegacy: 'EdDSA', ed25519: 'Ed25519', ed448: 'Ed448', ecdh: 'ECDH', x25519: 'X25519', x448: 'X448',
+  rsaEncryptSign: 'RSA',
+  rsaSign: 'RSA',
+  rsaEncrypt: 'RSA',
+  dsa: 'DSA',
+  elgamal: 'ElGamal',
+  ecdsa: 'ECDSA',
+  eddsaLegacy: 'EdDSA',
+  ed25519: 'Ed25519',
+  ed448: 'Ed448',
+  ecdh: 'ECDH',
+  x25519: 'X25519',
+  x448: 'X448',
 };
 
 /** Human algorithm facts of a key or subkey. */
@@ -32,13 +43,19 @@ export function describeAlgorithm(f: AlgorithmFacts): string {
 }
 
 /** Our own algorithm policy for a signing (sub)key and its primary, checked before the crypto. */
-export function keyAlgorithmProblem(key: openpgp.Key | openpgp.Subkey, role: 'primary key' | 'signing subkey'): Reason | undefined {
+export function keyAlgorithmProblem(
+  key: openpgp.Key | openpgp.Subkey,
+  role: 'primary key' | 'signing subkey',
+): Reason | undefined {
   const f = algorithmFacts(key);
   if (f.algorithm === 'RSA' && (f.bits ?? 0) < MIN_RSA_BITS) {
     return reason('E_WEAK_KEY', `the ${role} is RSA-${f.bits}; RSA under ${MIN_RSA_BITS} bits is rejected`);
   }
   if (f.algorithm === 'DSA' || f.algorithm === 'ElGamal') {
-    return reason('E_WEAK_ALGORITHM', `the ${role} is ${f.algorithm}${f.bits ? `-${f.bits}` : ''}; DSA and ElGamal are rejected by default`);
+    return reason(
+      'E_WEAK_ALGORITHM',
+      `the ${role} is ${f.algorithm}${f.bits ? `-${f.bits}` : ''}; DSA and ElGamal are rejected by default`,
+    );
   }
   return undefined;
 }
@@ -55,9 +72,20 @@ export function hashName(id: number): string {
 export type Validity = { status: 'valid' } | { status: 'invalid'; reason: Reason };
 
 /** Is `signingKeyID` of `key` valid for signing at `date`? (expired, revoked, not yet valid, ...) */
-export async function signingValidityAt(key: openpgp.PublicKey, signingKeyID: openpgp.KeyID, date: Date): Promise<Validity> {
+export async function signingValidityAt(
+  key: openpgp.PublicKey,
+  signingKeyID: openpgp.KeyID,
+  date: Date,
+): Promise<Validity> {
   const sub = key.getKeys(signingKeyID)[0];
-  if (sub && sub.getCreationTime() > date) return { status: 'invalid', reason: reason('E_KEY_NOT_YET_VALID', `the key was created on ${sub.getCreationTime().toISOString()}, after ${date.toISOString()}`) };
+  if (sub && sub.getCreationTime() > date)
+    return {
+      status: 'invalid',
+      reason: reason(
+        'E_KEY_NOT_YET_VALID',
+        `the key was created on ${sub.getCreationTime().toISOString()}, after ${date.toISOString()}`,
+      ),
+    };
   try {
     await key.getSigningKey(signingKeyID, date);
     return { status: 'valid' };

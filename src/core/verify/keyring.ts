@@ -19,7 +19,10 @@ const ARMOR_BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----
  * Duplicate fingerprints are merged (so a revocation in one file applies to the key from another).
  * Throws InputError naming the file when a path is missing or holds no keys.
  */
-export async function loadKeyring(paths: string[], options: { logger?: Logger } = {}): Promise<openpgp.PublicKey[]> {
+export async function loadKeyring(
+  paths: string[],
+  options: { logger?: Logger } = {},
+): Promise<openpgp.PublicKey[]> {
   const byFpr = new Map<string, openpgp.PublicKey>();
   for (const p of paths) {
     for (const file of await expand(p)) {
@@ -31,7 +34,9 @@ export async function loadKeyring(paths: string[], options: { logger?: Logger } 
           try {
             byFpr.set(fpr, await existing.update(key));
           } catch (error) {
-            options.logger?.warn(`could not merge the two copies of ${fpr.toUpperCase()} (${file}): ${(error as Error).message}`);
+            options.logger?.warn(
+              `could not merge the two copies of ${fpr.toUpperCase()} (${file}): ${(error as Error).message}`,
+            );
           }
         }
       }
@@ -45,12 +50,25 @@ async function expand(p: string): Promise<string[]> {
   try {
     stat = await fs.stat(p);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') throw new InputError('E_KEYRING', `The keyring ${p} does not exist.`, { subject: p, hint: 'Check the --keyring path.' });
-    throw new InputError('E_KEYRING', `Cannot read the keyring ${p}: ${(error as Error).message}`, { subject: p, cause: error });
+    if (errnoCode(error) === 'ENOENT')
+      throw new InputError('E_KEYRING', `The keyring ${p} does not exist.`, {
+        subject: p,
+        hint: 'Check the --keyring path.',
+      });
+    throw new InputError('E_KEYRING', `Cannot read the keyring ${p}: ${(error as Error).message}`, {
+      subject: p,
+      cause: error,
+    });
   }
   if (!stat.isDirectory()) return [p];
-  const names = (await fs.readdir(p)).filter((n) => KEYRING_EXTENSIONS.includes(path.extname(n).toLowerCase())).sort();
-  if (names.length === 0) throw new InputError('E_KEYRING', `The keyring directory ${p} has no .asc, .gpg or .pgp files.`, { subject: p, hint: 'Put one public key per .asc file in it.' });
+  const names = (await fs.readdir(p))
+    .filter((n) => KEYRING_EXTENSIONS.includes(path.extname(n).toLowerCase()))
+    .sort();
+  if (names.length === 0)
+    throw new InputError('E_KEYRING', `The keyring directory ${p} has no .asc, .gpg or .pgp files.`, {
+      subject: p,
+      hint: 'Put one public key per .asc file in it.',
+    });
   return names.map((n) => path.join(p, n));
 }
 
@@ -59,24 +77,41 @@ export async function readKeyFile(file: string): Promise<openpgp.PublicKey[]> {
   let bytes: Buffer;
   try {
     const stat = await fs.stat(file);
-    if (!stat.isFile()) throw new InputError('E_KEYRING', `The keyring ${file} is not a regular file.`, { subject: file });
-    if (stat.size > MAX_KEYRING_BYTES) throw new InputError('E_KEYRING', `The keyring ${file} is larger than ${MAX_KEYRING_BYTES >> 20} MiB.`, { subject: file });
+    if (!stat.isFile())
+      throw new InputError('E_KEYRING', `The keyring ${file} is not a regular file.`, { subject: file });
+    if (stat.size > MAX_KEYRING_BYTES)
+      throw new InputError(
+        'E_KEYRING',
+        `The keyring ${file} is larger than ${MAX_KEYRING_BYTES >> 20} MiB.`,
+        { subject: file },
+      );
     bytes = await fs.readFile(file);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError('E_KEYRING', `Cannot read the keyring ${file}: ${(error as Error).message}`, { subject: file, cause: error });
+    throw new InputError('E_KEYRING', `Cannot read the keyring ${file}: ${(error as Error).message}`, {
+      subject: file,
+      cause: error,
+    });
   }
   let keys: openpgp.Key[];
   try {
     keys = await parseKeyBytes(bytes);
   } catch (error) {
-    throw new InputError('E_KEYRING', `${file} is not a readable OpenPGP keyring: ${(error as Error).message}`, {
-      subject: file,
-      hint: 'Pass an armored (.asc) or binary (gpg --export) public key file, or a directory of them.',
-      cause: error,
-    });
+    throw new InputError(
+      'E_KEYRING',
+      `${file} is not a readable OpenPGP keyring: ${(error as Error).message}`,
+      {
+        subject: file,
+        hint: 'Pass an armored (.asc) or binary (gpg --export) public key file, or a directory of them.',
+        cause: error,
+      },
+    );
   }
-  if (keys.length === 0) throw new InputError('E_KEYRING', `${file} holds no OpenPGP keys.`, { subject: file, hint: 'Pass an armored (.asc) or binary (gpg --export) public key file.' });
+  if (keys.length === 0)
+    throw new InputError('E_KEYRING', `${file} holds no OpenPGP keys.`, {
+      subject: file,
+      hint: 'Pass an armored (.asc) or binary (gpg --export) public key file.',
+    });
   return keys.map((k) => (k.isPrivate() ? k.toPublic() : (k as openpgp.PublicKey)));
 }
 

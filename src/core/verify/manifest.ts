@@ -2,9 +2,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, InputError } from '../errors.js';
 import { projectFromFilename } from '../names.js';
-import { sha256File } from '../sign/manifest.js';
+import { sha256File } from '../io/hash.js';
 import { allowedSigners } from '../trust/policy.js';
-import { verifyFile, type VerifyFileOptions, type VerifyReport } from './index.js';
+import { verifyFile, type VerifyFileOptions, type VerifyReport } from './verify-file.js';
 
 /** A manifest larger than this is refused (a SHA256SUMS of 100k files is ~10 MB). */
 export const MAX_MANIFEST_BYTES = 16 << 20;
@@ -37,7 +37,12 @@ export function parseManifest(text: string, source: string): Array<{ name: strin
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') continue;
     const m = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(line);
-    if (!m) throw new InputError('E_MANIFEST_MALFORMED', `${source}, line ${i + 1}, is not a "<sha256>  <name>" line.`, { subject: source, hint: 'Use a SHA256SUMS written by `distseal sign --manifest` or `sha256sum`.' });
+    if (!m)
+      throw new InputError(
+        'E_MANIFEST_MALFORMED',
+        `${source}, line ${i + 1}, is not a "<sha256>  <name>" line.`,
+        { subject: source, hint: 'Use a SHA256SUMS written by `distseal sign --manifest` or `sha256sum`.' },
+      );
     entries.push({ sha256: m[1]!.toLowerCase(), name: m[2]! });
   }
   return entries;
@@ -45,7 +50,12 @@ export function parseManifest(text: string, source: string): Array<{ name: strin
 
 /** A listed name that could reach outside the manifest's directory is refused, never opened. */
 export function unsafeManifestName(name: string): boolean {
-  return path.isAbsolute(name) || name.split(/[\\/]/).includes('..') || /^[A-Za-z]:/.test(name) || name.includes('\0');
+  return (
+    path.isAbsolute(name) ||
+    name.split(/[\\/]/).includes('..') ||
+    /^[A-Za-z]:/.test(name) ||
+    name.includes('\0')
+  );
 }
 
 /**
@@ -55,38 +65,69 @@ export function unsafeManifestName(name: string): boolean {
  * pins a listed file's project, a good manifest signer must be among the pins.
  */
 export async function verifyManifest(options: ManifestVerifyOptions): Promise<ManifestVerifyReport> {
-  const manifest = await verifyFile({ ...options, file: options.manifest, signatureFile: options.signatureFile });
+  const manifest = await verifyFile({
+    ...options,
+    file: options.manifest,
+    signatureFile: options.signatureFile,
+  });
   const result: ManifestVerifyReport = { manifest, entries: [], verified: false };
   if (!manifest.verified) return result;
   let text: string;
   try {
     const stat = await fs.stat(options.manifest);
-    if (stat.size > MAX_MANIFEST_BYTES) throw new InputError('E_MANIFEST_MALFORMED', `${options.manifest} is larger than ${MAX_MANIFEST_BYTES >> 20} MiB.`, { subject: options.manifest });
+    if (stat.size > MAX_MANIFEST_BYTES)
+      throw new InputError(
+        'E_MANIFEST_MALFORMED',
+        `${options.manifest} is larger than ${MAX_MANIFEST_BYTES >> 20} MiB.`,
+        { subject: options.manifest },
+      );
     text = await fs.readFile(options.manifest, 'utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError('E_NOT_FOUND', `Cannot read ${options.manifest}: ${(error as Error).message}`, { subject: options.manifest });
+    throw new InputError('E_NOT_FOUND', `Cannot read ${options.manifest}: ${(error as Error).message}`, {
+      subject: options.manifest,
+    });
   }
   const listed = parseManifest(text, options.manifest);
   const dir = path.dirname(options.manifest);
-  const goodSigners = manifest.signatures.filter((s) => s.verdict === 'good').map((s) => s.primaryFingerprint!);
+  const goodSigners = manifest.signatures
+    .filter((s) => s.verdict === 'good')
+    .map((s) => s.primaryFingerprint!);
   const byName = new Map(listed.map((e) => [e.name, e]));
   const wanted = options.files
-    ? options.files.map((f) => ({ file: f, name: path.relative(path.resolve(dir), path.resolve(f)).split(path.sep).join('/') }))
+    ? options.files.map((f) => ({
+        file: f,
+        name: path.relative(path.resolve(dir), path.resolve(f)).split(path.sep).join('/'),
+      }))
     : listed.map((e) => ({ file: path.join(dir, e.name), name: e.name }));
   for (const w of wanted) {
     const entry = byName.get(w.name);
     if (!entry) {
-      result.entries.push({ ...w, status: 'not-listed', message: `${w.file} is not listed in ${options.manifest}` });
+      result.entries.push({
+        ...w,
+        status: 'not-listed',
+        message: `${w.file} is not listed in ${options.manifest}`,
+      });
       continue;
     }
     if (unsafeManifestName(entry.name)) {
-      result.entries.push({ ...w, status: 'unsafe-name', message: `the manifest lists "${entry.name}", a path outside its directory; refused` });
+      result.entries.push({
+        ...w,
+        status: 'unsafe-name',
+        message: `the manifest lists "${entry.name}", a path outside its directory; refused`,
+      });
       continue;
     }
-    const pins = options.policy ? allowedSigners(options.policy, projectFromFilename(path.basename(entry.name))) : undefined;
+    const pins = options.policy
+      ? allowedSigners(options.policy, projectFromFilename(path.basename(entry.name)))
+      : undefined;
     if (pins && !goodSigners.some((f) => pins.fingerprints.includes(f))) {
-      result.entries.push({ ...w, status: 'not-pinned', expected: entry.sha256, message: `the manifest's signer is not among the keys the trust policy allows for ${pins.spec}` });
+      result.entries.push({
+        ...w,
+        status: 'not-pinned',
+        expected: entry.sha256,
+        message: `the manifest's signer is not among the keys the trust policy allows for ${pins.spec}`,
+      });
       continue;
     }
     let actual: string;
@@ -94,13 +135,26 @@ export async function verifyManifest(options: ManifestVerifyOptions): Promise<Ma
       actual = await sha256File(w.file, options.logger);
     } catch (error) {
       if (error instanceof InputError && error.code === 'E_NOT_FOUND') {
-        result.entries.push({ ...w, status: 'missing', expected: entry.sha256, message: `${w.file} is listed but missing` });
+        result.entries.push({
+          ...w,
+          status: 'missing',
+          expected: entry.sha256,
+          message: `${w.file} is listed but missing`,
+        });
         continue;
       }
       if (errnoCode(error) === 'ENOENT') continue;
       throw error;
     }
-    result.entries.push({ ...w, status: actual === entry.sha256 ? 'ok' : 'mismatch', expected: entry.sha256, actual, ...(actual === entry.sha256 ? {} : { message: `${w.file} does not match the manifest (expected ${entry.sha256}, got ${actual})` }) });
+    result.entries.push({
+      ...w,
+      status: actual === entry.sha256 ? 'ok' : 'mismatch',
+      expected: entry.sha256,
+      actual,
+      ...(actual === entry.sha256
+        ? {}
+        : { message: `${w.file} does not match the manifest (expected ${entry.sha256}, got ${actual})` }),
+    });
   }
   result.verified = result.entries.length > 0 && result.entries.every((e) => e.status === 'ok');
   return result;

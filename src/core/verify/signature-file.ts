@@ -31,10 +31,23 @@ export async function readSignatureFile(file: string): Promise<SignatureFileResu
   try {
     const stat = await fs.stat(file);
     if (!stat.isFile()) return fail('E_SIGNATURE_UNREADABLE', `${file} is not a regular file`);
-    if (stat.size > MAX_SIGNATURE_BYTES) return fail('E_SIGNATURE_MALFORMED', `${file} is ${stat.size} bytes, too large for a detached signature (limit ${MAX_SIGNATURE_BYTES})`);
+    if (stat.size > MAX_SIGNATURE_BYTES)
+      return fail(
+        'E_SIGNATURE_MALFORMED',
+        `${file} is ${stat.size} bytes, too large for a detached signature (limit ${MAX_SIGNATURE_BYTES})`,
+      );
     bytes = await fs.readFile(file);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return { ok: false, missing: true, problem: reason('E_NO_SIGNATURE', `no signature: ${file} does not exist`, 'Download the .asc published beside the file, or name it with --signature.') };
+    if (errnoCode(error) === 'ENOENT')
+      return {
+        ok: false,
+        missing: true,
+        problem: reason(
+          'E_NO_SIGNATURE',
+          `no signature: ${file} does not exist`,
+          'Download the .asc published beside the file, or name it with --signature.',
+        ),
+      };
     return fail('E_SIGNATURE_UNREADABLE', `cannot read ${file}: ${(error as Error).message}`);
   }
   if (bytes.length === 0) return fail('E_SIGNATURE_MALFORMED', `${file} is empty`);
@@ -43,24 +56,49 @@ export async function readSignatureFile(file: string): Promise<SignatureFileResu
 
 /** Parse signature bytes; see readSignatureFile. */
 export async function parseSignatureBytes(bytes: Uint8Array, source: string): Promise<SignatureFileResult> {
-  if (bytes.length > MAX_SIGNATURE_BYTES) return fail('E_SIGNATURE_MALFORMED', `${source} is ${bytes.length} bytes, too large for a detached signature (limit ${MAX_SIGNATURE_BYTES})`);
+  if (bytes.length > MAX_SIGNATURE_BYTES)
+    return fail(
+      'E_SIGNATURE_MALFORMED',
+      `${source} is ${bytes.length} bytes, too large for a detached signature (limit ${MAX_SIGNATURE_BYTES})`,
+    );
   const text = Buffer.from(bytes).toString('latin1');
   const packets: Array<openpgp.SignaturePacket | UnsupportedPacket> = [];
   if (/-----BEGIN PGP SIGNED MESSAGE-----/.test(text)) {
-    return fail('E_NOT_DETACHED', `${source} is a cleartext-signed message, not a detached signature`, 'Get the detached .asc made for the file (gpg --detach-sign -a, or distseal sign).');
+    return fail(
+      'E_NOT_DETACHED',
+      `${source} is a cleartext-signed message, not a detached signature`,
+      'Get the detached .asc made for the file (gpg --detach-sign -a, or distseal sign).',
+    );
   }
   if (/-----BEGIN PGP /.test(text)) {
     const blocks = [...text.matchAll(ARMOR_BLOCK)];
-    if (blocks.length === 0) return fail('E_SIGNATURE_MALFORMED', `${source} has an armor header but no complete armor block (truncated?)`);
+    if (blocks.length === 0)
+      return fail(
+        'E_SIGNATURE_MALFORMED',
+        `${source} has an armor header but no complete armor block (truncated?)`,
+      );
     for (const block of blocks) {
       const type = block[1]!;
-      if (type === 'SIGNED MESSAGE') return fail('E_NOT_DETACHED', `${source} is a cleartext-signed message, not a detached signature`, 'Verify it with the tool that made it, or get the detached .asc for the file.');
-      if (type !== 'SIGNATURE') return fail('E_NOT_DETACHED', `${source} holds a PGP ${type.toLowerCase()}, not a signature`, 'Pass the signer\'s key with --keyring (or `distseal trust add`), and the .asc signature file as the signature.');
+      if (type === 'SIGNED MESSAGE')
+        return fail(
+          'E_NOT_DETACHED',
+          `${source} is a cleartext-signed message, not a detached signature`,
+          'Verify it with the tool that made it, or get the detached .asc for the file.',
+        );
+      if (type !== 'SIGNATURE')
+        return fail(
+          'E_NOT_DETACHED',
+          `${source} holds a PGP ${type.toLowerCase()}, not a signature`,
+          "Pass the signer's key with --keyring (or `distseal trust add`), and the .asc signature file as the signature.",
+        );
       try {
         const sig = await openpgp.readSignature({ armoredSignature: block[0] });
         packets.push(...collect(sig));
       } catch (error) {
-        return fail('E_SIGNATURE_MALFORMED', `${source} is not a readable signature: ${(error as Error).message}`);
+        return fail(
+          'E_SIGNATURE_MALFORMED',
+          `${source} is not a readable signature: ${(error as Error).message}`,
+        );
       }
     }
   } else {
@@ -68,28 +106,48 @@ export async function parseSignatureBytes(bytes: Uint8Array, source: string): Pr
       const sig = await openpgp.readSignature({ binarySignature: bytes });
       packets.push(...collect(sig));
     } catch (error) {
-      return fail('E_SIGNATURE_MALFORMED', `${source} is not a readable OpenPGP signature: ${(error as Error).message}`);
+      return fail(
+        'E_SIGNATURE_MALFORMED',
+        `${source} is not a readable OpenPGP signature: ${(error as Error).message}`,
+      );
     }
   }
   if (packets.length === 0) return fail('E_SIGNATURE_MALFORMED', `${source} contains no signature packets`);
-  if (packets.length > MAX_SIGNATURES) return fail('E_SIGNATURE_MALFORMED', `${source} holds ${packets.length} signatures; at most ${MAX_SIGNATURES} are examined`);
+  if (packets.length > MAX_SIGNATURES)
+    return fail(
+      'E_SIGNATURE_MALFORMED',
+      `${source} holds ${packets.length} signatures; at most ${MAX_SIGNATURES} are examined`,
+    );
   return { ok: true, packets };
 }
 
 function collect(sig: openpgp.Signature): Array<openpgp.SignaturePacket | UnsupportedPacket> {
   const out: Array<openpgp.SignaturePacket | UnsupportedPacket> = [];
-  for (const p of sig.packets as unknown as Array<{ constructor: { tag?: number }; tag?: number; error?: Error }>) {
+  for (const p of sig.packets as unknown as Array<{
+    constructor: { tag?: number };
+    tag?: number;
+    error?: Error;
+  }>) {
     if (p instanceof openpgp.SignaturePacket) out.push(p);
-    else out.push({ unsupported: true, tag: (p as { tag?: number }).tag ?? -1, detail: p.error?.message ?? 'an unsupported packet' });
+    else
+      out.push({
+        unsupported: true,
+        tag: (p as { tag?: number }).tag ?? -1,
+        detail: p.error?.message ?? 'an unsupported packet',
+      });
   }
   return out;
 }
 
 function fail(code: string, message: string, hint?: string): SignatureFileResult {
-  return { ok: false, problem: hint ? reason(code, message, hint) : reason(code, message, defaultHint(code)) };
+  return {
+    ok: false,
+    problem: hint ? reason(code, message, hint) : reason(code, message, defaultHint(code)),
+  };
 }
 
 function defaultHint(code: string): string {
-  if (code === 'E_SIGNATURE_MALFORMED') return 'The .asc is damaged or is not an OpenPGP signature. Download it again from the project.';
+  if (code === 'E_SIGNATURE_MALFORMED')
+    return 'The .asc is damaged or is not an OpenPGP signature. Download it again from the project.';
   return 'Check the signature file path and its permissions.';
 }

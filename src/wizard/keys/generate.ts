@@ -23,7 +23,12 @@ export async function generateFlow(deps: WizardDeps): Promise<Action | undefined
   } else {
     p.say('Without a passphrase, anyone who can read the key file can sign as you.');
   }
-  const when = expires === 'never' ? 'that never expires' : /^\d+[dwmy]$/.test(expires) ? `expiring in ${expires}` : `expiring on ${expires}`;
+  const when =
+    expires === 'never'
+      ? 'that never expires'
+      : /^\d+[dwmy]$/.test(expires)
+        ? `expiring in ${expires}`
+        : `expiring on ${expires}`;
   const summary = `an ${algo} key for "${name} <${email}>" ${when}, ${passphrase ? 'with a passphrase' : 'WITHOUT a passphrase'}`;
   if (!(await p.confirm(Q.confirmGenerate(summary)))) return undefined;
 
@@ -35,7 +40,9 @@ export async function generateFlow(deps: WizardDeps): Promise<Action | undefined
       positionals: [],
       flags: { name, email, algo, expires, passphrase: passphrase ? undefined : false },
       secretHints: passphrase ? ['--passphrase-file', 'FILE'] : undefined,
-      secretNote: passphrase ? 'FILE holds the passphrase (make it readable only by you); --passphrase-fd N reads it from a file descriptor instead.' : undefined,
+      secretNote: passphrase
+        ? 'FILE holds the passphrase (make it readable only by you); --passphrase-fd N reads it from a file descriptor instead.'
+        : undefined,
     },
     secrets: passphrase ? { newPassphrase: passphrase } : undefined,
     after: remember

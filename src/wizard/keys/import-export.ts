@@ -32,7 +32,11 @@ function readableFile(q: InputQuestion, cwd: string): InputQuestion {
 export async function importFlow(deps: WizardDeps): Promise<Action> {
   const p = deps.prompter;
   const source = await p.select(Q.importSource());
-  const plan = { command: ['keys', 'import'], positionals: [] as Action['plan']['positionals'], flags: {} as Action['plan']['flags'] };
+  const plan = {
+    command: ['keys', 'import'],
+    positionals: [] as Action['plan']['positionals'],
+    flags: {} as Action['plan']['flags'],
+  };
   if (source === 'file') {
     const file = (await p.input(readableFile(Q.importFile(), deps.ctx.cwd))).trim();
     // Absolute, so the printed command works from any directory.
@@ -44,7 +48,11 @@ export async function importFlow(deps: WizardDeps): Promise<Action> {
     plan.positionals.push({ name: 'file', value: '-' });
     return {
       leaf: 'import',
-      plan: { ...plan, secretHints: ['<', 'KEYFILE'], secretNote: 'KEYFILE holds the armored key (standard input).' },
+      plan: {
+        ...plan,
+        secretHints: ['<', 'KEYFILE'],
+        secretNote: 'KEYFILE holds the armored key (standard input).',
+      },
       secrets: { stdin: text },
     };
   }
@@ -58,7 +66,11 @@ export async function importFlow(deps: WizardDeps): Promise<Action> {
   deps.ctx.out.addSecret(passphrase);
   return {
     leaf: 'import',
-    plan: { ...plan, secretHints: ['--passphrase-file', 'FILE'], secretNote: 'FILE holds the passphrase of the key in gpg (or set DISTSEAL_PASSPHRASE).' },
+    plan: {
+      ...plan,
+      secretHints: ['--passphrase-file', 'FILE'],
+      secretNote: 'FILE holds the passphrase of the key in gpg (or set DISTSEAL_PASSPHRASE).',
+    },
     secrets: { passphrase },
   };
 }
@@ -78,7 +90,8 @@ function outputValidator(cwd: string, secret: boolean, binary: boolean) {
       return `${value} already exists; choose another name (the wizard never overwrites a file).`;
     } catch {
       try {
-        if (!(await stat(path.dirname(file))).isDirectory()) return `${path.dirname(value)} is not a directory.`;
+        if (!(await stat(path.dirname(file))).isDirectory())
+          return `${path.dirname(value)} is not a directory.`;
       } catch {
         return `The directory ${path.dirname(value)} does not exist.`;
       }
@@ -95,8 +108,14 @@ export async function exportFlow(deps: WizardDeps): Promise<Action | undefined> 
   const format = await p.select(Q.exportFormat());
   const secret = kind !== 'public';
   const suffix = kind === 'public' ? 'public' : kind === 'secret' ? 'secret' : 'signing-subkey';
-  const fallback = secret || format === 'binary' ? `${key.fingerprint.slice(-16)}-${suffix}.${format === 'armor' ? 'asc' : 'gpg'}` : '';
-  const question = { ...Q.exportTarget(fallback), validate: outputValidator(deps.ctx.cwd, secret, format === 'binary') };
+  const fallback =
+    secret || format === 'binary'
+      ? `${key.fingerprint.slice(-16)}-${suffix}.${format === 'armor' ? 'asc' : 'gpg'}`
+      : '';
+  const question = {
+    ...Q.exportTarget(fallback),
+    validate: outputValidator(deps.ctx.cwd, secret, format === 'binary'),
+  };
   const output = (await p.input(question)).trim();
   if (secret && !(await p.confirm(Q.confirmSecretExport()))) return undefined;
   return {

@@ -22,10 +22,18 @@ export async function askNewPassphrase(deps: WizardDeps): Promise<string> {
  * unless the key has none or its passphrase is in the OS keychain (then the command finds it
  * there itself). Returns undefined when nothing needs asking.
  */
-export async function askCurrentPassphrase(deps: WizardDeps, fingerprint: string, inKeychain = false): Promise<string | undefined> {
+export async function askCurrentPassphrase(
+  deps: WizardDeps,
+  fingerprint: string,
+  inKeychain = false,
+): Promise<string | undefined> {
   if (inKeychain || !(await deps.hasPassphrase(fingerprint))) return undefined;
   const value = await deps.prompter.password(
-    Q.currentPassphrase(async (v) => (v !== '' && (await deps.checkPassphrase(fingerprint, v)) ? true : 'That passphrase does not unlock this key. Try again (Ctrl-C cancels).')),
+    Q.currentPassphrase(async (v) =>
+      v !== '' && (await deps.checkPassphrase(fingerprint, v))
+        ? true
+        : 'That passphrase does not unlock this key. Try again (Ctrl-C cancels).',
+    ),
   );
   deps.ctx.out.addSecret(value);
   return value;

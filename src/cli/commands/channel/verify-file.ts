@@ -2,7 +2,7 @@ import path from 'node:path';
 import { verifyAgainstChannel, type ChannelFileReport } from '../../../core/channel/verify-file.js';
 import { DistsealError, ExitCode } from '../../../core/errors.js';
 import type { Context } from '../../context.js';
-import type { VerifySettings } from '../verify.js';
+import type { VerifySettings } from '../../verify-settings.js';
 import { renderReport } from '../verify-render.js';
 
 /**
@@ -10,7 +10,12 @@ import { renderReport } from '../verify-render.js';
  * the channel's signed repodata (sha256, size) and its own signature. Exit 0 all verified, 3 any
  * failed, 2 when a file could not be read.
  */
-export async function runVerifyChannel(files: string[], channel: string, settings: VerifySettings, ctx: Context): Promise<number> {
+export async function runVerifyChannel(
+  files: string[],
+  channel: string,
+  settings: VerifySettings,
+  ctx: Context,
+): Promise<number> {
   const where = /^https?:\/\//i.test(channel) ? channel : path.resolve(ctx.cwd, channel);
   const show = (f: string) => path.relative(ctx.cwd, f) || f;
   const reports: ChannelFileReport[] = [];
@@ -18,7 +23,15 @@ export async function runVerifyChannel(files: string[], channel: string, setting
   const lines: string[] = [];
   for (const file of files) {
     try {
-      const r = await verifyAgainstChannel(file, { channel: where, keys: settings.keys, policy: settings.policy, signers: settings.signers, threshold: settings.threshold, cwd: ctx.cwd, logger: ctx.logger });
+      const r = await verifyAgainstChannel(file, {
+        channel: where,
+        keys: settings.keys,
+        policy: settings.policy,
+        signers: settings.signers,
+        threshold: settings.threshold,
+        cwd: ctx.cwd,
+        logger: ctx.logger,
+      });
       reports.push(r);
       lines.push(`${show(file)}: ${r.verified ? 'VERIFIED' : 'FAILED'} against ${r.channel} (${r.path})`);
       lines.push(`  repodata.json signature: ${r.repodata?.verified ? 'good' : 'NOT verified'}`);

@@ -17,9 +17,15 @@ export const command: LeafCommand = {
     const what = own.hasSecret ? 'the SECRET key' : 'the public key';
     if (!argv.yes) {
       if (!ctx.interactive) {
-        throw new UsageError(`Deleting ${what} ${own.fingerprint} needs confirmation.`, { subject: own.fingerprint, hint: 'Add --yes to delete without asking.' });
+        throw new UsageError(`Deleting ${what} ${own.fingerprint} needs confirmation.`, {
+          subject: own.fingerprint,
+          hint: 'Add --yes to delete without asking.',
+        });
       }
-      const ok = await confirmOnTerminal(ctx, `Delete ${what} ${own.fingerprint} (${own.info.userIDs[0] ?? 'no user ID'})? ${own.hasSecret ? 'Without a backup it is gone for good.' : ''}`.trim());
+      const ok = await confirmOnTerminal(
+        ctx,
+        `Delete ${what} ${own.fingerprint} (${own.info.userIDs[0] ?? 'no user ID'})? ${own.hasSecret ? 'Without a backup it is gone for good.' : ''}`.trim(),
+      );
       if (!ok) throw new InterruptedError('Not deleted.');
     }
     const wasDefault = own.info.isDefault;
@@ -30,7 +36,8 @@ export const command: LeafCommand = {
     // Drop a remembered passphrase too, but only when one is there (no keychain noise otherwise).
     const keychain = new Keychain(ctx.logger);
     let forgot = false;
-    if (own.hasSecret && (await keychain.has(PASSPHRASE_SERVICE, own.fingerprint))) forgot = await keychain.delete(PASSPHRASE_SERVICE, own.fingerprint).catch(() => false);
+    if (own.hasSecret && (await keychain.has(PASSPHRASE_SERVICE, own.fingerprint)))
+      forgot = await keychain.delete(PASSPHRASE_SERVICE, own.fingerprint).catch(() => false);
     const revocation = store.revocationPath(own.fingerprint);
     ctx.out.result(
       [

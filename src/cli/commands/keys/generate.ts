@@ -14,16 +14,33 @@ export const NEW_PASSPHRASE_ENV = 'DISTSEAL_NEW_PASSPHRASE';
 
 export const command: LeafCommand = {
   command: 'generate',
-  describe: 'Create a new key pair (v4 Ed25519 with a separate signing subkey) and its revocation certificate',
+  describe:
+    'Create a new key pair (v4 Ed25519 with a separate signing subkey) and its revocation certificate',
   builder: (y: Argv) =>
     withPassphraseOptions(
       y
         .option('name', { type: 'string', describe: 'Your name, for the user ID' })
         .option('email', { type: 'string', describe: 'Your e-mail address, for the user ID' })
-        .option('algo', { type: 'string', choices: [...KEY_ALGOS], default: DEFAULT_ALGO, describe: 'Key algorithm' })
-        .option('expires', { type: 'string', default: DEFAULT_EXPIRES, describe: 'never, Nd, Nw, Nm, Ny or YYYY-MM-DD' })
-        .option('passphrase', { type: 'boolean', describe: 'Protect the key with a passphrase (--no-passphrase: leave it unprotected, not recommended)' }),
-    ).example('$0 keys generate --name "Jane Doe" --email jane@example.org --passphrase-file pass.txt', 'non-interactive'),
+        .option('algo', {
+          type: 'string',
+          choices: [...KEY_ALGOS],
+          default: DEFAULT_ALGO,
+          describe: 'Key algorithm',
+        })
+        .option('expires', {
+          type: 'string',
+          default: DEFAULT_EXPIRES,
+          describe: 'never, Nd, Nw, Nm, Ny or YYYY-MM-DD',
+        })
+        .option('passphrase', {
+          type: 'boolean',
+          describe:
+            'Protect the key with a passphrase (--no-passphrase: leave it unprotected, not recommended)',
+        }),
+    ).example(
+      '$0 keys generate --name "Jane Doe" --email jane@example.org --passphrase-file pass.txt',
+      'non-interactive',
+    ),
   async run(argv, ctx) {
     let { name, email } = argv as { name?: string; email?: string };
     if (name === undefined && email === undefined && ctx.interactive) {
@@ -44,7 +61,13 @@ export const command: LeafCommand = {
     });
     const store = await openStore(ctx);
     ctx.logger.info('Generating the key...');
-    const generated = await generateOwnKey({ name, email, algo: (argv.algo ?? DEFAULT_ALGO) as KeyAlgo, expires: String(argv.expires ?? DEFAULT_EXPIRES), passphrase });
+    const generated = await generateOwnKey({
+      name,
+      email,
+      algo: (argv.algo ?? DEFAULT_ALGO) as KeyAlgo,
+      expires: String(argv.expires ?? DEFAULT_EXPIRES),
+      passphrase,
+    });
     const { file, revocation, isDefault } = await store.transaction(async (tx) => {
       const revocation = await tx.saveRevocation(generated.fingerprint, generated.revocationCertificate);
       const file = await tx.saveOwn(generated.privateKey);
@@ -62,7 +85,9 @@ export const command: LeafCommand = {
         `Revocation certificate: ${revocation}`,
         '  Keep a copy offline. If the key is lost or stolen, publish it (or run `distseal keys revoke`)',
         '  so that verifiers stop trusting the key. Anyone holding it can revoke your key, so guard it.',
-        isDefault ? 'This is now your default signing key.' : `Make it the default with: distseal keys default ${generated.fingerprint}`,
+        isDefault
+          ? 'This is now your default signing key.'
+          : `Make it the default with: distseal keys default ${generated.fingerprint}`,
         `Share the public key with: distseal keys export ${generated.fingerprint} -o public.asc`,
       ],
       { fingerprint: generated.fingerprint, file, revocationCertificate: revocation, isDefault, key: info },

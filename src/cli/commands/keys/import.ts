@@ -14,15 +14,27 @@ export async function readInputFile(ctx: Context, file: string): Promise<{ data:
   // yargs hands a lone "-" positional over as an empty string.
   if (file === '-' || file === '') {
     const chunks: Buffer[] = [];
-    for await (const chunk of ctx.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    for await (const chunk of ctx.stdin)
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     return { data: Buffer.concat(chunks), source: 'standard input' };
   }
   try {
     return { data: await fs.readFile(file), source: file };
   } catch (error) {
     const code = errnoCode(error);
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw new InputError('E_KEY_FILE', `Cannot read ${file}: ${why}.`, { subject: file, cause: error, hint: 'Check the path and its permissions.' });
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : (error as Error).message;
+    throw new InputError('E_KEY_FILE', `Cannot read ${file}: ${why}.`, {
+      subject: file,
+      cause: error,
+      hint: 'Check the path and its permissions.',
+    });
   }
 }
 
@@ -30,34 +42,55 @@ export async function readInputFile(ctx: Context, file: string): Promise<{ data:
 export function describeImport(r: ImportedKey): string {
   const what = r.hasSecret ? 'secret key' : 'public key';
   const head =
-    r.status === 'new' ? `Imported ${what} ${r.fingerprint}` : r.status === 'updated' ? `Updated ${what} ${r.fingerprint}: ${r.changes.join('; ')}` : `Unchanged ${what} ${r.fingerprint} (already present)`;
+    r.status === 'new'
+      ? `Imported ${what} ${r.fingerprint}`
+      : r.status === 'updated'
+        ? `Updated ${what} ${r.fingerprint}: ${r.changes.join('; ')}`
+        : `Unchanged ${what} ${r.fingerprint} (already present)`;
   return `${head}${r.userIDs[0] ? `  ${r.userIDs[0]}` : ''}${r.madeDefault ? '  (now the default signing key)' : ''}`;
 }
 
 export const command: LeafCommand = {
   command: 'import [file]',
-  describe: 'Import your key (secret or public, armored or binary, several keys or armor blocks) from FILE, - (stdin) or gpg',
+  describe:
+    'Import your key (secret or public, armored or binary, several keys or armor blocks) from FILE, - (stdin) or gpg',
   builder: (y: Argv) =>
     withPassphraseOptions(
       y
         .positional('file', { type: 'string', describe: 'Key file, or - for standard input' })
-        .option('from-gpg', { type: 'string', describe: "Take the key from GnuPG (gpg --export-secret-keys ID, else gpg --export ID; GNUPGHOME honoured)" }),
+        .option('from-gpg', {
+          type: 'string',
+          describe:
+            'Take the key from GnuPG (gpg --export-secret-keys ID, else gpg --export ID; GNUPGHOME honoured)',
+        }),
     ),
   async run(argv, ctx) {
     const file = argv.file as string | undefined;
     const fromGpg = argv.fromGpg as string | undefined;
     if ((file === undefined) === (fromGpg === undefined)) {
-      throw new UsageError(file === undefined ? 'Give a key FILE (or - for stdin), or --from-gpg ID.' : 'Give either a key FILE or --from-gpg ID, not both.');
+      throw new UsageError(
+        file === undefined
+          ? 'Give a key FILE (or - for stdin), or --from-gpg ID.'
+          : 'Give either a key FILE or --from-gpg ID, not both.',
+      );
     }
     let data: Buffer;
     let source: string;
     if (fromGpg !== undefined) {
       // gpg 2.1+ asks for the passphrase to export a secret key; feed it through loopback when we have one.
-      const passphrase = (await readSecretFlag(ctx, argv.passphraseFile, argv.passphraseFd, 'passphrase')) ?? ctx.env[PASSPHRASE_ENV];
+      const passphrase =
+        (await readSecretFlag(ctx, argv.passphraseFile, argv.passphraseFd, 'passphrase')) ??
+        ctx.env[PASSPHRASE_ENV];
       ctx.out.addSecret(passphrase);
       // gpg gets the passphrase through its loopback pipe only: never our secret variables in its environment.
-      const gpgEnv = Object.fromEntries(Object.entries(ctx.env).filter(([name]) => !/^DISTSEAL_(NEW_)?PASSPHRASE$/.test(name)));
-      const exported = await exportFromGpg(fromGpg, { env: gpgEnv, interactive: ctx.interactive, passphrase });
+      const gpgEnv = Object.fromEntries(
+        Object.entries(ctx.env).filter(([name]) => !/^DISTSEAL_(NEW_)?PASSPHRASE$/.test(name)),
+      );
+      const exported = await exportFromGpg(fromGpg, {
+        env: gpgEnv,
+        interactive: ctx.interactive,
+        passphrase,
+      });
       data = exported.data;
       source = `gpg ${exported.secret ? '--export-secret-keys' : '--export'} ${fromGpg}`;
     } else {

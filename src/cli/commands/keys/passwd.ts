@@ -16,15 +16,28 @@ export const command: LeafCommand = {
     withPassphraseOptions(
       y
         .positional('fpr', { type: 'string', describe: 'Fingerprint, 16+ hex suffix, e-mail or user ID' })
-        .option('new-passphrase-file', { type: 'string', describe: 'Read the NEW passphrase from the first line of FILE' })
-        .option('new-passphrase-fd', { type: 'number', describe: 'Read the NEW passphrase from file descriptor N' })
-        .option('passphrase', { type: 'boolean', describe: '--no-passphrase: remove the protection (not recommended)' }),
+        .option('new-passphrase-file', {
+          type: 'string',
+          describe: 'Read the NEW passphrase from the first line of FILE',
+        })
+        .option('new-passphrase-fd', {
+          type: 'number',
+          describe: 'Read the NEW passphrase from file descriptor N',
+        })
+        .option('passphrase', {
+          type: 'boolean',
+          describe: '--no-passphrase: remove the protection (not recommended)',
+        }),
     ),
   async run(argv, ctx) {
     const store = await openStore(ctx);
     const own = await store.findOwn(keyArg(argv));
     if (!own.key.isPrivate() || !own.hasSecret) {
-      throw new KeyError('E_NO_SECRET', `Only the public part of key ${own.fingerprint} is here; there is no passphrase to change.`, { subject: own.fingerprint });
+      throw new KeyError(
+        'E_NO_SECRET',
+        `Only the public part of key ${own.fingerprint} is here; there is no passphrase to change.`,
+        { subject: own.fingerprint },
+      );
     }
     const keychain = new Keychain(ctx.logger);
     const { privateKey } = await unlockPrivateKey(own.key, {
@@ -51,15 +64,23 @@ export const command: LeafCommand = {
       try {
         if (next === '') await keychain.delete(PASSPHRASE_SERVICE, own.fingerprint);
         else await keychain.set(PASSPHRASE_SERVICE, own.fingerprint, next);
-        keychainNote = next === '' ? ' The old passphrase was removed from the OS keychain.' : ' The OS keychain entry was updated.';
+        keychainNote =
+          next === ''
+            ? ' The old passphrase was removed from the OS keychain.'
+            : ' The OS keychain entry was updated.';
       } catch (error) {
-        ctx.logger.warn(`The OS keychain still holds the OLD passphrase and could not be updated (${(error as Error).message}); run \`distseal keys forget ${own.fingerprint}\`.`);
+        ctx.logger.warn(
+          `The OS keychain still holds the OLD passphrase and could not be updated (${(error as Error).message}); run \`distseal keys forget ${own.fingerprint}\`.`,
+        );
       }
     }
-    ctx.out.result(`${next === '' ? 'Removed the passphrase of' : 'Changed the passphrase of'} key ${own.fingerprint}.${keychainNote}`, {
-      fingerprint: own.fingerprint,
-      protected: next !== '',
-      keychainUpdated: inKeychain && keychainNote !== '',
-    });
+    ctx.out.result(
+      `${next === '' ? 'Removed the passphrase of' : 'Changed the passphrase of'} key ${own.fingerprint}.${keychainNote}`,
+      {
+        fingerprint: own.fingerprint,
+        protected: next !== '',
+        keychainUpdated: inKeychain && keychainNote !== '',
+      },
+    );
   },
 };

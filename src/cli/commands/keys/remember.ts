@@ -10,18 +10,31 @@ import { keyArg, openStore } from './shared.js';
 export const command: LeafCommand = {
   command: 'remember <fpr>',
   describe: "Keep a key's passphrase in the OS keychain (checked first), so signing needs no prompt",
-  builder: (y: Argv) => withPassphraseOptions(y.positional('fpr', { type: 'string', describe: 'Fingerprint, 16+ hex suffix, e-mail or user ID' })),
+  builder: (y: Argv) =>
+    withPassphraseOptions(
+      y.positional('fpr', { type: 'string', describe: 'Fingerprint, 16+ hex suffix, e-mail or user ID' }),
+    ),
   async run(argv, ctx) {
     const store = await openStore(ctx);
     const own = await store.findOwn(keyArg(argv));
-    if (!own.key.isPrivate() || !own.hasSecret) throw new KeyError('E_NO_SECRET', `Only the public part of key ${own.fingerprint} is here; it has no passphrase.`, { subject: own.fingerprint });
+    if (!own.key.isPrivate() || !own.hasSecret)
+      throw new KeyError(
+        'E_NO_SECRET',
+        `Only the public part of key ${own.fingerprint} is here; it has no passphrase.`,
+        { subject: own.fingerprint },
+      );
     if (!own.info.passphraseProtected) {
-      ctx.out.result(`Key ${own.fingerprint} has no passphrase; there is nothing to remember.`, { fingerprint: own.fingerprint, stored: false });
+      ctx.out.result(`Key ${own.fingerprint} has no passphrase; there is nothing to remember.`, {
+        fingerprint: own.fingerprint,
+        stored: false,
+      });
       return;
     }
     const keychain = new Keychain(ctx.logger);
     // Every source but the keychain itself, and the value must really unlock the key.
-    const sources = passphraseSources(ctx, { ...argv, keychain }, own.fingerprint, keyLabel(own.info)).filter((s) => !s.name.includes('keychain'));
+    const sources = passphraseSources(ctx, { ...argv, keychain }, own.fingerprint, keyLabel(own.info)).filter(
+      (s) => !s.name.includes('keychain'),
+    );
     let value: string | undefined;
     await unlockPrivateKey(own.key as openpgp.PrivateKey, {
       fingerprint: own.fingerprint,
@@ -29,10 +42,13 @@ export const command: LeafCommand = {
       logger: ctx.logger,
     });
     await keychain.set(PASSPHRASE_SERVICE, own.fingerprint, value!);
-    ctx.out.result(`Stored the passphrase of ${own.fingerprint} in the OS keychain (service "${PASSPHRASE_SERVICE}"). \`distseal keys forget ${own.fingerprint}\` removes it.`, {
-      fingerprint: own.fingerprint,
-      stored: true,
-      service: PASSPHRASE_SERVICE,
-    });
+    ctx.out.result(
+      `Stored the passphrase of ${own.fingerprint} in the OS keychain (service "${PASSPHRASE_SERVICE}"). \`distseal keys forget ${own.fingerprint}\` removes it.`,
+      {
+        fingerprint: own.fingerprint,
+        stored: true,
+        service: PASSPHRASE_SERVICE,
+      },
+    );
   },
 };

@@ -12,7 +12,10 @@ export function openStore(ctx: Context): Promise<KeyStore> {
 /** The positional key selector (`fpr`), required. */
 export function keyArg(argv: Record<string, any>): string {
   const value = argv.fpr ?? argv.key;
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError('Name a key: a fingerprint, an e-mail or a user ID.', { hint: 'Run `distseal keys list` to see your keys.' });
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new UsageError('Name a key: a fingerprint, an e-mail or a user ID.', {
+      hint: 'Run `distseal keys list` to see your keys.',
+    });
   return value;
 }
 
@@ -23,7 +26,10 @@ export function keyArg(argv: Record<string, any>): string {
 export async function confirmOnTerminal(ctx: Context, message: string, defaultYes = false): Promise<boolean> {
   const { confirm } = await import('@inquirer/prompts');
   try {
-    return await confirm({ message, default: defaultYes }, { input: ctx.stdin as never, output: ctx.stderr as never });
+    return await confirm(
+      { message, default: defaultYes },
+      { input: ctx.stdin as never, output: ctx.stderr as never },
+    );
   } catch (error) {
     if (isPromptExit(error)) throw new InterruptedError('Cancelled; nothing was changed.');
     throw error;
@@ -31,7 +37,11 @@ export async function confirmOnTerminal(ctx: Context, message: string, defaultYe
 }
 
 /** Ask for a line of text with a validator; Ctrl-C is InterruptedError. */
-export async function promptText(ctx: Context, message: string, validate: (v: string) => true | string): Promise<string> {
+export async function promptText(
+  ctx: Context,
+  message: string,
+  validate: (v: string) => true | string,
+): Promise<string> {
   const { input } = await import('@inquirer/prompts');
   try {
     return await input({ message, validate }, { input: ctx.stdin as never, output: ctx.stderr as never });
@@ -50,18 +60,36 @@ export function renderKey(info: KeyInfo): string[] {
   const kind = info.hasSecret ? (info.primarySecret === false ? 'sec#' : 'sec') : 'pub';
   const marks = [
     info.revoked ? '[REVOKED]' : '',
-    info.expired ? `[EXPIRED ${day(info.expires)}]` : info.expires ? `[expires ${day(info.expires)}]` : '[no expiry]',
+    info.expired
+      ? `[EXPIRED ${day(info.expires)}]`
+      : info.expires
+        ? `[expires ${day(info.expires)}]`
+        : '[no expiry]',
     info.isDefault ? '(default)' : '',
   ].filter(Boolean);
-  const lines = [`${kind.padEnd(5)}${algorithmLabel(info)}  ${day(info.created)}  ${marks.join(' ')}`.trimEnd(), `     ${info.fingerprint}`];
+  const lines = [
+    `${kind.padEnd(5)}${algorithmLabel(info)}  ${day(info.created)}  ${marks.join(' ')}`.trimEnd(),
+    `     ${info.fingerprint}`,
+  ];
   for (const uid of info.userIDs) lines.push(`uid  ${uid}`);
   for (const sub of info.subkeys) {
-    const subMarks = [sub.usage.length ? `[${sub.usage.join(', ')}]` : '', sub.revoked ? '[REVOKED]' : '', sub.expires ? `[expires ${day(sub.expires)}]` : ''].filter(Boolean);
-    lines.push(`${(sub.hasSecret ? 'ssb' : info.hasSecret ? 'ssb#' : 'sub').padEnd(5)}${algorithmLabel(sub)}  ${day(sub.created)}  ${subMarks.join(' ')}  ${sub.fingerprint}`.trimEnd());
+    const subMarks = [
+      sub.usage.length ? `[${sub.usage.join(', ')}]` : '',
+      sub.revoked ? '[REVOKED]' : '',
+      sub.expires ? `[expires ${day(sub.expires)}]` : '',
+    ].filter(Boolean);
+    lines.push(
+      `${(sub.hasSecret ? 'ssb' : info.hasSecret ? 'ssb#' : 'sub').padEnd(5)}${algorithmLabel(sub)}  ${day(sub.created)}  ${subMarks.join(' ')}  ${sub.fingerprint}`.trimEnd(),
+    );
   }
   if (info.hasSecret) {
     const protection = info.passphraseProtected ? 'protected' : 'NONE (unprotected)';
-    const keychain = info.passphraseInKeychain === undefined ? '' : info.passphraseInKeychain ? ', in the OS keychain' : ', not in the keychain';
+    const keychain =
+      info.passphraseInKeychain === undefined
+        ? ''
+        : info.passphraseInKeychain
+          ? ', in the OS keychain'
+          : ', not in the keychain';
     lines.push(`     passphrase: ${protection}${info.passphraseProtected ? keychain : ''}`);
   }
   return lines;

@@ -24,22 +24,40 @@ export const command: LeafCommand = {
     const keychain = new Keychain(ctx.logger);
     if (argv.forget) {
       const removed = await keychain.delete(CONDA_TOKEN_SERVICE, server.url);
-      ctx.out.result(removed ? `Removed the token for ${server.url} from the OS keychain.` : `No token for ${server.url} was stored.`, { ok: true, server: server.url, removed });
+      ctx.out.result(
+        removed
+          ? `Removed the token for ${server.url} from the OS keychain.`
+          : `No token for ${server.url} was stored.`,
+        { ok: true, server: server.url, removed },
+      );
       return;
     }
     let token = await readSecretFlag(ctx, argv.tokenFile, argv.tokenFd, 'token');
     if (token === undefined) {
-      if (!ctx.interactive) throw new UsageError('No token was given.', { hint: 'Pass --token-file FILE or --token-fd N (0 = stdin), or run this in a terminal to be asked.' });
-      token = await promptHidden(ctx, `${server.kind === 'prefix' ? 'prefix.dev API key' : 'anaconda.org token (scopes api:read api:write)'} for ${server.url}:`, (v) => (v.trim() ? true : 'The token is empty.'));
+      if (!ctx.interactive)
+        throw new UsageError('No token was given.', {
+          hint: 'Pass --token-file FILE or --token-fd N (0 = stdin), or run this in a terminal to be asked.',
+        });
+      token = await promptHidden(
+        ctx,
+        `${server.kind === 'prefix' ? 'prefix.dev API key' : 'anaconda.org token (scopes api:read api:write)'} for ${server.url}:`,
+        (v) => (v.trim() ? true : 'The token is empty.'),
+      );
     }
     token = token.trim();
     ctx.out.addSecret(token);
     try {
       await keychain.set(CONDA_TOKEN_SERVICE, server.url, token);
     } catch (error) {
-      if (error instanceof OperationalError) throw new OperationalError(error.code, error.message, { hint: `${error.hint ?? ''} Or keep the token in a file and pass --token-file, or set ${server.kind === 'prefix' ? 'PREFIX_API_KEY' : 'ANACONDA_API_TOKEN'}.`.trim() });
+      if (error instanceof OperationalError)
+        throw new OperationalError(error.code, error.message, {
+          hint: `${error.hint ?? ''} Or keep the token in a file and pass --token-file, or set ${server.kind === 'prefix' ? 'PREFIX_API_KEY' : 'ANACONDA_API_TOKEN'}.`.trim(),
+        });
       throw error;
     }
-    ctx.out.result(`Stored the token for ${server.url} in the OS keychain; \`distseal upload conda --server ${server.kind}\` will use it.`, { ok: true, server: server.url, stored: true });
+    ctx.out.result(
+      `Stored the token for ${server.url} in the OS keychain; \`distseal upload conda --server ${server.kind}\` will use it.`,
+      { ok: true, server: server.url, stored: true },
+    );
   },
 };

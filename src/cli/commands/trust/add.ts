@@ -10,10 +10,20 @@ export const command: LeafCommand = {
   describe: "Add a third party's public key to the trusted keyring, optionally pinned to projects",
   builder: (y: Argv) =>
     y
-      .positional('keyfile', { type: 'string', describe: 'Public key file (armored or binary, several keys allowed), or - for stdin' })
-      .option('for', { type: 'string', array: true, describe: 'Pin the key to PROJECT (repeatable): only pinned keys may sign a pinned project. pypi:NAME / conda:NAME name one ecosystem' }),
+      .positional('keyfile', {
+        type: 'string',
+        describe: 'Public key file (armored or binary, several keys allowed), or - for stdin',
+      })
+      .option('for', {
+        type: 'string',
+        array: true,
+        describe:
+          'Pin the key to PROJECT (repeatable): only pinned keys may sign a pinned project. pypi:NAME / conda:NAME name one ecosystem',
+      }),
   async run(argv, ctx) {
-    const projects = canonicalProjects(((argv.for as string[] | undefined) ?? []).flatMap((p) => p.split(',')).filter((p) => p.trim() !== ''));
+    const projects = canonicalProjects(
+      ((argv.for as string[] | undefined) ?? []).flatMap((p) => p.split(',')).filter((p) => p.trim() !== ''),
+    );
     const { data, source } = await readInputFile(ctx, String(argv.keyfile));
     const store = await openStore(ctx);
     let policy = await store.trustPolicy();
@@ -24,18 +34,33 @@ export const command: LeafCommand = {
       logger: ctx.logger,
       alsoWrite: async (tx, imported) => {
         if (projects.length === 0) return;
-        policy = addPins(await store.trustPolicy(), projects, imported.map((r) => r.fingerprint));
+        policy = addPins(
+          await store.trustPolicy(),
+          projects,
+          imported.map((r) => r.fingerprint),
+        );
         await tx.savePolicy(policy);
       },
     });
-    const lines = results.map((r) => describeImport({ ...r, hasSecret: false }).replace(/^Imported public key/, 'Trusted'));
+    const lines = results.map((r) =>
+      describeImport({ ...r, hasSecret: false }).replace(/^Imported public key/, 'Trusted'),
+    );
     for (const r of results) {
       const pins = pinsOf(policy, r.fingerprint);
-      lines.push(pins.length ? `  may sign: ${pins.join(', ')}` : '  may sign: any project not pinned to other keys');
+      lines.push(
+        pins.length ? `  may sign: ${pins.join(', ')}` : '  may sign: any project not pinned to other keys',
+      );
     }
-    lines.push("Trust a key only after checking its fingerprint with its owner through a channel you trust.");
+    lines.push('Trust a key only after checking its fingerprint with its owner through a channel you trust.');
     ctx.out.result(lines, {
-      trusted: results.map((r) => ({ fingerprint: r.fingerprint, userIDs: r.userIDs, status: r.status, changes: r.changes, file: r.file, projects: pinsOf(policy, r.fingerprint) })),
+      trusted: results.map((r) => ({
+        fingerprint: r.fingerprint,
+        userIDs: r.userIDs,
+        status: r.status,
+        changes: r.changes,
+        file: r.file,
+        projects: pinsOf(policy, r.fingerprint),
+      })),
     });
   },
 };

@@ -16,9 +16,21 @@ export const command: LeafCommand = {
       const pins = pinsOf(policy, key.fingerprint);
       text.push(`     may sign: ${pins.length ? pins.join(', ') : 'any project not pinned to other keys'}`);
     }
-    const orphan = Object.entries(policy.projects).filter(([, fprs]) => fprs.every((f) => !keys.some((k) => k.fingerprint === f)));
-    for (const [project] of orphan) text.push(`warning: project ${project} is pinned only to keys that are not in the trusted keyring; nothing can verify it.`);
-    if (keys.length === 0) text.unshift('The trusted keyring is empty. Add a key with `distseal trust add KEYFILE [--for PROJECT]`.');
-    ctx.out.result(text, { home: store.home, keys: keys.map((k) => ({ ...k, projects: pinsOf(policy, k.fingerprint) })), policy });
+    const orphan = Object.entries(policy.projects).filter(([, fprs]) =>
+      fprs.every((f) => !keys.some((k) => k.fingerprint === f)),
+    );
+    for (const [project] of orphan)
+      text.push(
+        `warning: project ${project} is pinned only to keys that are not in the trusted keyring; nothing can verify it.`,
+      );
+    if (keys.length === 0)
+      text.unshift(
+        'The trusted keyring is empty. Add a key with `distseal trust add KEYFILE [--for PROJECT]`.',
+      );
+    ctx.out.result(text, {
+      home: store.home,
+      keys: keys.map((k) => ({ ...k, projects: pinsOf(policy, k.fingerprint) })),
+      policy,
+    });
   },
 };

@@ -6,7 +6,8 @@ import { openStore } from '../keys/shared.js';
 export const command: LeafCommand = {
   command: 'remove <fpr>',
   describe: 'Remove a key from the trusted keyring (and from every project pin)',
-  builder: (y: Argv) => y.positional('fpr', { type: 'string', describe: 'Fingerprint, 16+ hex suffix, e-mail or user ID' }),
+  builder: (y: Argv) =>
+    y.positional('fpr', { type: 'string', describe: 'Fingerprint, 16+ hex suffix, e-mail or user ID' }),
   async run(argv, ctx) {
     const store = await openStore(ctx);
     const key = await store.findTrusted(String(argv.fpr ?? ''));
@@ -24,7 +25,12 @@ export const command: LeafCommand = {
           ? `warning: no key is pinned to ${result.emptied.join(', ')} any more, so nothing verifies for ${result.emptied.length > 1 ? 'them' : 'it'} until you pin one: distseal trust add KEYFILE --for PROJECT.`
           : '',
       ].filter(Boolean),
-      { fingerprint: key.fingerprint, removed: true, unpinned: result.unpinned, emptiedProjects: result.emptied },
+      {
+        fingerprint: key.fingerprint,
+        removed: true,
+        unpinned: result.unpinned,
+        emptiedProjects: result.emptied,
+      },
     );
   },
 };

@@ -27,8 +27,12 @@ export function resolveServer(server: string | undefined, serverUrl: string | un
   if (name === 'anaconda') return { kind: 'anaconda', url: trim(serverUrl ?? DEFAULT_ANACONDA_API) };
   if (name === 'prefix') return { kind: 'prefix', url: trim(serverUrl ?? DEFAULT_PREFIX_URL) };
   if (/^https?:\/\//.test(name)) {
-    if (serverUrl) throw new UsageError('Give the server either as --server URL or as --server-url URL, not both.');
-    return { kind: /(^|\.)prefix\.dev$/.test(new URL(name).hostname) ? 'prefix' : 'anaconda', url: trim(name) };
+    if (serverUrl)
+      throw new UsageError('Give the server either as --server URL or as --server-url URL, not both.');
+    return {
+      kind: /(^|\.)prefix\.dev$/.test(new URL(name).hostname) ? 'prefix' : 'anaconda',
+      url: trim(name),
+    };
   }
   throw new UsageError(`--server must be anaconda, prefix or an http(s) URL (got "${name}").`);
 }
@@ -49,18 +53,36 @@ export function tokenEnvNames(kind: CondaServerKind): string[] {
  * a hidden prompt when interactive; else an error naming every way. Registered as a secret so
  * it is masked in every output.
  */
-export async function resolveCondaToken(ctx: Context, server: CondaServer, tokenFile: string | undefined): Promise<string> {
+export async function resolveCondaToken(
+  ctx: Context,
+  server: CondaServer,
+  tokenFile: string | undefined,
+): Promise<string> {
   const keychain = new Keychain(ctx.logger);
   const sources: SecretSource[] = [
     { name: '--token-file FILE', get: () => readSecretFlag(ctx, tokenFile, undefined, 'token') },
     ...tokenEnvNames(server.kind).map((env) => ({ name: env, get: () => ctx.env[env] })),
-    { name: `the OS keychain (\`distseal login conda --server ${server.kind}\`)`, get: () => keychain.get(CONDA_TOKEN_SERVICE, server.url) },
-    { name: 'a prompt (in a terminal)', enabled: ctx.interactive, get: () => promptHidden(ctx, `${server.kind === 'prefix' ? 'prefix.dev API key' : 'anaconda.org token'} for ${server.url}:`) },
+    {
+      name: `the OS keychain (\`distseal login conda --server ${server.kind}\`)`,
+      get: () => keychain.get(CONDA_TOKEN_SERVICE, server.url),
+    },
+    {
+      name: 'a prompt (in a terminal)',
+      enabled: ctx.interactive,
+      get: () =>
+        promptHidden(
+          ctx,
+          `${server.kind === 'prefix' ? 'prefix.dev API key' : 'anaconda.org token'} for ${server.url}:`,
+        ),
+    },
   ];
   const { value } = await resolveSecret(sources, {
     what: `${server.kind === 'prefix' ? 'prefix.dev API key' : 'anaconda.org token'} for ${server.url}`,
     logger: ctx.logger,
-    hint: server.kind === 'anaconda' ? 'Create a token with the scopes "api:read api:write" on anaconda.org (Settings > Access).' : 'Create an API key on prefix.dev (Settings > API keys).',
+    hint:
+      server.kind === 'anaconda'
+        ? 'Create a token with the scopes "api:read api:write" on anaconda.org (Settings > Access).'
+        : 'Create an API key on prefix.dev (Settings > API keys).',
   });
   ctx.out.addSecret(value.trim());
   return value.trim();

@@ -6,10 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { resolveCredentials, type CredentialPrompts, type Credentials } from '../../../core/config/credentials.js';
+import {
+  resolveCredentials,
+  type CredentialPrompts,
+  type Credentials,
+} from '../../../core/config/credentials.js';
 import { resolveRepository, type ResolvedRepository, type Sourced } from '../../../core/config/repository.js';
 import { InterruptedError } from '../../../core/errors.js';
-import { wrapFsError } from '../../../core/fs/atomic.js';
+import { wrapFsError } from '../../../core/io/atomic.js';
 import { Keychain } from '../../../core/secrets/keychain.js';
 import type { Context } from '../../context.js';
 import { isPromptExit, promptHidden } from '../../passphrase-input.js';
@@ -17,17 +21,36 @@ import { isPromptExit, promptHidden } from '../../passphrase-input.js';
 /** The repository flags both `upload pypi` and `login pypi` take. */
 export function withRepositoryOptions(y: Argv): Argv {
   return y
-    .option('repository', { alias: 'r', type: 'string', describe: 'The .pypirc section to upload to (default: pypi; env TWINE_REPOSITORY)' })
-    .option('repository-url', { type: 'string', describe: 'The upload URL; skips .pypirc (env TWINE_REPOSITORY_URL)' })
+    .option('repository', {
+      alias: 'r',
+      type: 'string',
+      describe: 'The .pypirc section to upload to (default: pypi; env TWINE_REPOSITORY)',
+    })
+    .option('repository-url', {
+      type: 'string',
+      describe: 'The upload URL; skips .pypirc (env TWINE_REPOSITORY_URL)',
+    })
     .option('config-file', { type: 'string', describe: 'The .pypirc to read (default: ~/.pypirc)' })
-    .option('username', { alias: 'u', type: 'string', describe: 'User name (default __token__ on PyPI; env TWINE_USERNAME)' })
+    .option('username', {
+      alias: 'u',
+      type: 'string',
+      describe: 'User name (default __token__ on PyPI; env TWINE_USERNAME)',
+    })
     .option('cert', { type: 'string', describe: 'CA bundle (PEM) to trust for the index (env TWINE_CERT)' })
-    .option('client-cert', { type: 'string', describe: 'Client certificate with its key, one PEM file (mutual TLS)' })
+    .option('client-cert', {
+      type: 'string',
+      describe: 'Client certificate with its key, one PEM file (mutual TLS)',
+    })
     .option('non-interactive', { type: 'boolean', describe: 'Never prompt (env TWINE_NON_INTERACTIVE)' });
 }
 
 /** A flag's value with "flag" as its source, else the environment variable's. */
-export function flagOrEnv(ctx: Context, flagValue: unknown, flagName: string, envName: string): Sourced | undefined {
+export function flagOrEnv(
+  ctx: Context,
+  flagValue: unknown,
+  flagName: string,
+  envName: string,
+): Sourced | undefined {
   if (typeof flagValue === 'string' && flagValue !== '') return { value: flagValue, source: flagName };
   const env = ctx.env[envName];
   if (env !== undefined && env !== '') return { value: env, source: envName };
@@ -38,11 +61,15 @@ export function flagOrEnv(ctx: Context, flagValue: unknown, flagName: string, en
 export function mayPrompt(ctx: Context, argv: Record<string, any>): boolean {
   if (argv.nonInteractive === true) return false;
   const env = ctx.env.TWINE_NON_INTERACTIVE;
-  if (argv.nonInteractive === undefined && env !== undefined && env !== '' && !/^(0|false|no)$/i.test(env)) return false;
+  if (argv.nonInteractive === undefined && env !== undefined && env !== '' && !/^(0|false|no)$/i.test(env))
+    return false;
   return ctx.interactive;
 }
 
-export async function repositoryFromArgv(ctx: Context, argv: Record<string, any>): Promise<ResolvedRepository> {
+export async function repositoryFromArgv(
+  ctx: Context,
+  argv: Record<string, any>,
+): Promise<ResolvedRepository> {
   const repo = await resolveRepository({
     repository: flagOrEnv(ctx, argv.repository, '-r/--repository', 'TWINE_REPOSITORY'),
     repositoryUrl: flagOrEnv(ctx, argv.repositoryUrl, '--repository-url', 'TWINE_REPOSITORY_URL'),
@@ -53,7 +80,9 @@ export async function repositoryFromArgv(ctx: Context, argv: Record<string, any>
     clientCert: argv.clientCert,
   });
   if (repo.password) ctx.out.addSecret(repo.password.value);
-  ctx.logger.debug(`Repository: ${repo.url}${repo.name ? ` ([${repo.name}] from ${repo.configFile ?? 'the built-in defaults'})` : ''}`);
+  ctx.logger.debug(
+    `Repository: ${repo.url}${repo.name ? ` ([${repo.name}] from ${repo.configFile ?? 'the built-in defaults'})` : ''}`,
+  );
   return repo;
 }
 
@@ -62,7 +91,10 @@ export function terminalPrompts(ctx: Context): CredentialPrompts {
     async username(question) {
       const { input } = await import('@inquirer/prompts');
       try {
-        return await input({ message: question.replace(/:\s*$/, ':') }, { input: ctx.stdin as never, output: ctx.stderr as never });
+        return await input(
+          { message: question.replace(/:\s*$/, ':') },
+          { input: ctx.stdin as never, output: ctx.stderr as never },
+        );
       } catch (error) {
         if (isPromptExit(error)) throw new InterruptedError('Cancelled; nothing was uploaded.');
         throw error;
@@ -73,10 +105,16 @@ export function terminalPrompts(ctx: Context): CredentialPrompts {
 }
 
 /** Credentials in twine's order; `-p` works but warns that argv is visible to other users. */
-export async function credentialsFromArgv(ctx: Context, argv: Record<string, any>, repo: ResolvedRepository): Promise<Credentials> {
+export async function credentialsFromArgv(
+  ctx: Context,
+  argv: Record<string, any>,
+  repo: ResolvedRepository,
+): Promise<Credentials> {
   if (typeof argv.password === 'string' && argv.password !== '') {
     ctx.out.addSecret(argv.password);
-    ctx.logger.warn('-p/--password puts the secret on the command line, where other users of this machine can read it; prefer TWINE_PASSWORD, .pypirc or `distseal login pypi`.');
+    ctx.logger.warn(
+      '-p/--password puts the secret on the command line, where other users of this machine can read it; prefer TWINE_PASSWORD, .pypirc or `distseal login pypi`.',
+    );
   }
   if (ctx.env.TWINE_PASSWORD) ctx.out.addSecret(ctx.env.TWINE_PASSWORD);
   const creds = await resolveCredentials({
@@ -92,7 +130,9 @@ export async function credentialsFromArgv(ctx: Context, argv: Record<string, any
 }
 
 /** The --cert / --client-cert files as buffers for the HTTP client. */
-export async function tlsFiles(repo: ResolvedRepository): Promise<{ ca?: Buffer; cert?: Buffer; key?: Buffer }> {
+export async function tlsFiles(
+  repo: ResolvedRepository,
+): Promise<{ ca?: Buffer; cert?: Buffer; key?: Buffer }> {
   const read = async (file: string | undefined) => {
     if (!file) return undefined;
     try {

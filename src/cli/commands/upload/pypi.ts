@@ -22,36 +22,102 @@ export const command: LeafCommand = {
   describe: 'Upload wheels and sdists to PyPI or a PyPI-compatible index (twine-compatible)',
   builder: (y: Argv) =>
     withPassphraseOptions(
-      withRepositoryOptions(y.positional('files', { type: 'string', array: true, describe: 'Dists, plus their .asc and .attestation files' }))
-        .option('password', { alias: 'p', type: 'string', describe: 'Password or API token (visible to other users in the process list: prefer TWINE_PASSWORD)' })
+      withRepositoryOptions(
+        y.positional('files', {
+          type: 'string',
+          array: true,
+          describe: 'Dists, plus their .asc and .attestation files',
+        }),
+      )
+        .option('password', {
+          alias: 'p',
+          type: 'string',
+          describe:
+            'Password or API token (visible to other users in the process list: prefer TWINE_PASSWORD)',
+        })
         .option('comment', { alias: 'c', type: 'string', describe: 'A comment to send with each file' })
-        .option('skip-existing', { type: 'boolean', default: false, describe: 'Leave files the index already has alone instead of failing' })
-        .option('sign', { alias: 's', type: 'boolean', default: false, describe: "Sign dists that have no .asc with your distseal key first" })
-        .option('key', { alias: ['identity', 'i'], type: 'string', describe: 'Your key to sign with (default: the default key)' })
-        .option('sign-with', { type: 'string', hidden: true, describe: 'twine compatibility: ignored (distseal signs natively)' })
-        .option('attestations', { type: 'boolean', default: false, describe: 'Send each dist\'s <dist>.*.attestation files (PEP 740)' })
-        .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would be sent (fields, sizes, digests, target, credential source) without connecting' })
+        .option('skip-existing', {
+          type: 'boolean',
+          default: false,
+          describe: 'Leave files the index already has alone instead of failing',
+        })
+        .option('sign', {
+          alias: 's',
+          type: 'boolean',
+          default: false,
+          describe: 'Sign dists that have no .asc with your distseal key first',
+        })
+        .option('key', {
+          alias: ['identity', 'i'],
+          type: 'string',
+          describe: 'Your key to sign with (default: the default key)',
+        })
+        .option('sign-with', {
+          type: 'string',
+          hidden: true,
+          describe: 'twine compatibility: ignored (distseal signs natively)',
+        })
+        .option('attestations', {
+          type: 'boolean',
+          default: false,
+          describe: "Send each dist's <dist>.*.attestation files (PEP 740)",
+        })
+        .option('dry-run', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Show what would be sent (fields, sizes, digests, target, credential source) without connecting',
+        })
         .option('disable-progress-bar', { type: 'boolean', default: false, describe: 'No progress bar' })
-        .option('retries', { type: 'number', default: DEFAULT_UPLOAD_RETRIES, describe: 'Retries after a 5xx, a reset connection or a timeout' })
-        .option('retry-delay', { type: 'number', default: 1000, describe: 'Base backoff delay in ms (doubles each retry, with jitter)' })
-        .option('timeout', { type: 'number', default: 300, describe: 'Seconds without progress before a request is abandoned' })
-        .example('$0 upload pypi dist/*', 'upload to PyPI with a token from the keychain, TWINE_PASSWORD or ~/.pypirc')
+        .option('retries', {
+          type: 'number',
+          default: DEFAULT_UPLOAD_RETRIES,
+          describe: 'Retries after a 5xx, a reset connection or a timeout',
+        })
+        .option('retry-delay', {
+          type: 'number',
+          default: 1000,
+          describe: 'Base backoff delay in ms (doubles each retry, with jitter)',
+        })
+        .option('timeout', {
+          type: 'number',
+          default: 300,
+          describe: 'Seconds without progress before a request is abandoned',
+        })
+        .example(
+          '$0 upload pypi dist/*',
+          'upload to PyPI with a token from the keychain, TWINE_PASSWORD or ~/.pypirc',
+        )
         .example('$0 upload pypi -r testpypi --sign dist/*', 'sign, then upload to TestPyPI')
         .example('$0 upload pypi --repository-url http://127.0.0.1:8080/legacy/ dist/*', 'a local index'),
     ),
   run: async (argv, ctx) => {
-    if (argv.key && !argv.sign) throw new UsageError('--key/-i/--identity only chooses the signing key, so it needs --sign.', { hint: 'Add --sign, or drop --key.' });
-    if (argv.signWith && argv.signWith !== 'gpg') ctx.logger.warn(`--sign-with ${argv.signWith} is ignored: distseal signs with its own OpenPGP implementation.`);
+    if (argv.key && !argv.sign)
+      throw new UsageError('--key/-i/--identity only chooses the signing key, so it needs --sign.', {
+        hint: 'Add --sign, or drop --key.',
+      });
+    if (argv.signWith && argv.signWith !== 'gpg')
+      ctx.logger.warn(
+        `--sign-with ${argv.signWith} is ignored: distseal signs with its own OpenPGP implementation.`,
+      );
     for (const n of ['retries', 'retryDelay', 'timeout'] as const) {
-      if (!Number.isFinite(argv[n]) || argv[n] < 0) throw new UsageError(`--${n === 'retryDelay' ? 'retry-delay' : n} must be a number of at least 0.`);
+      if (!Number.isFinite(argv[n]) || argv[n] < 0)
+        throw new UsageError(`--${n === 'retryDelay' ? 'retry-delay' : n} must be a number of at least 0.`);
     }
-    const inputs = await splitInputs(argv.files as string[], { attestations: argv.attestations, cwd: ctx.cwd });
+    const inputs = await splitInputs(argv.files as string[], {
+      attestations: argv.attestations,
+      cwd: ctx.cwd,
+    });
     const repo = await repositoryFromArgv(ctx, argv);
 
     if (argv.sign && !argv.dryRun) {
       const unsigned = inputs.dists.filter((d) => !inputs.signatures.has(d));
       if (unsigned.length > 0) {
-        const { privateKey } = await unlockOwnKey(ctx, { key: argv.key, passphraseFile: argv.passphraseFile, passphraseFd: argv.passphraseFd });
+        const { privateKey } = await unlockOwnKey(ctx, {
+          key: argv.key,
+          passphraseFile: argv.passphraseFile,
+          passphraseFd: argv.passphraseFd,
+        });
         for (const r of await signFiles({ files: unsigned, signingKey: privateKey, logger: ctx.logger })) {
           inputs.signatures.set(r.file, r.signatureFile);
           ctx.logger.info(`Signed ${path.basename(r.file)} -> ${path.basename(r.signatureFile)}`);
@@ -77,11 +143,20 @@ export const command: LeafCommand = {
       timeoutMs: argv.timeout * 1000,
       logger,
     });
-    return render(ctx, results, repo.url, argv.dryRun ? await dryRunCredentialSource(ctx, argv, repo) : credentials?.password.source);
+    return render(
+      ctx,
+      results,
+      repo.url,
+      argv.dryRun ? await dryRunCredentialSource(ctx, argv, repo) : credentials?.password.source,
+    );
   },
 };
 
-async function checkSignatures(ctx: Context, signatures: Map<string, string>, isPyPI: boolean): Promise<void> {
+async function checkSignatures(
+  ctx: Context,
+  signatures: Map<string, string>,
+  isPyPI: boolean,
+): Promise<void> {
   const store = await KeyStore.open({ home: ctx.home, logger: ctx.logger });
   const own = await store.listOwn();
   const keys: openpgp.PublicKey[] = [];
@@ -92,20 +167,31 @@ async function checkSignatures(ctx: Context, signatures: Map<string, string>, is
       ctx.logger.warn(`${msg} They are not sent to PyPI anyway.`);
       return;
     }
-    throw new UsageError(msg, { hint: 'Import your key (`distseal keys import SECRET.asc` or the public part), or remove the .asc files to upload without signatures.' });
+    throw new UsageError(msg, {
+      hint: 'Import your key (`distseal keys import SECRET.asc` or the public part), or remove the .asc files to upload without signatures.',
+    });
   }
   await checkUploadSignatures({ signatures, ownKeys: keys, logger: ctx.logger });
 }
 
 /** Under --dry-run nothing is prompted or fetched; say where the password would come from. */
-async function dryRunCredentialSource(ctx: Context, argv: Record<string, any>, repo: { password?: { source: string } }): Promise<string> {
+async function dryRunCredentialSource(
+  ctx: Context,
+  argv: Record<string, any>,
+  repo: { password?: { source: string } },
+): Promise<string> {
   if (argv.password) return '-p/--password';
   if (ctx.env.TWINE_PASSWORD) return 'TWINE_PASSWORD';
   if (repo.password) return repo.password.source;
   return 'the OS keychain, else a prompt (not looked up in a dry run)';
 }
 
-function render(ctx: Context, results: FileResult[], url: string, credentialSource: string | undefined): number {
+function render(
+  ctx: Context,
+  results: FileResult[],
+  url: string,
+  credentialSource: string | undefined,
+): number {
   const show = (f: string) => {
     const rel = path.relative(ctx.cwd, f);
     return rel && !rel.startsWith('..') ? rel : f;
@@ -115,15 +201,23 @@ function render(ctx: Context, results: FileResult[], url: string, credentialSour
   if (dry) {
     lines.push(`Dry run: nothing was sent. Target ${url}; password/token from ${credentialSource}.`);
     for (const r of results) {
-      lines.push(`${show(r.file)} (${formatBytes(r.size ?? 0)}) sha256 ${r.sha256} blake2_256 ${r.blake2_256}`);
-      for (const f of r.fields ?? []) lines.push(`  ${f.name} = ${f.value.length > 70 ? `${JSON.stringify(f.value.slice(0, 70))}… (${f.value.length} chars)` : JSON.stringify(f.value)}`);
+      lines.push(
+        `${show(r.file)} (${formatBytes(r.size ?? 0)}) sha256 ${r.sha256} blake2_256 ${r.blake2_256}`,
+      );
+      for (const f of r.fields ?? [])
+        lines.push(
+          `  ${f.name} = ${f.value.length > 70 ? `${JSON.stringify(f.value.slice(0, 70))}… (${f.value.length} chars)` : JSON.stringify(f.value)}`,
+        );
       if (r.signature === 'sent') lines.push(`  gpg_signature = <file ${path.basename(r.file)}.asc>`);
       if (r.signature === 'not-sent') lines.push('  (signature not sent: PyPI discards them)');
       lines.push(`  content = <file ${path.basename(r.file)}, application/octet-stream, ${r.size} bytes>`);
     }
   } else {
     lines.push(`Summary (${url}):`);
-    for (const r of results) lines.push(`  ${r.status.padEnd(13)} ${show(r.file)}${r.reason && r.status !== 'failed' ? ` (${r.reason})` : ''}`);
+    for (const r of results)
+      lines.push(
+        `  ${r.status.padEnd(13)} ${show(r.file)}${r.reason && r.status !== 'failed' ? ` (${r.reason})` : ''}`,
+      );
   }
   const failure = results.find((r) => r.status === 'failed');
   ctx.out.result(lines, {

@@ -1,7 +1,7 @@
 import { HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
-import { maskUrl, requestWithRetry, type HttpResponse, type RetryOptions } from '../http.js';
+import { maskUrl, requestWithRetry, type HttpResponse, type RetryOptions } from '../../net/http.js';
 
 /** The API base anaconda-client talks to by default. */
 export const DEFAULT_ANACONDA_API = 'https://api.anaconda.org';
@@ -71,11 +71,16 @@ export class AnacondaApi {
 export function parseJson(response: HttpResponse, what: string): Record<string, unknown> {
   try {
     const value = JSON.parse(response.body) as unknown;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     /* fall through */
   }
-  throw new HttpError('E_SERVER_REPLY', `${what} answered ${response.status} with a body that is not a JSON object.`, { status: response.status, url: what });
+  throw new HttpError(
+    'E_SERVER_REPLY',
+    `${what} answered ${response.status} with a body that is not a JSON object.`,
+    { status: response.status, url: what },
+  );
 }
 
 /** The server's own words: the JSON `error` field anaconda.org sends, else the start of the body. */
@@ -100,19 +105,36 @@ export function anacondaError(response: HttpResponse, what: string): HttpError {
   const status = response.status;
   if (status === 401 || status === 403) {
     let message = `anaconda.org refused the token (${status}): ${said || response.statusText}.`;
-    let hint = 'Check the token: `distseal login conda` stores a new one; --token-file and ANACONDA_API_TOKEN also work.';
+    let hint =
+      'Check the token: `distseal login conda` stores a new one; --token-file and ANACONDA_API_TOKEN also work.';
     if (/expired/i.test(said)) {
       message = 'Your anaconda.org token has expired.';
-      hint = 'Create a new token on anaconda.org (Settings > Access) with the scopes "api:read api:write", then run `distseal login conda` or set ANACONDA_API_TOKEN.';
+      hint =
+        'Create a new token on anaconda.org (Settings > Access) with the scopes "api:read api:write", then run `distseal login conda` or set ANACONDA_API_TOKEN.';
     } else if (/scope|api:write|permission/i.test(said)) {
       message = `Your anaconda.org token is not allowed to upload (${said}).`;
-      hint = 'Uploading needs a token with both scopes "api:read api:write" (space-separated). Create one on anaconda.org (Settings > Access).';
+      hint =
+        'Uploading needs a token with both scopes "api:read api:write" (space-separated). Create one on anaconda.org (Settings > Access).';
     }
     return new HttpError('E_AUTH', message, { status, url: what, hint });
   }
-  if (status === 409) return new HttpError('E_EXISTS', `${what}: already exists (409)${said ? `: ${said}` : ''}.`, { status, url: what, hint: 'Pass --skip-existing to leave it, or --force to replace it.' });
-  if (status >= 500) return new HttpError('E_SERVER', `${what} failed on the server side (${status})${said ? `: ${said}` : ''}.`, { status, url: what, hint: 'anaconda.org may be having trouble; try again later.' });
-  return new HttpError('E_HTTP', `${what} was refused (${status} ${response.statusText})${said ? `: ${said}` : ''}.`, { status, url: what });
+  if (status === 409)
+    return new HttpError('E_EXISTS', `${what}: already exists (409)${said ? `: ${said}` : ''}.`, {
+      status,
+      url: what,
+      hint: 'Pass --skip-existing to leave it, or --force to replace it.',
+    });
+  if (status >= 500)
+    return new HttpError(
+      'E_SERVER',
+      `${what} failed on the server side (${status})${said ? `: ${said}` : ''}.`,
+      { status, url: what, hint: 'anaconda.org may be having trouble; try again later.' },
+    );
+  return new HttpError(
+    'E_HTTP',
+    `${what} was refused (${status} ${response.statusText})${said ? `: ${said}` : ''}.`,
+    { status, url: what },
+  );
 }
 
 /** URL path segment quoting like Python's urllib.parse.quote (safe='/' by default). */
@@ -120,7 +142,9 @@ export function quote(segment: string, safe = '/'): string {
   return Array.from(Buffer.from(segment, 'utf8'))
     .map((byte) => {
       const c = String.fromCharCode(byte);
-      return /[A-Za-z0-9_.\-~]/.test(c) || safe.includes(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+      return /[A-Za-z0-9_.\-~]/.test(c) || safe.includes(c)
+        ? c
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
     })
     .join('');
 }

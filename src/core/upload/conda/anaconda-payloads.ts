@@ -15,25 +15,42 @@ function summaryOf(a: CondaArtifact): string {
 }
 
 function licenseOf(a: CondaArtifact): { name: unknown; url: unknown; family: unknown } {
-  return { name: a.about.license ?? a.index.license ?? null, url: a.about.license_url ?? null, family: a.about.license_family ?? a.index.license_family ?? null };
+  return {
+    name: a.about.license ?? a.index.license ?? null,
+    url: a.about.license_url ?? null,
+    family: a.about.license_family ?? a.index.license_family ?? null,
+  };
 }
 
 /** Step 4: POST /package/<owner>/<name> when the package does not exist yet. */
 export function createdPayload(a: CondaArtifact, isPublic: boolean): Record<string, unknown> {
   const attrs: Record<string, unknown> = {};
-  if (a.kind === 'conda') for (const key of ABOUT_KEYS) if (a.about[key] !== undefined) attrs[key] = a.about[key];
+  if (a.kind === 'conda')
+    for (const key of ABOUT_KEYS) if (a.about[key] !== undefined) attrs[key] = a.about[key];
   return {
     public: isPublic,
     publish: false,
-    public_attrs: { ...attrs, summary: summaryOf(a), license: licenseOf(a), package_types: [a.kind === 'conda' ? 'conda' : 'file'] },
+    public_attrs: {
+      ...attrs,
+      summary: summaryOf(a),
+      license: licenseOf(a),
+      package_types: [a.kind === 'conda' ? 'conda' : 'file'],
+    },
   };
 }
 
 /** Step 5: POST /release/<owner>/<name>/<version> when the release does not exist yet. */
 export function releasePayload(a: CondaArtifact): Record<string, unknown> {
   const attrs: Record<string, unknown> = {};
-  if (a.kind === 'conda') for (const key of ABOUT_KEYS) if (a.about[key] !== undefined) attrs[key] = a.about[key];
-  return { requirements: [], announce: null, description: null, ...attrs, ...(a.kind === 'conda' ? { license: licenseOf(a) } : {}) };
+  if (a.kind === 'conda')
+    for (const key of ABOUT_KEYS) if (a.about[key] !== undefined) attrs[key] = a.about[key];
+  return {
+    requirements: [],
+    announce: null,
+    description: null,
+    ...attrs,
+    ...(a.kind === 'conda' ? { license: licenseOf(a) } : {}),
+  };
 }
 
 /** One MatchSpec string split the way anaconda-client's parser does: `name [op version]`. */
@@ -50,7 +67,14 @@ export function dependencyOf(spec: string): { name: string; specs: Array<[string
 /** Step 6: POST /stage/<owner>/<name>/<version>/<basename>. */
 export function stagePayload(a: CondaArtifact, labels: string[]): Record<string, unknown> {
   if (a.kind === 'signature') {
-    return { distribution_type: 'file', description: `OpenPGP signature of ${a.filename.slice(0, -4)}`, attrs: {}, dependencies: {}, channels: labels, sha256: a.digests.sha256 };
+    return {
+      distribution_type: 'file',
+      description: `OpenPGP signature of ${a.filename.slice(0, -4)}`,
+      attrs: {},
+      dependencies: {},
+      channels: labels,
+      sha256: a.digests.sha256,
+    };
   }
   const { name: _name, version: _version, ...rest } = a.index;
   const platform = typeof a.index.platform === 'string' ? a.index.platform : null;

@@ -1,14 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { condaDigests } from '../../dist/conda/digests.js';
+import { condaDigests } from '../../distributions/conda/digests.js';
 import { DistsealError, HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
-import type { RetryOptions } from '../http.js';
+import type { RetryOptions } from '../../net/http.js';
 import { AnacondaApi, anacondaError, parseJson, quote } from './anaconda-api.js';
 import { prepareArtifacts, type CondaArtifact } from './artifacts.js';
-import { downloadToFile } from './download.js';
+import { downloadToFile } from '../../net/download.js';
 import { createdPayload, releasePayload, stagePayload } from './anaconda-payloads.js';
 import { postToS3 } from './s3.js';
 
@@ -64,17 +64,35 @@ export async function uploadToAnaconda(options: AnacondaUploadOptions): Promise<
   const api = new AnacondaApi({ apiUrl: options.apiUrl, token: options.token, logger, retry: options.retry });
   // Step 0: is this an anaconda.org API at all?
   const head = await api.send('HEAD', '/').catch((error: unknown) => {
-    throw new HttpError('E_NETWORK', `The API server ${api.apiUrl} is unavailable: ${(error as Error).message}`, { cause: error, url: api.apiUrl, hint: 'Check --server-url and your network.' });
+    throw new HttpError(
+      'E_NETWORK',
+      `The API server ${api.apiUrl} is unavailable: ${(error as Error).message}`,
+      { cause: error, url: api.apiUrl, hint: 'Check --server-url and your network.' },
+    );
   });
-  if (head.status === 404 || head.status >= 500) throw new HttpError('E_NETWORK', `The API server ${api.apiUrl} is unavailable (${head.status}).`, { status: head.status, url: api.apiUrl, hint: 'Check --server-url.' });
+  if (head.status === 404 || head.status >= 500)
+    throw new HttpError('E_NETWORK', `The API server ${api.apiUrl} is unavailable (${head.status}).`, {
+      status: head.status,
+      url: api.apiUrl,
+      hint: 'Check --server-url.',
+    });
   // Step 1: who are we, and whose channel (this is also where an expired token shows up).
   const user = parseJson(await api.expect('GET', '/user', [200]), `GET ${api.apiUrl}/user`);
   if (typeof user.login !== 'string' || !user.login) {
-    throw new HttpError('E_AUTH', 'anaconda.org did not recognise the token (it answered as an anonymous user).', { hint: 'Create a token with the scopes "api:read api:write" and run `distseal login conda`.' });
+    throw new HttpError(
+      'E_AUTH',
+      'anaconda.org did not recognise the token (it answered as an anonymous user).',
+      { hint: 'Create a token with the scopes "api:read api:write" and run `distseal login conda`.' },
+    );
   }
   let owner = user.login;
   if (options.owner && options.owner !== user.login) {
-    owner = String(parseJson(await api.expect('GET', `/user/${quote(options.owner, '')}`, [200]), `GET /user/${options.owner}`).login ?? options.owner);
+    owner = String(
+      parseJson(
+        await api.expect('GET', `/user/${quote(options.owner, '')}`, [200]),
+        `GET /user/${options.owner}`,
+      ).login ?? options.owner,
+    );
   }
   const results: CondaUploadResult[] = [];
   for (const artifact of artifacts) {
@@ -89,15 +107,33 @@ function distPath(owner: string, a: CondaArtifact): string {
 
 /** The URL a consumer downloads from (conda for packages; the /download API for signatures). */
 export function consumerUrl(apiUrl: string, owner: string, a: CondaArtifact, labels: string[]): string {
-  if (a.kind === 'signature') return `${apiUrl}/download/${owner}/${a.packageName}/${a.version}/${a.remoteBasename}`;
+  if (a.kind === 'signature')
+    return `${apiUrl}/download/${owner}/${a.packageName}/${a.version}/${a.remoteBasename}`;
   const label = labels.length && labels[0] !== 'main' ? `/label/${labels[0]}` : '';
-  const base = /^https:\/\/api\.anaconda\.org$/.test(apiUrl) ? 'https://conda.anaconda.org' : `${apiUrl}/conda`;
+  const base = /^https:\/\/api\.anaconda\.org$/.test(apiUrl)
+    ? 'https://conda.anaconda.org'
+    : `${apiUrl}/conda`;
   return `${base}/${owner}${label}/${a.subdir}/${a.filename}`;
 }
 
-async function uploadOne(api: AnacondaApi, owner: string, a: CondaArtifact, options: AnacondaUploadOptions, logger: Logger): Promise<CondaUploadResult> {
+async function uploadOne(
+  api: AnacondaApi,
+  owner: string,
+  a: CondaArtifact,
+  options: AnacondaUploadOptions,
+  logger: Logger,
+): Promise<CondaUploadResult> {
   const labels = options.labels ?? [];
-  const base = { file: a.file, kind: a.kind, package: a.packageName, version: a.version, basename: a.remoteBasename, sha256: a.digests.sha256, size: a.digests.size, url: consumerUrl(api.apiUrl, owner, a, labels) };
+  const base = {
+    file: a.file,
+    kind: a.kind,
+    package: a.packageName,
+    version: a.version,
+    basename: a.remoteBasename,
+    sha256: a.digests.sha256,
+    size: a.digests.size,
+    url: consumerUrl(api.apiUrl, owner, a, labels),
+  };
   const where = `${owner}/${a.packageName}/${a.version}/${a.remoteBasename}`;
   // Step 3: the cheap existence pre-check.
   const existing = await api.getOptional(distPath(owner, a));
@@ -106,8 +142,14 @@ async function uploadOne(api: AnacondaApi, owner: string, a: CondaArtifact, opti
     // anaconda-client skips by name only (its issue #655); we also say whether the bytes match.
     const remoteSha = typeof existing.sha256 === 'string' ? existing.sha256.toLowerCase() : undefined;
     if (mode === 'skip' || (mode === 'force' && remoteSha === a.digests.sha256)) {
-      if (remoteSha && remoteSha !== a.digests.sha256) logger.warn(`Skipping ${a.filename}, but the file on the server is different (sha256 ${remoteSha}); use --force to replace it.`);
-      else logger.info(`Skipping ${a.filename}: ${where} already exists${remoteSha ? ' with the same sha256' : ''}.`);
+      if (remoteSha && remoteSha !== a.digests.sha256)
+        logger.warn(
+          `Skipping ${a.filename}, but the file on the server is different (sha256 ${remoteSha}); use --force to replace it.`,
+        );
+      else
+        logger.info(
+          `Skipping ${a.filename}: ${where} already exists${remoteSha ? ' with the same sha256' : ''}.`,
+        );
       return { ...base, status: 'skipped' };
     }
     if (mode === 'fail') throw existsError(where);
@@ -131,10 +173,14 @@ async function uploadOne(api: AnacondaApi, owner: string, a: CondaArtifact, opti
     if (backup && !(await restoreBackup(api, owner, a, backup.file, options, logger))) {
       const kept = backup;
       backup = undefined; // keep the copy on disk: it may be the only one left
-      throw new HttpError('E_FORCE_FAILED', `Replacing ${where} failed (${(error as Error).message}), and the old file could not be put back.`, {
-        cause: error,
-        hint: `The old file is saved at ${kept.file}; upload it again with \`distseal upload conda\` once the server works.`,
-      });
+      throw new HttpError(
+        'E_FORCE_FAILED',
+        `Replacing ${where} failed (${(error as Error).message}), and the old file could not be put back.`,
+        {
+          cause: error,
+          hint: `The old file is saved at ${kept.file}; upload it again with \`distseal upload conda\` once the server works.`,
+        },
+      );
     }
     throw error;
   } finally {
@@ -154,7 +200,13 @@ function existsError(where: string): HttpError {
  * commit, and cleanup of a package or release this run created when the upload did not finish.
  * A failed storage POST is re-staged for a fresh presigned form, a bounded number of times.
  */
-async function stageAndSend(api: AnacondaApi, owner: string, a: CondaArtifact, options: AnacondaUploadOptions, logger: Logger): Promise<'done' | 'exists'> {
+async function stageAndSend(
+  api: AnacondaApi,
+  owner: string,
+  a: CondaArtifact,
+  options: AnacondaUploadOptions,
+  logger: Logger,
+): Promise<'done' | 'exists'> {
   const pkgPath = `/package/${quote(owner, '')}/${quote(a.packageName, '')}`;
   const relPath = `/release/${quote(owner, '')}/${quote(a.packageName, '')}/${quote(a.version, '')}`;
   let createdPackage = false;
@@ -175,18 +227,29 @@ async function stageAndSend(api: AnacondaApi, owner: string, a: CondaArtifact, o
       const stagePath = `/stage/${quote(owner, '')}/${quote(a.packageName, '')}/${quote(a.version, '')}/${quote(a.remoteBasename)}`;
       const staged = await api.send('POST', stagePath, stagePayload(a, options.labels ?? []));
       if (staged.status === 409) return 'exists';
-      if (staged.status !== 200 && staged.status !== 201) throw anacondaError(staged, `POST ${api.apiUrl}${stagePath}`);
+      if (staged.status !== 200 && staged.status !== 201)
+        throw anacondaError(staged, `POST ${api.apiUrl}${stagePath}`);
       const stage = parseJson(staged, `POST ${stagePath}`);
-      if (typeof stage.post_url !== 'string' || typeof stage.form_data !== 'object' || stage.form_data === null) {
+      if (
+        typeof stage.post_url !== 'string' ||
+        typeof stage.form_data !== 'object' ||
+        stage.form_data === null
+      ) {
         throw new HttpError('E_SERVER_REPLY', `The stage reply for ${a.filename} has no post_url/form_data.`);
       }
       try {
         await postToS3(stage.post_url, stage.form_data as Record<string, unknown>, a, logger);
       } catch (error) {
-        const retriable = error instanceof HttpError && (error.code === 'E_NETWORK' || error.code === 'E_SERVER' || (error.status ?? 0) >= 500);
+        const retriable =
+          error instanceof HttpError &&
+          (error.code === 'E_NETWORK' || error.code === 'E_SERVER' || (error.status ?? 0) >= 500);
         if (!retriable || attempt >= attempts) throw error;
-        logger.warn(`Upload of ${a.filename} failed (${error.message}); staging again, attempt ${attempt + 1} of ${attempts}.`);
-        await new Promise((r) => setTimeout(r, Math.min(8000, (options.retry?.baseDelayMs ?? 500) * 2 ** (attempt - 1))));
+        logger.warn(
+          `Upload of ${a.filename} failed (${error.message}); staging again, attempt ${attempt + 1} of ${attempts}.`,
+        );
+        await new Promise((r) =>
+          setTimeout(r, Math.min(8000, (options.retry?.baseDelayMs ?? 500) * 2 ** (attempt - 1))),
+        );
         continue;
       }
       const commitPath = `/commit/${quote(owner, '')}/${quote(a.packageName, '')}/${quote(a.version, '')}/${quote(a.remoteBasename)}`;
@@ -194,7 +257,8 @@ async function stageAndSend(api: AnacondaApi, owner: string, a: CondaArtifact, o
       if (commit.status !== 200 && commit.status !== 201) {
         // A commit retried after a dropped answer may be refused although the first one went through.
         const there = await api.getOptional(distPath(owner, a));
-        if (!there || (typeof there.sha256 === 'string' && there.sha256 !== a.digests.sha256)) throw anacondaError(commit, `POST ${api.apiUrl}${commitPath}`);
+        if (!there || (typeof there.sha256 === 'string' && there.sha256 !== a.digests.sha256))
+          throw anacondaError(commit, `POST ${api.apiUrl}${commitPath}`);
       }
       committed = true;
       return 'done';
@@ -205,51 +269,87 @@ async function stageAndSend(api: AnacondaApi, owner: string, a: CondaArtifact, o
 }
 
 /** Step 9: remove a release or package this run created if it is still empty. Best effort. */
-async function cleanupEmpty(api: AnacondaApi, pkgPath: string, relPath: string, createdPackage: boolean, createdRelease: boolean, logger: Logger): Promise<void> {
+async function cleanupEmpty(
+  api: AnacondaApi,
+  pkgPath: string,
+  relPath: string,
+  createdPackage: boolean,
+  createdRelease: boolean,
+  logger: Logger,
+): Promise<void> {
   try {
     if (createdRelease) {
       const release = await api.getOptional(relPath);
-      if (release && Array.isArray(release.distributions) && release.distributions.length === 0) await api.send('DELETE', relPath);
+      if (release && Array.isArray(release.distributions) && release.distributions.length === 0)
+        await api.send('DELETE', relPath);
     }
     if (createdPackage) {
       const pkg = await api.getOptional(pkgPath);
       if (pkg && Array.isArray(pkg.files) && pkg.files.length === 0) await api.send('DELETE', pkgPath);
     }
   } catch (error) {
-    logger.warn(`Could not remove the empty release/package this upload created: ${(error as Error).message}`);
+    logger.warn(
+      `Could not remove the empty release/package this upload created: ${(error as Error).message}`,
+    );
   }
 }
 
 /** --force: download the file being replaced, so it can be put back if the new upload fails. */
-async function backupExisting(api: AnacondaApi, owner: string, a: CondaArtifact, logger: Logger): Promise<{ dir: string; file: string }> {
+async function backupExisting(
+  api: AnacondaApi,
+  owner: string,
+  a: CondaArtifact,
+  logger: Logger,
+): Promise<{ dir: string; file: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'distseal-conda-backup-'));
   const file = path.join(dir, a.filename);
   const url = `${api.apiUrl}/download/${quote(owner, '')}/${quote(a.packageName, '')}/${quote(a.version, '')}/${quote(a.remoteBasename)}`;
-  const status = await downloadToFile(url, file, { headers: { authorization: `token ${api.token}` } }).catch(async (error: unknown) => {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  });
+  const status = await downloadToFile(url, file, { headers: { authorization: `token ${api.token}` } }).catch(
+    async (error: unknown) => {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    },
+  );
   if (status !== 200) {
     await rm(dir, { recursive: true, force: true });
-    throw new HttpError('E_FORCE_BACKUP', `Could not download the existing ${a.remoteBasename} (${status}) to keep a copy, so it was not replaced.`, {
-      status,
-      hint: 'Nothing was changed on the server. Delete the old file on anaconda.org by hand if you really want to replace it.',
-    });
+    throw new HttpError(
+      'E_FORCE_BACKUP',
+      `Could not download the existing ${a.remoteBasename} (${status}) to keep a copy, so it was not replaced.`,
+      {
+        status,
+        hint: 'Nothing was changed on the server. Delete the old file on anaconda.org by hand if you really want to replace it.',
+      },
+    );
   }
   logger.debug(`Kept a copy of the old ${a.remoteBasename}.`);
   return { dir, file };
 }
 
 /** Put the old file back after a failed --force; true when it is on the server again. */
-async function restoreBackup(api: AnacondaApi, owner: string, a: CondaArtifact, backupFile: string, options: AnacondaUploadOptions, logger: Logger): Promise<boolean> {
+async function restoreBackup(
+  api: AnacondaApi,
+  owner: string,
+  a: CondaArtifact,
+  backupFile: string,
+  options: AnacondaUploadOptions,
+  logger: Logger,
+): Promise<boolean> {
   try {
     if (await api.getOptional(distPath(owner, a))) return true; // the old one is still there (deletion failed)
     const digests = await condaDigests(backupFile);
-    await stageAndSend(api, owner, { ...a, file: backupFile, digests }, { ...options, existing: 'fail' }, logger);
+    await stageAndSend(
+      api,
+      owner,
+      { ...a, file: backupFile, digests },
+      { ...options, existing: 'fail' },
+      logger,
+    );
     logger.warn(`The new ${a.filename} could not be uploaded; the previous file was put back.`);
     return true;
   } catch (error) {
-    logger.warn(`Could not put the previous ${a.filename} back: ${error instanceof DistsealError ? error.message : String(error)}.`);
+    logger.warn(
+      `Could not put the previous ${a.filename} back: ${error instanceof DistsealError ? error.message : String(error)}.`,
+    );
     return false;
   }
 }

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { condaDigests, type CondaDigests } from '../../dist/conda/digests.js';
-import { condaFormatOf, filenameProblems } from '../../dist/conda/filename.js';
-import { requireValidIndex, type CondaIndex } from '../../dist/conda/index-json.js';
-import { readCondaMeta } from '../../dist/conda/read.js';
+import { condaDigests, type CondaDigests } from '../../distributions/conda/digests.js';
+import { condaFormatOf, filenameProblems } from '../../distributions/conda/filename.js';
+import { requireValidIndex, type CondaIndex } from '../../distributions/conda/index-json.js';
+import { readCondaMeta } from '../../distributions/conda/read.js';
 import { errnoCode, InputError, UsageError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 
@@ -40,23 +40,46 @@ export async function prepareArtifacts(files: string[], logger: Logger): Promise
   const packages = [...new Set(files.filter((f) => !f.endsWith('.asc')).map((f) => path.resolve(f)))].sort();
   for (const sig of signatures) {
     if (!packages.includes(sig.slice(0, -4))) {
-      throw new UsageError(`${sig} is a signature, but its package ${path.basename(sig.slice(0, -4))} is not being uploaded.`, { subject: sig, hint: 'Name the package too; its .asc beside it is uploaded with it.' });
+      throw new UsageError(
+        `${sig} is a signature, but its package ${path.basename(sig.slice(0, -4))} is not being uploaded.`,
+        { subject: sig, hint: 'Name the package too; its .asc beside it is uploaded with it.' },
+      );
     }
   }
   const out: CondaArtifact[] = [];
   for (const file of packages) {
     const filename = path.basename(file);
-    if (!condaFormatOf(filename)) throw new UsageError(`${file} is not a conda package (.conda or .tar.bz2).`, { subject: file, hint: 'Use `distseal upload pypi` for wheels and sdists.' });
+    if (!condaFormatOf(filename))
+      throw new UsageError(`${file} is not a conda package (.conda or .tar.bz2).`, {
+        subject: file,
+        hint: 'Use `distseal upload pypi` for wheels and sdists.',
+      });
     const problems = filenameProblems(filename);
-    if (problems.length) throw new InputError('E_CONDA_NAME', `${file}: ${problems.join(' ')}`, { subject: file });
+    if (problems.length)
+      throw new InputError('E_CONDA_NAME', `${file}: ${problems.join(' ')}`, { subject: file });
     const meta = await readCondaMeta(file);
     const index = requireValidIndex(meta.index, file, meta.filename);
     if (meta.renamedFrom) {
-      throw new InputError('E_CONDA_FILENAME', `${file} was renamed from ${meta.renamedFrom}.conda; conda cannot open a renamed .conda.`, { subject: file, hint: `Upload it under its original name ${meta.renamedFrom}.conda.` });
+      throw new InputError(
+        'E_CONDA_FILENAME',
+        `${file} was renamed from ${meta.renamedFrom}.conda; conda cannot open a renamed .conda.`,
+        { subject: file, hint: `Upload it under its original name ${meta.renamedFrom}.conda.` },
+      );
     }
     const digests = await condaDigests(file, { logger, label: `hashing ${filename}` });
     const subdir = index.subdir!;
-    out.push({ file, filename, kind: 'conda', packageName: index.name, version: index.version, subdir, remoteBasename: `${subdir}/${filename}`, index, about: meta.about, digests });
+    out.push({
+      file,
+      filename,
+      kind: 'conda',
+      packageName: index.name,
+      version: index.version,
+      subdir,
+      remoteBasename: `${subdir}/${filename}`,
+      index,
+      about: meta.about,
+      digests,
+    });
     const sig = `${file}.asc`;
     if (signatures.has(sig) || (await exists(sig))) {
       out.push({

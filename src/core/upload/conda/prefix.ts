@@ -5,7 +5,7 @@ import FormData from 'form-data';
 import { HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
-import { maskUrl, requestWithRetry, type HttpResponse, type RetryOptions } from '../http.js';
+import { maskUrl, requestWithRetry, type HttpResponse, type RetryOptions } from '../../net/http.js';
 import type { CondaUploadResult, ExistingMode } from './anaconda.js';
 import { serverMessage } from './anaconda-api.js';
 import { prepareArtifacts, type CondaArtifact } from './artifacts.js';
@@ -35,7 +35,11 @@ export interface PrefixUploadReport {
  * `file`, streamed, whose part headers carry Content-Type, Content-Length, X-File-Name and
  * X-File-SHA256. Built fresh per attempt so a retry re-reads the file from the start.
  */
-export function buildPrefixForm(a: CondaArtifact, boundary: string, source: () => Readable = () => createReadStream(a.file, { highWaterMark: 1 << 20 })): FormData {
+export function buildPrefixForm(
+  a: CondaArtifact,
+  boundary: string,
+  source: () => Readable = () => createReadStream(a.file, { highWaterMark: 1 << 20 }),
+): FormData {
   const form = new FormData();
   form.setBoundary(boundary);
   form.append('file', source(), {
@@ -62,9 +66,19 @@ export async function uploadToPrefix(options: PrefixUploadOptions): Promise<Pref
   const artifacts = await prepareArtifacts(options.files, logger);
   const results: CondaUploadResult[] = [];
   for (const a of artifacts) {
-    const base = { file: a.file, kind: a.kind, package: a.packageName, version: a.version, basename: a.filename, sha256: a.digests.sha256, size: a.digests.size };
+    const base = {
+      file: a.file,
+      kind: a.kind,
+      package: a.packageName,
+      version: a.version,
+      basename: a.filename,
+      sha256: a.digests.sha256,
+      size: a.digests.size,
+    };
     if (a.kind === 'signature') {
-      logger.warn(`prefix.dev accepts conda packages only; ${a.filename} was not uploaded. Publish it next to your release instead.`);
+      logger.warn(
+        `prefix.dev accepts conda packages only; ${a.filename} was not uploaded. Publish it next to your release instead.`,
+      );
       results.push({ ...base, status: 'skipped' });
       continue;
     }
@@ -82,10 +96,15 @@ export async function uploadToPrefix(options: PrefixUploadOptions): Promise<Pref
       {
         method: 'POST',
         url,
-        headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(total) },
+        headers: {
+          authorization: `Bearer ${options.apiKey}`,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': String(total),
+        },
         body: () => buildPrefixForm(a, boundary),
         timeoutMs: 10 * 60_000,
-        onBodyProgress: (sent) => logger.progress?.({ id, label: `uploading ${a.filename}`, done: Math.min(sent, total), total }),
+        onBodyProgress: (sent) =>
+          logger.progress?.({ id, label: `uploading ${a.filename}`, done: Math.min(sent, total), total }),
       },
       { logger, describe: `upload of ${a.filename}`, ...options.retry },
     );
@@ -93,7 +112,11 @@ export async function uploadToPrefix(options: PrefixUploadOptions): Promise<Pref
     if (status >= 200 && status < 300) {
       logger.progress?.({ id, label: `uploading ${a.filename}`, done: total, total, finished: true });
       logger.info(`Uploaded ${a.filename} to ${options.channel}.`);
-      results.push({ ...base, status: force ? 'replaced' : 'uploaded', url: `${server}/${options.channel}/${a.subdir}/${a.filename}` });
+      results.push({
+        ...base,
+        status: force ? 'replaced' : 'uploaded',
+        url: `${server}/${options.channel}/${a.subdir}/${a.filename}`,
+      });
       continue;
     }
     if (status === 409 && options.existing === 'skip') {
@@ -110,9 +133,37 @@ function prefixError(response: HttpResponse, a: CondaArtifact, url: string): Htt
   const said = serverMessage(response).slice(0, 512);
   const status = response.status;
   const where = maskUrl(url.split('?')[0]!);
-  if (status === 409) return new HttpError('E_EXISTS', `${a.filename} is already in the channel (409).`, { status, url: where, hint: 'Pass --skip-existing to leave it, or --force to replace it.' });
-  if (status === 401) return new HttpError('E_AUTH', `prefix.dev refused the API key (401): ${said || 'authentication failed'}.`, { status, url: where, hint: 'Create a key on prefix.dev (Settings > API keys), then `distseal login conda --server prefix` or set PREFIX_API_KEY.' });
-  if (status === 403) return new HttpError('E_AUTH', `prefix.dev says this key may not upload to the channel (403): ${said}.`, { status, url: where, hint: 'Ask the channel owner for write access, or check the channel settings.' });
-  if (status === 404) return new HttpError('E_HTTP', `prefix.dev has no channel at ${where} (404): ${said}.`, { status, url: where, hint: 'Create the channel on prefix.dev first, and check --channel.' });
-  return new HttpError(status >= 500 ? 'E_SERVER' : 'E_HTTP', `Upload of ${a.filename} to ${where} failed (${status}): ${said}.`, { status, url: where });
+  if (status === 409)
+    return new HttpError('E_EXISTS', `${a.filename} is already in the channel (409).`, {
+      status,
+      url: where,
+      hint: 'Pass --skip-existing to leave it, or --force to replace it.',
+    });
+  if (status === 401)
+    return new HttpError(
+      'E_AUTH',
+      `prefix.dev refused the API key (401): ${said || 'authentication failed'}.`,
+      {
+        status,
+        url: where,
+        hint: 'Create a key on prefix.dev (Settings > API keys), then `distseal login conda --server prefix` or set PREFIX_API_KEY.',
+      },
+    );
+  if (status === 403)
+    return new HttpError('E_AUTH', `prefix.dev says this key may not upload to the channel (403): ${said}.`, {
+      status,
+      url: where,
+      hint: 'Ask the channel owner for write access, or check the channel settings.',
+    });
+  if (status === 404)
+    return new HttpError('E_HTTP', `prefix.dev has no channel at ${where} (404): ${said}.`, {
+      status,
+      url: where,
+      hint: 'Create the channel on prefix.dev first, and check --channel.',
+    });
+  return new HttpError(
+    status >= 500 ? 'E_SERVER' : 'E_HTTP',
+    `Upload of ${a.filename} to ${where} failed (${status}): ${said}.`,
+    { status, url: where },
+  );
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import FormData from 'form-data';
 import { HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { httpRequest, maskUrl, type HttpResponse } from '../http.js';
+import { httpRequest, maskUrl, type HttpResponse } from '../../net/http.js';
 import type { CondaArtifact } from './artifacts.js';
 
 /**
@@ -13,7 +13,8 @@ import type { CondaArtifact } from './artifacts.js';
  */
 export function buildS3Form(formData: Record<string, unknown>, artifact: CondaArtifact): FormData {
   const form = new FormData();
-  for (const [key, value] of Object.entries(formData)) form.append(key, typeof value === 'string' ? value : JSON.stringify(value));
+  for (const [key, value] of Object.entries(formData))
+    form.append(key, typeof value === 'string' ? value : JSON.stringify(value));
   form.append('Content-Length', String(artifact.digests.size));
   form.append('Content-MD5', artifact.digests.md5Base64);
   form.append('file', createReadStream(artifact.file, { highWaterMark: 1 << 20 }), {
@@ -29,7 +30,12 @@ export function buildS3Form(formData: Record<string, unknown>, artifact: CondaAr
  * must never go to S3). Success is 201; an S3 XML error is explained (InvalidDigest = the file
  * changed while uploading). One attempt: the caller re-stages for a fresh form on failure.
  */
-export async function postToS3(postUrl: string, formData: Record<string, unknown>, artifact: CondaArtifact, logger: Logger): Promise<void> {
+export async function postToS3(
+  postUrl: string,
+  formData: Record<string, unknown>,
+  artifact: CondaArtifact,
+  logger: Logger,
+): Promise<void> {
   const form = buildS3Form(formData, artifact);
   const total = form.getLengthSync();
   const id = `upload:${artifact.file}`;
@@ -45,16 +51,29 @@ export async function postToS3(postUrl: string, formData: Record<string, unknown
       onBodyProgress: (sent) => logger.progress?.({ id, label, done: Math.min(sent, total), total }),
     });
   } catch (error) {
-    throw error instanceof HttpError ? error : new HttpError('E_NETWORK', `Upload of ${artifact.filename} to storage failed: ${(error as Error).message}`, { cause: error });
+    throw error instanceof HttpError
+      ? error
+      : new HttpError(
+          'E_NETWORK',
+          `Upload of ${artifact.filename} to storage failed: ${(error as Error).message}`,
+          { cause: error },
+        );
   }
   if (response.status !== 201) {
     const code = /<Code>([^<]+)<\/Code>/.exec(response.body)?.[1];
     const message = /<Message>([^<]+)<\/Message>/.exec(response.body)?.[1];
-    const why = code === 'InvalidDigest' || code === 'BadDigest' ? 'the MD5 checksum did not match (did the file change during the upload?)' : `${code ?? response.status}${message ? `: ${message}` : ''}`;
-    throw new HttpError(response.status >= 500 ? 'E_SERVER' : 'E_STORAGE', `The storage server refused ${artifact.filename} (${response.status}): ${why}.`, {
-      status: response.status,
-      url: maskUrl(postUrl.split('?')[0]!),
-    });
+    const why =
+      code === 'InvalidDigest' || code === 'BadDigest'
+        ? 'the MD5 checksum did not match (did the file change during the upload?)'
+        : `${code ?? response.status}${message ? `: ${message}` : ''}`;
+    throw new HttpError(
+      response.status >= 500 ? 'E_SERVER' : 'E_STORAGE',
+      `The storage server refused ${artifact.filename} (${response.status}): ${why}.`,
+      {
+        status: response.status,
+        url: maskUrl(postUrl.split('?')[0]!),
+      },
+    );
   }
   logger.progress?.({ id, label, done: total, total, finished: true });
 }

@@ -5,11 +5,11 @@
  * license_file only for Metadata-Version >= 2.4, sha256 and blake2b-256 hex digests and no md5.
  * The file parts (gpg_signature, content) are added by the multipart writer, content last.
  */
-import type { DistDigests } from '../../dist/digests.js';
-import { compareMetadataVersions, FIELDS } from '../../dist/python/fields.js';
-import { filetypeFor, pyversionFor, safeName } from '../../dist/python/filename.js';
-import { field, fieldList } from '../../dist/python/metadata.js';
-import type { PythonDist } from '../../dist/python/read.js';
+import type { DistDigests } from '../../distributions/digests.js';
+import { compareMetadataVersions, FIELDS } from '../../distributions/python/fields.js';
+import { filetypeFor, pyversionFor, safeName } from '../../distributions/python/filename.js';
+import { field, fieldList } from '../../distributions/python/metadata.js';
+import type { PythonDist } from '../../distributions/python/read.js';
 
 export interface FormField {
   name: string;
@@ -37,13 +37,26 @@ export function uploadFields(dist: PythonDist, digests: DistDigests, options: Fo
   const mv = field(meta, 'metadata_version') ?? '';
   for (const spec of FIELDS) {
     if (!spec.form) continue;
-    if ((spec.key === 'license_expression' || spec.key === 'license_files') && compareMetadataVersions(mv, '2.4') < 0) continue;
+    if (
+      (spec.key === 'license_expression' || spec.key === 'license_files') &&
+      compareMetadataVersions(mv, '2.4') < 0
+    )
+      continue;
     if (spec.key === 'name') {
       push('name', safeName(field(meta, 'name') ?? ''));
     } else if (spec.key === 'keywords') {
       const raw = field(meta, 'keywords');
       // packaging splits Keywords on commas; twine joins the list with ", ".
-      push('keywords', raw === undefined ? undefined : raw.split(',').map((k) => k.trim()).filter(Boolean).join(', '));
+      push(
+        'keywords',
+        raw === undefined
+          ? undefined
+          : raw
+              .split(',')
+              .map((k) => k.trim())
+              .filter(Boolean)
+              .join(', '),
+      );
     } else if (spec.key === 'project_urls') {
       for (const entry of fieldList(meta, 'project_urls')) {
         const [label, ...rest] = entry.split(',');
@@ -60,6 +73,7 @@ export function uploadFields(dist: PythonDist, digests: DistDigests, options: Fo
   push('comment', options.comment);
   push('sha256_digest', digests.sha256);
   push('blake2_256_digest', digests.blake2_256);
-  if (options.attestations && options.attestations.length > 0) push('attestations', JSON.stringify(options.attestations));
+  if (options.attestations && options.attestations.length > 0)
+    push('attestations', JSON.stringify(options.attestations));
   return out;
 }

@@ -7,7 +7,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, UsageError } from '../../errors.js';
-import { pythonDistKind } from '../../dist/python/filename.js';
+import { pythonDistKind } from '../../distributions/python/filename.js';
 
 export interface SplitInputs {
   dists: string[];
@@ -17,7 +17,10 @@ export interface SplitInputs {
   attestations: Map<string, string[]>;
 }
 
-export async function splitInputs(files: string[], options: { attestations?: boolean; cwd?: string } = {}): Promise<SplitInputs> {
+export async function splitInputs(
+  files: string[],
+  options: { attestations?: boolean; cwd?: string } = {},
+): Promise<SplitInputs> {
   const resolve = (f: string) => path.resolve(options.cwd ?? process.cwd(), f);
   const ascs = new Map<string, string>();
   const attestationFiles: string[] = [];
@@ -26,20 +29,28 @@ export async function splitInputs(files: string[], options: { attestations?: boo
     const file = resolve(given);
     const base = path.basename(file);
     if (base.endsWith('.asc')) {
-      if (ascs.has(base)) throw new UsageError(`Two signatures named ${base} were given.`, { hint: 'Pass one .asc per dist.' });
+      if (ascs.has(base))
+        throw new UsageError(`Two signatures named ${base} were given.`, { hint: 'Pass one .asc per dist.' });
       ascs.set(base, file);
     } else if (/\.[^.]+\.attestation$/.test(base)) {
       attestationFiles.push(file);
     } else if (pythonDistKind(base)) {
       if (!dists.includes(file)) dists.push(file);
     } else {
-      throw new InputError('E_NOT_A_DIST', `${given} is not a Python dist (.whl, .tar.gz or .zip), a .asc signature or a .attestation file.`, {
-        subject: given,
-        hint: 'Conda packages go to `distseal upload conda`.',
-      });
+      throw new InputError(
+        'E_NOT_A_DIST',
+        `${given} is not a Python dist (.whl, .tar.gz or .zip), a .asc signature or a .attestation file.`,
+        {
+          subject: given,
+          hint: 'Conda packages go to `distseal upload conda`.',
+        },
+      );
     }
   }
-  if (dists.length === 0) throw new UsageError('No dists to upload were given.', { hint: 'Name the wheels and sdists, e.g. `distseal upload pypi dist/*`.' });
+  if (dists.length === 0)
+    throw new UsageError('No dists to upload were given.', {
+      hint: 'Name the wheels and sdists, e.g. `distseal upload pypi dist/*`.',
+    });
   const signatures = new Map<string, string>();
   for (const dist of dists) {
     const onCli = ascs.get(`${path.basename(dist)}.asc`);
@@ -52,18 +63,24 @@ export async function splitInputs(files: string[], options: { attestations?: boo
   }
   if (ascs.size > 0) {
     const orphan = [...ascs.values()][0]!;
-    throw new UsageError(`Cannot upload signed files by themselves: ${orphan} has no dist ${path.basename(orphan).slice(0, -4)} beside it on the command line.`, {
-      hint: 'Pass the dist together with its .asc (e.g. `distseal upload pypi dist/*`).',
-    });
+    throw new UsageError(
+      `Cannot upload signed files by themselves: ${orphan} has no dist ${path.basename(orphan).slice(0, -4)} beside it on the command line.`,
+      {
+        hint: 'Pass the dist together with its .asc (e.g. `distseal upload pypi dist/*`).',
+      },
+    );
   }
   const attestations = new Map<string, string[]>();
   if (options.attestations) {
     for (const dist of dists) {
       const mine = attestationFiles.filter((a) => path.basename(a).startsWith(`${path.basename(dist)}.`));
       if (mine.length === 0) {
-        throw new UsageError(`Upload with attestations requested, but ${dist} has no associated attestations.`, {
-          hint: `Pass its ${path.basename(dist)}.publish.attestation file too, or drop --attestations.`,
-        });
+        throw new UsageError(
+          `Upload with attestations requested, but ${dist} has no associated attestations.`,
+          {
+            hint: `Pass its ${path.basename(dist)}.publish.attestation file too, or drop --attestations.`,
+          },
+        );
       }
       attestations.set(dist, mine);
     }

@@ -52,7 +52,9 @@ function buildForm(input: MultipartInput, boundary: string, dry: boolean): Multi
   form.setBoundary(boundary);
   const base = path.basename(input.file);
   for (const f of input.fields) {
-    form.append(f.name, f.value, { header: `--${boundary}\r\nContent-Disposition: form-data; name="${quote(f.name)}"\r\n\r\n` });
+    form.append(f.name, f.value, {
+      header: `--${boundary}\r\nContent-Disposition: form-data; name="${quote(f.name)}"\r\n\r\n`,
+    });
   }
   if (input.signature) {
     form.append('gpg_signature', input.signature, {
@@ -65,14 +67,19 @@ function buildForm(input: MultipartInput, boundary: string, dry: boolean): Multi
     content = Readable.from([]);
   } else {
     const hashing = new HashingGuard(input.size, input.file, input.onContentDigest);
-    content = createReadStream(input.file, { highWaterMark: 1 << 20 }).on('error', (e) => hashing.destroy(e)).pipe(hashing);
+    content = createReadStream(input.file, { highWaterMark: 1 << 20 })
+      .on('error', (e) => hashing.destroy(e))
+      .pipe(hashing);
   }
   form.append('content', content, {
     header: `--${boundary}\r\nContent-Disposition: form-data; name="content"; filename="${quote(base)}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
     knownLength: input.size,
   });
   return {
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(form.getLengthSync()) },
+    headers: {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': String(form.getLengthSync()),
+    },
     length: form.getLengthSync(),
     stream: form,
   };
@@ -97,14 +104,20 @@ class HashingGuard extends Transform {
     this.sha.update(chunk);
     this.size += chunk.length;
     if (this.size > this.expected) {
-      callback(Object.assign(new Error(`${this.file} grew while it was being uploaded`), { code: 'E_FILE_CHANGED' }));
+      callback(
+        Object.assign(new Error(`${this.file} grew while it was being uploaded`), { code: 'E_FILE_CHANGED' }),
+      );
       return;
     }
     callback(null, chunk);
   }
   override _flush(callback: TransformCallback): void {
     if (this.size !== this.expected) {
-      callback(Object.assign(new Error(`${this.file} shrank while it was being uploaded`), { code: 'E_FILE_CHANGED' }));
+      callback(
+        Object.assign(new Error(`${this.file} shrank while it was being uploaded`), {
+          code: 'E_FILE_CHANGED',
+        }),
+      );
       return;
     }
     this.done?.(this.sha.digest('hex'));

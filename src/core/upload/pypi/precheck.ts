@@ -6,7 +6,7 @@
  */
 import { normalizePythonName } from '../../names.js';
 import type { Logger } from '../../logger.js';
-import { requestWithRetry } from '../http.js';
+import { requestWithRetry } from '../../net/http.js';
 
 /** The JSON API that belongs to an upload URL (PyPI or TestPyPI), or undefined. */
 export function jsonApiFor(uploadUrl: string): string | undefined {
@@ -42,14 +42,26 @@ export class ReleaseFiles {
   private async fetch(name: string, version: string): Promise<Set<string> | undefined> {
     const url = `${this.apiBase.replace(/\/?$/, '/')}${encodeURIComponent(normalizePythonName(name))}/${encodeURIComponent(version)}/json`;
     try {
-      const response = await requestWithRetry({ method: 'GET', url, headers: { accept: 'application/json' }, timeoutMs: 30_000, maxResponseBytes: 8 * 1024 * 1024, ...this.http }, { retries: 2, logger: this.logger });
+      const response = await requestWithRetry(
+        {
+          method: 'GET',
+          url,
+          headers: { accept: 'application/json' },
+          timeoutMs: 30_000,
+          maxResponseBytes: 8 * 1024 * 1024,
+          ...this.http,
+        },
+        { retries: 2, logger: this.logger },
+      );
       if (response.status === 404) return new Set();
       if (response.status !== 200) {
         this.logger.debug(`The JSON API answered ${response.status} for ${url}; the upload will decide.`);
         return undefined;
       }
       const data = JSON.parse(response.body) as { urls?: Array<{ filename?: string }> };
-      return new Set((data.urls ?? []).map((u) => u.filename).filter((f): f is string => typeof f === 'string'));
+      return new Set(
+        (data.urls ?? []).map((u) => u.filename).filter((f): f is string => typeof f === 'string'),
+      );
     } catch (error) {
       this.logger.debug(`Could not ask ${url} (${(error as Error).message}); the upload will decide.`);
       return undefined;

@@ -5,8 +5,8 @@
  */
 import http from 'node:http';
 import { HttpError } from '../../errors.js';
-import type { HttpResponse } from '../http.js';
-import { maskUrl } from '../http.js';
+import type { HttpResponse } from '../../net/http.js';
+import { maskUrl } from '../../net/http.js';
 
 /** The server's own words: the reason phrase when it is not the standard one, plus the body's text. */
 export function serverMessage(response: HttpResponse): string {
@@ -35,7 +35,9 @@ export function bodyText(body: string): string {
     .replace(/\s+/g, ' ')
     .trim();
   // Pyramid repeats the status as a title ("400 Bad Request"); drop that echo.
-  const cleaned = text.replace(/^(\d{3} [A-Za-z ]+?)\s+\1\s*/, '').replace(/^\d{3} [A-Z][A-Za-z ]+?\s{1,}(?=[A-Z])/, '');
+  const cleaned = text
+    .replace(/^(\d{3} [A-Za-z ]+?)\s+\1\s*/, '')
+    .replace(/^\d{3} [A-Z][A-Za-z ]+?\s{1,}(?=[A-Z])/, '');
   return cleaned.length > 600 ? `${cleaned.slice(0, 600)}…` : cleaned;
 }
 
@@ -57,7 +59,11 @@ export function meansAlreadyExists(response: HttpResponse): boolean {
     case 409:
       return true;
     case 400:
-      return text.includes('already exist') || text.includes('updating asset') || text.includes('already been taken');
+      return (
+        text.includes('already exist') ||
+        text.includes('updating asset') ||
+        text.includes('already been taken')
+      );
     case 403:
       return text.includes('overwrite artifact');
     default:
@@ -76,17 +82,25 @@ export function redirectError(url: string, response: HttpResponse): HttpError {
   }
   const masked = maskUrl(url);
   if (!url.endsWith('/') && target === `${url}/`) {
-    return new HttpError('E_REDIRECT', `${masked} answered ${response.status} redirecting to ${maskUrl(target)}: the URL needs a trailing slash.`, {
+    return new HttpError(
+      'E_REDIRECT',
+      `${masked} answered ${response.status} redirecting to ${maskUrl(target)}: the URL needs a trailing slash.`,
+      {
+        status: response.status,
+        url: masked,
+        hint: `Use ${maskUrl(target)} as the repository URL (--repository-url or repository = in .pypirc) and try again.`,
+      },
+    );
+  }
+  return new HttpError(
+    'E_REDIRECT',
+    `${masked} answered ${response.status} redirecting to ${maskUrl(target) || 'nowhere'}; distseal does not follow redirects when uploading.`,
+    {
       status: response.status,
       url: masked,
-      hint: `Use ${maskUrl(target)} as the repository URL (--repository-url or repository = in .pypirc) and try again.`,
-    });
-  }
-  return new HttpError('E_REDIRECT', `${masked} answered ${response.status} redirecting to ${maskUrl(target) || 'nowhere'}; distseal does not follow redirects when uploading.`, {
-    status: response.status,
-    url: masked,
-    hint: 'If you trust the new location, set it as the repository URL. An index should never redirect an upload.',
-  });
+      hint: 'If you trust the new location, set it as the repository URL. An index should never redirect an upload.',
+    },
+  );
 }
 
 /** The error for a refused upload, with the server's words and what to do. */
@@ -96,9 +110,11 @@ export function refusedError(file: string, url: string, response: HttpResponse):
   const head = `Upload of ${file} to ${masked} failed: ${response.status} ${http.STATUS_CODES[response.status] ?? 'Unknown Status'}: ${message}`;
   let hint: string | undefined;
   if (response.status === 401 || response.status === 403) {
-    hint = 'Check the user name and token/password (for PyPI the user is __token__ and the password a pypi-... API token). Store one with `distseal login pypi`.';
+    hint =
+      'Check the user name and token/password (for PyPI the user is __token__ and the password a pypi-... API token). Store one with `distseal login pypi`.';
   } else if (response.status === 400 && /already exist/i.test(message)) {
-    hint = 'A file with this name but different content is already on the index; bump the version, or pass --skip-existing to leave it alone.';
+    hint =
+      'A file with this name but different content is already on the index; bump the version, or pass --skip-existing to leave it alone.';
   } else if (response.status === 400) {
     hint = 'The index refused the upload itself; fix what it names (often metadata) and rebuild.';
   } else if (response.status === 404 || response.status === 405) {
@@ -106,5 +122,10 @@ export function refusedError(file: string, url: string, response: HttpResponse):
   } else if (response.status >= 500) {
     hint = 'The index failed; it may be down. Try again later.';
   }
-  return new HttpError(response.status >= 500 ? 'E_SERVER' : 'E_REFUSED', head, { status: response.status, url: masked, subject: file, hint });
+  return new HttpError(response.status >= 500 ? 'E_SERVER' : 'E_REFUSED', head, {
+    status: response.status,
+    url: masked,
+    subject: file,
+    hint,
+  });
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type * as openpgp from 'openpgp';
 import { VerificationError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { verifyFile } from '../../verify/index.js';
+import { verifyFile } from '../../verify/verify-file.js';
 
 export interface CheckSignaturesOptions {
   /** dist -> .asc */
@@ -20,12 +20,21 @@ export interface CheckSignaturesOptions {
 /** Throws VerificationError (exit 3) naming the first dist whose .asc is not a good signature by an own key. */
 export async function checkUploadSignatures(options: CheckSignaturesOptions): Promise<void> {
   for (const [dist, asc] of options.signatures) {
-    const report = await verifyFile({ file: dist, signatureFile: asc, keys: options.ownKeys, logger: options.logger });
+    const report = await verifyFile({
+      file: dist,
+      signatureFile: asc,
+      keys: options.ownKeys,
+      logger: options.logger,
+    });
     if (report.verified) {
-      options.logger?.debug(`${path.basename(asc)} is a good signature of ${path.basename(dist)} by your key.`);
+      options.logger?.debug(
+        `${path.basename(asc)} is a good signature of ${path.basename(dist)} by your key.`,
+      );
       continue;
     }
-    const byOwnKey = report.signatures.some((s) => options.ownKeys.some((k) => k.getFingerprint().toUpperCase() === s.primaryFingerprint?.toUpperCase()));
+    const byOwnKey = report.signatures.some((s) =>
+      options.ownKeys.some((k) => k.getFingerprint().toUpperCase() === s.primaryFingerprint?.toUpperCase()),
+    );
     const why = report.problems.map((p) => p.message).join('; ');
     const stale = byOwnKey || report.signatures.some((s) => s.verdict === 'bad');
     throw new VerificationError(

@@ -6,17 +6,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { distDigests, type DistDigests } from '../../dist/digests.js';
-import { field } from '../../dist/python/metadata.js';
-import { readPythonDist, type PythonDist } from '../../dist/python/read.js';
-import { validateMetadata } from '../../dist/python/validate.js';
+import { distDigests, type DistDigests } from '../../distributions/digests.js';
+import { field } from '../../distributions/python/metadata.js';
+import { readPythonDist, type PythonDist } from '../../distributions/python/read.js';
+import { validateMetadata } from '../../distributions/python/validate.js';
 import { DistsealError, HttpError, InputError, OperationalError } from '../../errors.js';
-import { wrapFsError } from '../../fs/atomic.js';
+import { wrapFsError } from '../../io/atomic.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
 import type { Credentials } from '../../config/credentials.js';
 import type { ResolvedRepository } from '../../config/repository.js';
-import { maskUrl, requestWithRetry, type HttpResponse } from '../http.js';
+import { maskUrl, requestWithRetry, type HttpResponse } from '../../net/http.js';
 import { uploadFields, type FormField } from './fields.js';
 import { multipartBody, multipartHeaders, newBoundary } from './multipart.js';
 import { jsonApiFor, ReleaseFiles } from './precheck.js';
@@ -98,7 +98,10 @@ export async function uploadToPypi(options: PypiUploadOptions): Promise<FileResu
       signature: p.signature ? (repo.isPyPI ? 'not-sent' : 'sent') : 'none',
       attestations: p.attestations.length,
     };
-    const fields = uploadFields(p.dist, p.digests, { comment: options.comment, attestations: p.attestations });
+    const fields = uploadFields(p.dist, p.digests, {
+      comment: options.comment,
+      attestations: p.attestations,
+    });
     if (options.dryRun) {
       results.push({ ...base, status: 'dry-run', fields });
       continue;
@@ -109,7 +112,11 @@ export async function uploadToPypi(options: PypiUploadOptions): Promise<FileResu
     }
     const basename = path.basename(p.file);
     if (release) {
-      const there = await release.has(field(p.dist.metadata, 'name')!, field(p.dist.metadata, 'version')!, basename);
+      const there = await release.has(
+        field(p.dist.metadata, 'name')!,
+        field(p.dist.metadata, 'version')!,
+        basename,
+      );
       if (there) {
         logger.info(`Skipping ${basename}: it is already on ${maskUrl(repo.url)} (JSON API).`);
         results.push({ ...base, status: 'skipped', reason: 'already on the index (JSON API)' });
@@ -120,9 +127,20 @@ export async function uploadToPypi(options: PypiUploadOptions): Promise<FileResu
       const outcome = await sendOne(p, fields, options, logger);
       results.push({ ...base, ...outcome });
     } catch (error) {
-      const e = error instanceof DistsealError ? error : new OperationalError('E_UPLOAD', `Upload of ${p.file} failed: ${(error as Error).message}`, { cause: error });
+      const e =
+        error instanceof DistsealError
+          ? error
+          : new OperationalError('E_UPLOAD', `Upload of ${p.file} failed: ${(error as Error).message}`, {
+              cause: error,
+            });
       stopped = e;
-      results.push({ ...base, status: 'failed', reason: e.message, httpStatus: e instanceof HttpError ? e.status : undefined, error: e });
+      results.push({
+        ...base,
+        status: 'failed',
+        reason: e.message,
+        httpStatus: e instanceof HttpError ? e.status : undefined,
+        error: e,
+      });
     }
   }
   return results;
@@ -130,14 +148,23 @@ export async function uploadToPypi(options: PypiUploadOptions): Promise<FileResu
 
 async function prepare(file: string, options: PypiUploadOptions): Promise<Prepared> {
   const dist = await readPythonDist(file);
-  const errors = validateMetadata(dist.metadata, { filename: dist.filename }).filter((f) => f.severity === 'error');
+  const errors = validateMetadata(dist.metadata, { filename: dist.filename }).filter(
+    (f) => f.severity === 'error',
+  );
   if (errors.length > 0) {
-    throw new InputError('E_METADATA', `${file} has invalid metadata (${dist.metadataMember}): ${errors.map((e) => e.message).join(' ')}`, {
-      subject: file,
-      hint: `Run \`distseal check ${path.basename(file)}\` for the details, fix the project metadata and rebuild.`,
-    });
+    throw new InputError(
+      'E_METADATA',
+      `${file} has invalid metadata (${dist.metadataMember}): ${errors.map((e) => e.message).join(' ')}`,
+      {
+        subject: file,
+        hint: `Run \`distseal check ${path.basename(file)}\` for the details, fix the project metadata and rebuild.`,
+      },
+    );
   }
-  const digests = await distDigests(file, { logger: options.logger, label: `hashing ${path.basename(file)}` });
+  const digests = await distDigests(file, {
+    logger: options.logger,
+    label: `hashing ${path.basename(file)}`,
+  });
   let signature: Buffer | undefined;
   const asc = options.signatures?.get(file);
   if (asc) {
@@ -146,11 +173,18 @@ async function prepare(file: string, options: PypiUploadOptions): Promise<Prepar
     } catch (error) {
       throw wrapFsError(error, asc, 'read');
     }
-    if (signature.length > MAX_SIGNATURE_BYTES || !signature.toString('latin1').trimStart().startsWith('-----BEGIN PGP SIGNATURE-----')) {
-      throw new InputError('E_SIGNATURE_FORMAT', `${asc} is not an ASCII-armored detached signature of at most 8 KiB.`, {
-        subject: asc,
-        hint: `Re-create it with \`distseal sign ${path.basename(file)}\` (or gpg --detach-sign -a).`,
-      });
+    if (
+      signature.length > MAX_SIGNATURE_BYTES ||
+      !signature.toString('latin1').trimStart().startsWith('-----BEGIN PGP SIGNATURE-----')
+    ) {
+      throw new InputError(
+        'E_SIGNATURE_FORMAT',
+        `${asc} is not an ASCII-armored detached signature of at most 8 KiB.`,
+        {
+          subject: asc,
+          hint: `Re-create it with \`distseal sign ${path.basename(file)}\` (or gpg --detach-sign -a).`,
+        },
+      );
     }
   }
   const attestations: unknown[] = [];
@@ -158,7 +192,8 @@ async function prepare(file: string, options: PypiUploadOptions): Promise<Prepar
     try {
       attestations.push(JSON.parse(await readFile(a, 'utf8')));
     } catch (error) {
-      if (error instanceof SyntaxError) throw new InputError('E_ATTESTATION', `${a} is not valid JSON: ${error.message}`, { subject: a });
+      if (error instanceof SyntaxError)
+        throw new InputError('E_ATTESTATION', `${a} is not valid JSON: ${error.message}`, { subject: a });
       throw wrapFsError(error, a, 'read');
     }
   }
@@ -170,13 +205,20 @@ function precheckFor(options: PypiUploadOptions, logger: Logger): ReleaseFiles |
   return api ? new ReleaseFiles(api, logger, options.tls) : undefined;
 }
 
-async function sendOne(p: Prepared, fields: FormField[], options: PypiUploadOptions, logger: Logger): Promise<Partial<FileResult>> {
+async function sendOne(
+  p: Prepared,
+  fields: FormField[],
+  options: PypiUploadOptions,
+  logger: Logger,
+): Promise<Partial<FileResult>> {
   const repo = options.repository;
   const basename = path.basename(p.file);
   const sendSignature = p.signature && !repo.isPyPI ? p.signature : undefined;
   let streamed: string | undefined;
   const auth: Record<string, string> = options.credentials
-    ? { authorization: `Basic ${Buffer.from(`${options.credentials.username.value}:${options.credentials.password.value}`).toString('base64')}` }
+    ? {
+        authorization: `Basic ${Buffer.from(`${options.credentials.username.value}:${options.credentials.password.value}`).toString('base64')}`,
+      }
     : {};
   const boundary = newBoundary();
   const partsInput = { fields, file: p.file, size: p.digests.size, signature: sendSignature };
@@ -195,9 +237,20 @@ async function sendOne(p: Prepared, fields: FormField[], options: PypiUploadOpti
         streamed = undefined;
         return multipartBody({ ...partsInput, onContentDigest: (d) => (streamed = d) }, boundary).stream;
       },
-      onBodyProgress: (sent) => logger.progress?.({ id: p.file, label: `Uploading ${basename}`, done: Math.min(sent, length), total: length }),
+      onBodyProgress: (sent) =>
+        logger.progress?.({
+          id: p.file,
+          label: `Uploading ${basename}`,
+          done: Math.min(sent, length),
+          total: length,
+        }),
     },
-    { retries: options.retries ?? DEFAULT_UPLOAD_RETRIES, baseDelayMs: options.retryBaseMs, logger, describe: `Upload of ${basename}` },
+    {
+      retries: options.retries ?? DEFAULT_UPLOAD_RETRIES,
+      baseDelayMs: options.retryBaseMs,
+      logger,
+      describe: `Upload of ${basename}`,
+    },
   ).catch((error: unknown) => {
     const cause = error instanceof HttpError ? error.cause : error;
     if ((cause as { code?: string })?.code === 'E_FILE_CHANGED') {
@@ -208,24 +261,41 @@ async function sendOne(p: Prepared, fields: FormField[], options: PypiUploadOpti
     }
     throw error;
   });
-  logger.progress?.({ id: p.file, label: `Uploading ${basename}`, done: length, total: length, finished: true });
+  logger.progress?.({
+    id: p.file,
+    label: `Uploading ${basename}`,
+    done: length,
+    total: length,
+    finished: true,
+  });
   if (response.status >= 300 && response.status < 400) throw redirectError(repo.url, response);
   // Whatever the index said, bytes that differ from the ones hashed mean the file changed under us.
   const sent = streamed as string | undefined;
   if (sent && sent !== p.digests.sha256) {
-    throw new InputError('E_FILE_CHANGED', `${p.file} changed while it was being uploaded: the bytes sent do not match the digests computed before (the index answered ${response.status}).`, {
-      subject: p.file,
-      hint: 'Do not rebuild while uploading. Check what the index now holds, then upload the final file again.',
-    });
+    throw new InputError(
+      'E_FILE_CHANGED',
+      `${p.file} changed while it was being uploaded: the bytes sent do not match the digests computed before (the index answered ${response.status}).`,
+      {
+        subject: p.file,
+        hint: 'Do not rebuild while uploading. Check what the index now holds, then upload the final file again.',
+      },
+    );
   }
   if (response.status >= 200 && response.status < 300) {
     const note = response.body.trim();
-    if (note && !/^<!DOCTYPE|^<html/i.test(note)) logger.warn(`${maskUrl(repo.url)} says about ${basename}: ${serverMessage(response)}`);
+    if (note && !/^<!DOCTYPE|^<html/i.test(note))
+      logger.warn(`${maskUrl(repo.url)} says about ${basename}: ${serverMessage(response)}`);
     return { status: 'uploaded', httpStatus: response.status };
   }
   if (options.skipExisting && meansAlreadyExists(response)) {
-    logger.info(`Skipping ${basename}: it is already on ${maskUrl(repo.url)} (${response.status} ${serverMessage(response)}).`);
-    return { status: 'skipped', reason: `already on the index (${response.status})`, httpStatus: response.status };
+    logger.info(
+      `Skipping ${basename}: it is already on ${maskUrl(repo.url)} (${response.status} ${serverMessage(response)}).`,
+    );
+    return {
+      status: 'skipped',
+      reason: `already on the index (${response.status})`,
+      httpStatus: response.status,
+    };
   }
   throw refusedError(p.file, repo.url, response);
 }
