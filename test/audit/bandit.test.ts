@@ -132,7 +132,7 @@ test('a Bandit that hangs is stopped at --bandit-timeout, reported (exit 1), and
     env: { TMPDIR: tmp },
   });
   t.is(cli.code, 1);
-  t.true(Date.now() - started < 30_000);
+  t.true(Date.now() - started < 55_000);
   t.regex(cli.stderr, /Bandit did not finish within 1 s and was stopped/);
   t.regex(cli.stderr, /--bandit-timeout/);
   t.deepEqual(await readdir(tmp), []);
