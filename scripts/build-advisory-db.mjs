@@ -16,7 +16,7 @@ const core = (p) => import(path.join(root, 'dist', 'src', 'core', p));
 const { decompress } = await core('archive/decompress.js');
 const { walkTar } = await core('archive/tar.js');
 const { advisoriesFromOsv } = await core('audit/osv.js');
-const { parseOsvText, MAX_RECORD_BYTES } = await core('audit/sources.js');
+const { parseOsvText, MAX_RECORD_BYTES } = await core('audit/osv-files.js');
 const { CREDIT, databaseFromAdvisories, encodeCompact } = await core('audit/database.js');
 
 const input = path.resolve(

@@ -161,6 +161,9 @@ test('Bandit missing: exit 2 naming how to install it; --no-code needs no Bandit
   t.regex(cli.stderr, /pipx install bandit/);
   t.regex(cli.stderr, /apt install bandit/);
   t.regex(cli.stderr, /--no-code/);
+  const notOnPath = await runCli(['audit', WHEEL], { env: { PATH: '/nonexistent' } });
+  t.is(notOnPath.code, 2, notOnPath.stderr);
+  t.regex(notOnPath.stderr, /Bandit \(bandit\) is not installed/);
   const noCode = await runCli([
     'audit',
     WHEEL,

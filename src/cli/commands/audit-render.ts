@@ -52,8 +52,9 @@ export function renderAudit(report: AuditReport): string[] {
         ]);
     }
     if (rows.length > 1) lines.push(...table(rows));
+    const described = new Set<string>();
     for (const d of affected) {
-      for (const v of d.vulns)
+      for (const v of d.vulns.filter((x) => !described.has(x.id) && described.add(x.id)))
         lines.push(
           `  ${v.id}${v.aliases.length ? ` (${v.aliases.join(', ')})` : ''}: ${short(v.description)}`,
         );

@@ -2,11 +2,10 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { audit, DEFAULT_FAIL_ON, type FailOn } from '../../core/audit/index.js';
+import { audit, DEFAULT_FAIL_ON } from '../../core/audit/run.js';
+import type { FailOn } from '../../core/audit/types.js';
 import { DEFAULT_BANDIT_TIMEOUT_MS } from '../../core/audit/bandit.js';
 import { ignoresFromPyproject, parseIgnoreFlag, type Ignore } from '../../core/audit/ignores.js';
-import { toSarif } from '../../core/audit/sarif.js';
-import { DEFAULT_UPDATE_URL, updateDatabase } from '../../core/audit/update.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import type { LeafCommand } from '../command.js';
 import type { Context } from '../context.js';
@@ -15,6 +14,8 @@ import { renderAudit } from './audit-render.js';
 const LEVELS = ['low', 'medium', 'high'] as const;
 const FAIL_ON = ['low', 'medium', 'high', 'critical', 'none'] as const;
 const VERSION = '0.1.0';
+/** Repeated from core/audit/update.ts for --help (that module loads only for --update-db). */
+const DEFAULT_UPDATE_URL = 'https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip';
 
 /** The project's `[tool.distseal.audit]` ignores: ./pyproject.toml when there is one. */
 async function projectIgnores(ctx: Context): Promise<Ignore[]> {
@@ -138,6 +139,7 @@ export const command: LeafCommand = {
   run: async (argv, ctx) => {
     if (argv['update-db'] !== undefined) {
       const url = (argv['update-db'] as string) || undefined;
+      const { updateDatabase } = await import('../../core/audit/update.js');
       const result = await updateDatabase({ home: ctx.home, url, logger: ctx.logger });
       ctx.out.result(
         `Updated the advisory data: ${result.advisories} advisories for ${result.packages} packages, ` +
@@ -169,8 +171,10 @@ export const command: LeafCommand = {
     });
     const format = (argv.format as string | undefined) ?? (ctx.json ? 'json' : 'table');
     if (format !== 'json') for (const w of report.warnings) ctx.logger.warn(w);
-    if (format === 'sarif') ctx.stdout.write(`${JSON.stringify(toSarif(report, VERSION), null, 2)}\n`);
-    else if (format === 'json') ctx.stdout.write(`${ctx.out.redact(JSON.stringify(report, null, 2))}\n`);
+    if (format === 'sarif') {
+      const { toSarif } = await import('../../core/audit/sarif.js');
+      ctx.stdout.write(`${JSON.stringify(toSarif(report, VERSION), null, 2)}\n`);
+    } else if (format === 'json') ctx.stdout.write(`${ctx.out.redact(JSON.stringify(report, null, 2))}\n`);
     else ctx.out.result(renderAudit(report), report);
     return report.ok ? ExitCode.ok : ExitCode.findings;
   },

@@ -5,6 +5,9 @@
  * Bandit version reads. A Bandit that runs longer than the timeout is killed with its process group.
  */
 import { spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { InputError, OperationalError } from '../errors.js';
 
 export const DEFAULT_BANDIT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -104,6 +107,35 @@ function run(bandit: string, args: string[], env: BanditOptions['env'], timeoutM
       resolve({ code, signal, stdout, stderr, timedOut });
     });
   });
+}
+
+async function executable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where `program` is (a path, or a name looked up on `env.PATH` like the shell does), without
+ * running it; throws E_BANDIT_MISSING with the install hints when it is not there.
+ */
+export async function requireProgram(program: string, env?: BanditOptions['env']): Promise<string> {
+  if (program.includes('/')) {
+    if (await executable(program)) return program;
+  } else if (env === undefined) {
+    return program; // no environment handed in: the spawn itself finds it (or fails as missing)
+  } else {
+    for (const dir of (env?.PATH ?? '').split(path.delimiter)) {
+      if (dir && (await executable(path.join(dir, program)))) return path.join(dir, program);
+    }
+  }
+  throw missing(
+    program,
+    new Error(`${program} is not an executable file${program.includes('/') ? '' : ' on PATH'}`),
+  );
 }
 
 /** `bandit --version`'s first line; throws E_BANDIT_MISSING when it cannot be run. */

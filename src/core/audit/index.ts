@@ -13,7 +13,8 @@ export {
   type AdvisoryDatabase,
   type DatabaseMeta,
 } from './database.js';
-export { loadDatabase, readOsvDirectory, readOsvZip, type LoadDatabaseOptions } from './sources.js';
+export { loadDatabase, type LoadDatabaseOptions } from './sources.js';
+export { readOsvDirectory, readOsvZip, parseOsvText } from './osv-files.js';
 export { advisoriesFromOsv, type CompactAdvisory, type RangeEvent } from './osv.js';
 export { isAffected, fixVersions } from './match.js';
 export { parseRequirement, pinnedVersion, type Requirement } from './pep508.js';

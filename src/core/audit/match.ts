@@ -4,7 +4,7 @@
  * order, open at `introduced` ("0" is the start of time), close before `fixed` and after
  * `last_affected`. Versions compare by PEP 440 through @renovatebot/pep440.
  */
-import { compare, eq, valid } from '@renovatebot/pep440';
+import { compare, explain, valid } from '@renovatebot/pep440';
 import type { CompactAdvisory, RangeEvent } from './osv.js';
 
 function eventVersion(e: RangeEvent): string {
@@ -22,8 +22,14 @@ function safeCompare(a: string, b: string): number {
   return compare(a, b);
 }
 
+const sortedRanges = new WeakMap<RangeEvent[], RangeEvent[]>();
+
 function inRange(version: string, events: RangeEvent[]): boolean {
-  const sorted = [...events].sort((x, y) => safeCompare(eventVersion(x), eventVersion(y)));
+  let sorted = sortedRanges.get(events);
+  if (!sorted) {
+    sorted = [...events].sort((x, y) => safeCompare(eventVersion(x), eventVersion(y)));
+    sortedRanges.set(events, sorted);
+  }
   let affected = false;
   for (const e of sorted) {
     const at = eventVersion(e);
@@ -36,11 +42,46 @@ function inRange(version: string, events: RangeEvent[]): boolean {
   return affected;
 }
 
+const canonicalCache = new Map<string, string | null>();
+
+/**
+ * A key equal for PEP 440-equal versions (`0.5` and `0.5.0`, `1.0RC1` and `1.0rc1`), from the
+ * library's parse; null when the version is not PEP 440. Cached: advisories repeat versions a lot.
+ */
+export function canonicalVersion(version: string): string | null {
+  let key = canonicalCache.get(version);
+  if (key === undefined) {
+    const v = explain(version);
+    if (v) {
+      const release = [...v.release];
+      while (release.length > 1 && release[release.length - 1] === 0) release.pop();
+      key = [
+        v.epoch,
+        release.join('.'),
+        v.pre?.join('') ?? '',
+        v.post ?? '',
+        v.dev ?? '',
+        v.local ?? '',
+      ].join('|');
+    } else key = null;
+    if (canonicalCache.size < 200_000) canonicalCache.set(version, key);
+  }
+  return key;
+}
+
+const listed = new WeakMap<CompactAdvisory, Set<string>>();
+
 /** True when `version` is affected by `advisory`. A version that is not PEP 440 matches only `versions`. */
 export function isAffected(version: string, advisory: CompactAdvisory): boolean {
   if (advisory.versions.includes(version)) return true;
-  if (!valid(version)) return false;
-  if (advisory.versions.some((v) => valid(v) && eq(v, version))) return true;
+  const key = canonicalVersion(version);
+  if (key === null) return false;
+  let set = listed.get(advisory);
+  if (!set) {
+    set = new Set(advisory.versions.map(canonicalVersion).filter((k): k is string => k !== null));
+    listed.set(advisory, set);
+  }
+  if (set.has(key)) return true;
   return advisory.ranges.some((r) => inRange(version, r));
 }
 

@@ -4,15 +4,12 @@
  * Bandit failures and unreadable advisory data throw OperationalError (exit 1); findings are data.
  */
 import { field, fieldList } from '../distributions/python/metadata.js';
-import { readDist } from '../distributions/read-dist.js';
 import { DistsealError, InputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import { banditVersion, type Level } from './bandit.js';
-import { scanDistCode } from './code-scan.js';
+import { requireProgram, type Level } from './bandit.js';
 import { ageInDays, STALE_DAYS, vulnsFor, type AdvisoryDatabase } from './database.js';
 import { ignoreSet, type Ignore } from './ignores.js';
-import { queryOsv } from './online.js';
 import { readRequirements, type Pin } from './requirements.js';
 import { readSitePackages } from './site-packages.js';
 import { loadDatabase, type LoadDatabaseOptions } from './sources.js';
@@ -89,13 +86,18 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
       `The ignore of ${e.id} expired on ${e.expires} ("${e.reason}"); it no longer ignores anything.`,
     );
 
-  // Check Bandit first: a missing Bandit is a usage error before any work is done.
-  if (doCode) logger.debug(`Bandit: ${await banditVersion(options.bandit ?? 'bandit', options.env)}`);
+  // Check Bandit first: a missing Bandit is a usage error before any work is done. (Found on
+  // PATH without running it: `bandit --version` would cost a Python start-up per audit.)
+  if (doCode) logger.debug(`Bandit: ${await requireProgram(options.bandit ?? 'bandit', options.env)}`);
+  // The dist readers and the code scan load only when there are dists (start-up of a pin audit).
+  const readDist = options.dists?.length
+    ? (await import('../distributions/read-dist.js')).readDist
+    : undefined;
 
   const pins: Pin[] = [];
   const requires: Array<{ dist: string; lines: string[] }> = [];
   for (const dist of options.dists ?? []) {
-    const read = await readDist(dist.file).catch((error: unknown) => {
+    const read = await readDist!(dist.file).catch((error: unknown) => {
       // A dist that cannot be read at all (missing, a directory, no permission) is bad input here.
       if (error instanceof DistsealError && error.kind !== 'operational') throw error;
       throw new InputError(
@@ -145,6 +147,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   }
 
   if (doCode) {
+    const { scanDistCode } = await import('./code-scan.js');
     for (const dist of options.dists ?? []) {
       const scan = await scanDistCode(dist.file, dist.name, {
         bandit: options.bandit ?? 'bandit',
@@ -201,8 +204,10 @@ async function checkDependencies(
       : await loadDatabase(options.database ?? {})
     : undefined;
   let online: DependencyResult['vulns'][] | undefined;
-  if (options.online && pins.length > 0)
+  if (options.online && pins.length > 0) {
+    const { queryOsv } = await import('./online.js');
     online = await queryOsv(pins, { ...options.online, logger: options.logger });
+  }
   report.dependencies = pins.map((pin, i) => ({
     name: pin.name,
     version: pin.version,

@@ -11,7 +11,7 @@ import { HttpError, OperationalError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { maskUrl, requestWithRetry } from '../net/http.js';
 import { decodeCompact, encodeCompact, HOME_DB_NAME, type AdvisoryDatabase } from './database.js';
-import { readOsvZip } from './sources.js';
+import { readOsvZip } from './osv-files.js';
 
 export const DEFAULT_UPDATE_URL = 'https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip';
 /** The PyPI dump is tens of MiB; refuse anything past this. */
