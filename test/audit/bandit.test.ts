@@ -210,3 +210,23 @@ test('an unreadable dist is exit 2 naming it: missing, a directory, not an archi
     t.true(cli.stderr.includes(name), cli.stderr);
   }
 });
+
+withBandit(
+  'a file Bandit cannot parse is reported with its path inside the dist, the rest still scanned',
+  async (t) => {
+    const { dir, cleanup } = await tempDir();
+    t.teardown(cleanup);
+    const { makeTarGz } = await import('../helpers/bad-dists.js');
+    const sdist = makeTarGz(dir, 'broken-1.0.tar.gz', [
+      ['broken-1.0/PKG-INFO', 'Metadata-Version: 2.1\nName: broken\nVersion: 1.0\n'],
+      ['broken-1.0/bad.py', 'def f(:\n'],
+      ['broken-1.0/good.py', 'import subprocess\nsubprocess.call("ls", shell=True)\n'],
+    ]);
+    const report = await audit({ dists: [{ file: sdist, name: 'broken-1.0.tar.gz' }], deps: false });
+    t.deepEqual(
+      report.code_errors.map((e) => [e.dist, e.member]),
+      [['broken-1.0.tar.gz', 'broken-1.0/bad.py']],
+    );
+    t.true(report.code.some((c) => c.location === 'broken-1.0/good.py:2' && c.test_id === 'B602'));
+  },
+);
