@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import type { Context } from '../cli/context.js';
 import type { Action, Secrets } from './action.js';
-import { planToArgv, planToCommandLine } from './command-line.js';
+import { planToCommandLine } from './command-line.js';
+import { argvFromPlan } from './plan-argv.js';
 import type { WizardDeps } from './deps.js';
 
 /**
@@ -32,7 +33,7 @@ export function contextWithSecrets(ctx: Context, secrets: Secrets = {}): Context
 export async function executeAction(action: Action, deps: WizardDeps): Promise<number> {
   const { ctx } = deps;
   const leaf = await deps.loadLeaf(action.leaf);
-  const argv = planToArgv(action.plan, {
+  const argv = await argvFromPlan(leaf, action.plan, {
     home: ctx.home,
     json: false,
     verbose: ctx.verbose,

@@ -1,12 +1,14 @@
 import path from 'node:path';
-import { DistsealError, ExitCode, UsageError } from '../../core/errors.js';
-import { DEFAULT_SIGN_CONCURRENCY, mapLimit } from '../../core/io/limit.js';
-import { verifyFile, verifyManifest, type VerifyReport } from '../../core/verify/index.js';
+import { ExitCode, UsageError } from '../../core/errors.js';
+import { DEFAULT_SIGN_CONCURRENCY } from '../../core/io/limit.js';
+import { verifyFile, verifyManifest } from '../../core/verify/index.js';
 import type { ManifestVerifyReport } from '../../core/verify/manifest.js';
 import type { LeafCommand } from '../command.js';
 import { loadVerifySettings, verifyBuilder } from '../verify-settings.js';
 import { dropSignaturesOfListed } from './sig-args.js';
 import { renderManifest, renderReport } from './verify-render.js';
+import { displayPath } from '../display-path.js';
+import { verifyEach } from '../verify-loop.js';
 
 /**
  * `distseal verify FILE... | --manifest SHA256SUMS [FILE...]`. Exit 0 when everything verified,
@@ -21,10 +23,7 @@ export const command: LeafCommand = {
       ((argv.files as string[] | undefined) ?? []).map((f) => path.resolve(ctx.cwd, f)),
     );
     for (const d of dropped) ctx.logger.debug(`skipping ${d}: it is the signature of a file also named`);
-    const show = (f: string) => {
-      const rel = path.relative(ctx.cwd, f);
-      return rel && !rel.startsWith('..') ? rel : f;
-    };
+    const show = (f: string) => displayPath(ctx.cwd, f);
     if (argv.signature && (files.length !== 1 || argv.manifest))
       throw new UsageError(
         '--signature names the signature of a single FILE (or use FILE.asc beside each file).',
@@ -60,39 +59,15 @@ export const command: LeafCommand = {
       return report.verified ? ExitCode.ok : ExitCode.verification;
     }
 
-    const reports: VerifyReport[] = [];
-    const errors: Array<ReturnType<DistsealError['toJSON']>> = [];
-    const lines: string[] = [];
-    // Files are hashed concurrently (reads overlap); results are reported in the order given.
-    const outcomes = await mapLimit(files, DEFAULT_SIGN_CONCURRENCY, async (file) => {
-      try {
-        return {
+    return verifyEach(files, ctx, {
+      concurrency: DEFAULT_SIGN_CONCURRENCY,
+      check: (file) =>
+        verifyFile({
+          ...common,
           file,
-          report: await verifyFile({
-            ...common,
-            file,
-            signatureFile: argv.signature ? path.resolve(ctx.cwd, argv.signature) : undefined,
-          }),
-        };
-      } catch (error) {
-        if (!(error instanceof DistsealError) || error.kind !== 'input') throw error;
-        return { file, error };
-      }
+          signatureFile: argv.signature ? path.resolve(ctx.cwd, argv.signature) : undefined,
+        }),
+      render: (report) => renderReport(report, show),
     });
-    for (const o of outcomes) {
-      if (o.report) {
-        reports.push(o.report);
-        lines.push(...renderReport(o.report, show));
-      } else {
-        errors.push(o.error.toJSON());
-        lines.push(
-          `${show(o.file)}: ERROR - ${o.error.message}${o.error.hint ? `\n  hint: ${o.error.hint}` : ''}`,
-        );
-      }
-    }
-    const ok = errors.length === 0 && reports.every((r) => r.verified);
-    ctx.out.result(lines, { ok, results: reports, errors });
-    if (errors.length > 0) return ExitCode.usage;
-    return ok ? ExitCode.ok : ExitCode.verification;
   },
 };
