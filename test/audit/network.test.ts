@@ -4,6 +4,7 @@ import path from 'node:path';
 import test from 'ava';
 import { readCompactFile } from '../../src/core/audit/database.js';
 import { queryOsv } from '../../src/core/audit/online.js';
+import { DEFAULT_UPDATE_URL } from '../../src/core/audit/update.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { listenLocal } from '../helpers/local-server.js';
 import { makeZip } from '../helpers/zip-writer.js';
@@ -213,4 +214,10 @@ test('--online: a server error or a non-JSON answer fails the audit (exit 1), ne
   });
   t.is(junk.code, 1);
   t.regex(junk.stderr, /not JSON/);
+});
+
+test('--help names the same default download URL the updater uses', async (t) => {
+  const help = await runCli(['audit', '--help']);
+  t.is(help.code, 0);
+  t.true(help.stdout.replace(/\s+/g, '').includes(DEFAULT_UPDATE_URL), help.stdout);
 });
