@@ -17,7 +17,6 @@ export function contextWithSecrets(ctx: Context, secrets: Secrets = {}): Context
   const env = { ...ctx.env };
   if (secrets.passphrase !== undefined) env.DISTSEAL_PASSPHRASE = secrets.passphrase;
   if (secrets.newPassphrase !== undefined) env.DISTSEAL_NEW_PASSPHRASE = secrets.newPassphrase;
-  for (const value of [secrets.passphrase, secrets.newPassphrase]) ctx.out.addSecret(value);
   const stdin =
     secrets.stdin !== undefined
       ? (Object.assign(Readable.from([Buffer.from(secrets.stdin)]), { isTTY: false }) as Context['stdin'])

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ExitCode, UsageError } from '../../core/errors.js';
+import { isValidProjectSpec } from '../../core/names.js';
 import { DEFAULT_SIGN_CONCURRENCY } from '../../core/io/limit.js';
 import { verifyFile, verifyManifest } from '../../core/verify/index.js';
 import type { ManifestVerifyReport } from '../../core/verify/manifest.js';
@@ -31,12 +32,22 @@ export const command: LeafCommand = {
     if (!argv.manifest && files.length === 0)
       throw new UsageError('Name the files to verify, or --manifest SHA256SUMS.');
     const settings = await loadVerifySettings(argv, ctx);
+    if (argv.project !== undefined && !isValidProjectSpec(String(argv.project)))
+      throw new UsageError(`--project ${argv.project} is not a project name.`, {
+        hint: 'Give the name as on the index: letters, digits and ._- (conda:NAME or pypi:NAME for one ecosystem).',
+      });
+    if (argv.project && (argv.manifest || argv.channel))
+      throw new UsageError(
+        '--project names the project of the FILEs verified directly (not --manifest or --channel).',
+      );
     const common = {
       keys: settings.keys,
       policy: settings.policy,
       signers: settings.signers,
       threshold: settings.threshold,
       logger: ctx.logger,
+      ownFingerprints: settings.ownFingerprints,
+      binaryOnly: settings.binaryOnly,
     };
     if (argv.channel) {
       if (argv.manifest || argv.signature)
@@ -65,6 +76,7 @@ export const command: LeafCommand = {
         verifyFile({
           ...common,
           file,
+          project: argv.project as string | undefined,
           signatureFile: argv.signature ? path.resolve(ctx.cwd, argv.signature) : undefined,
         }),
       render: (report) => renderReport(report, show),
