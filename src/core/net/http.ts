@@ -51,6 +51,10 @@ export interface HttpResponse {
   headers: Record<string, string | string[] | undefined>;
   /** The response body as text, capped at MAX_RESPONSE_BYTES. */
   body: string;
+  /** The same kept bytes, undecoded (binary downloads). */
+  bytes?: Buffer;
+  /** True when the body was longer than the cap and the rest was dropped. */
+  truncated?: boolean;
 }
 
 export interface RetryOptions {
@@ -174,7 +178,9 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       const chunks: Buffer[] = [];
       const cap = req.maxResponseBytes ?? MAX_RESPONSE_BYTES;
       let kept = 0;
+      let truncated = false;
       res.on('data', (chunk: Buffer) => {
+        if (kept + chunk.length > cap) truncated = true;
         if (kept < cap) {
           const part = chunk.subarray(0, cap - kept);
           chunks.push(part);
@@ -185,11 +191,14 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       res.on('end', () => {
         if (settled) return;
         settled = true;
+        const bytes = Buffer.concat(chunks);
         resolve({
           status: res.statusCode ?? 0,
           statusText: serverText(res.statusMessage ?? '', MAX_SERVER_TEXT_CHARS),
           headers: res.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
+          body: bytes.toString('utf8'),
+          bytes,
+          truncated,
         });
       });
     });

@@ -4,12 +4,14 @@ import { addPins, canonicalProjects, pinsOf } from '../../../core/trust/pins.js'
 import type { LeafCommand } from '../../command.js';
 import { describeImport, readInputFile } from '../keys/import.js';
 import { openStore } from '../keys/shared.js';
+import { UsageError } from '../../../core/errors.js';
+import { fetchForTrust, recordSources, remoteKeyOptions, remoteSourceOf } from './add-remote.js';
 
 export const command: LeafCommand = {
-  command: 'add <keyfile>',
+  command: 'add [keyfile]',
   describe: "Add a third party's public key to the trusted keyring, optionally pinned to projects",
   builder: (y: Argv) =>
-    y
+    remoteKeyOptions(y)
       .positional('keyfile', {
         type: 'string',
         describe: 'Public key file (armored or binary, several keys allowed), or - for stdin',
@@ -24,7 +26,13 @@ export const command: LeafCommand = {
     const projects = canonicalProjects(
       ((argv.for as string[] | undefined) ?? []).flatMap((p) => p.split(',')).filter((p) => p.trim() !== ''),
     );
-    const { data, source } = await readInputFile(ctx, String(argv.keyfile));
+    const remoteSource = remoteSourceOf(argv);
+    if (!remoteSource && argv.keyfile === undefined)
+      throw new UsageError(
+        'Name a KEYFILE, or fetch the key with --wkd EMAIL, --keyserver URL or --url URL.',
+      );
+    const remote = remoteSource ? await fetchForTrust(remoteSource, argv, ctx) : undefined;
+    const { data, source } = remote ?? (await readInputFile(ctx, String(argv.keyfile)));
     const store = await openStore(ctx);
     let policy = await store.trustPolicy();
     // Keys and pins land in one locked transaction: never a pinned project without its key.
@@ -33,6 +41,12 @@ export const command: LeafCommand = {
       into: 'trusted',
       logger: ctx.logger,
       alsoWrite: async (tx, imported) => {
+        if (remote)
+          await recordSources(
+            store,
+            imported.map((r) => r.fingerprint),
+            remote.record,
+          );
         if (projects.length === 0) return;
         policy = addPins(
           await store.trustPolicy(),
@@ -59,6 +73,7 @@ export const command: LeafCommand = {
         status: r.status,
         changes: r.changes,
         file: r.file,
+        ...(remote ? { source: remote.record } : {}),
         projects: pinsOf(policy, r.fingerprint),
       })),
     });
