@@ -42,8 +42,15 @@ test('mapLimit starts no task after the first failure and rejects only once in-f
   );
   t.is(error?.message, 'boom 1', 'the first error wins');
   // 0, 1, 2 start at once; 1 fails after 5 ms while 0 and 2 are still running: nothing else starts.
-  t.deepEqual(started.sort((a, b) => a - b), [0, 1, 2]);
-  t.deepEqual(finished.sort((a, b) => a - b), [0, 2], 'in-flight tasks finished before the rejection');
+  t.deepEqual(
+    started.sort((a, b) => a - b),
+    [0, 1, 2],
+  );
+  t.deepEqual(
+    finished.sort((a, b) => a - b),
+    [0, 2],
+    'in-flight tasks finished before the rejection',
+  );
   const before = started.length;
   await sleep(60);
   t.is(started.length, before, 'nothing started after the rejection');
