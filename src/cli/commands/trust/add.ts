@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
-import { importKeys } from '../../../core/keys/import.js';
-import { addPins, canonicalProjects, pinsOf } from '../../../core/trust/pins.js';
+import { trustKeys } from '../../../core/trust/add.js';
+import { canonicalProjects, pinsOf } from '../../../core/trust/pins.js';
 import type { LeafCommand } from '../../command.js';
 import { describeImport, readInputFile } from '../keys/import.js';
 import { openStore } from '../keys/shared.js';
@@ -34,27 +34,11 @@ export const command: LeafCommand = {
     const remote = remoteSource ? await fetchForTrust(remoteSource, argv, ctx) : undefined;
     const { data, source } = remote ?? (await readInputFile(ctx, String(argv.keyfile)));
     const store = await openStore(ctx);
-    let policy = await store.trustPolicy();
-    // Keys and pins land in one locked transaction: never a pinned project without its key.
-    const results = await importKeys(store, data, {
+    const { keys: results, policy } = await trustKeys(store, data, {
       source,
-      into: 'trusted',
+      projects,
       logger: ctx.logger,
-      alsoWrite: async (tx, imported) => {
-        if (remote)
-          await recordSources(
-            store,
-            imported.map((r) => r.fingerprint),
-            remote.record,
-          );
-        if (projects.length === 0) return;
-        policy = addPins(
-          await store.trustPolicy(),
-          projects,
-          imported.map((r) => r.fingerprint),
-        );
-        await tx.savePolicy(policy);
-      },
+      afterKeys: remote ? (fingerprints) => recordSources(store, fingerprints, remote.record) : undefined,
     });
     const lines = results.map((r) =>
       describeImport({ ...r, hasSecret: false }).replace(/^Imported public key/, 'Trusted'),
