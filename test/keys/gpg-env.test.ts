@@ -59,8 +59,11 @@ test('gpg gets the variables it needs and none of the index tokens or DISTSEAL_*
 });
 
 test('gpgEnvironment drops undefined values and unknown names, keeps LC_* by pattern only', (t) => {
-  t.deepEqual(gpgEnvironment({ PATH: '/bin', HOME: undefined, LC_CTYPE: 'C', LC_x: 'no', NODE_OPTIONS: '-r x' }), {
-    PATH: '/bin',
-    LC_CTYPE: 'C',
-  });
+  t.deepEqual(
+    gpgEnvironment({ PATH: '/bin', HOME: undefined, LC_CTYPE: 'C', LC_x: 'no', NODE_OPTIONS: '-r x' }),
+    {
+      PATH: '/bin',
+      LC_CTYPE: 'C',
+    },
+  );
 });
