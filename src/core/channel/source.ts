@@ -4,6 +4,7 @@ import path from 'node:path';
 import { errnoCode, InputError, UsageError } from '../errors.js';
 import { wrapFsError } from '../io/atomic.js';
 import { downloadToFile } from '../net/download.js';
+import type { ProxyConfig } from '../net/proxy.js';
 import { maskUrl } from '../net/http.js';
 import { listSubdirs } from './store.js';
 
@@ -62,11 +63,13 @@ export interface FetchLimit {
 export interface ChannelSourceOptions {
   /** Total time one download may take (default DEFAULT_DOWNLOAD_DEADLINE_MS). */
   deadlineMs?: number;
+  /** Proxies for a channel URL (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
+  proxy?: ProxyConfig;
 }
 
 /**
  * Open a channel by URL or directory. A relative directory needs the caller's `cwd` (the core
- * never guesses the working directory).
+ * never guesses the working directory). A URL is fetched through `options.proxy` when one applies.
  */
 export async function openChannelSource(
   channel: string,
@@ -136,6 +139,7 @@ async function openRemote(base: string, options: ChannelSourceOptions): Promise<
           maxBytes: limit?.maxBytes,
           limitName: limit?.name,
           deadlineMs: limit?.deadlineMs ?? options.deadlineMs,
+          proxy: options.proxy,
         },
       );
       return status === 200 ? dest : undefined;

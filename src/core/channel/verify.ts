@@ -11,6 +11,7 @@ import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { parseRepodata, type Repodata, type RepodataRecord } from './repodata.js';
 import { recordMismatches, type ChannelProblem } from './mismatches.js';
 import { fetchOrProblem, packageLimit, repodataLimit, SIGNATURE_LIMIT } from './fetch-limits.js';
+import type { ProxyConfig } from '../net/proxy.js';
 import { openChannelSource, type ChannelSource } from './source.js';
 import { REPODATA_FILE, SIGNATURE_SUFFIX } from './store.js';
 
@@ -22,6 +23,8 @@ export interface ChannelVerifyOptions {
   signers?: string[];
   threshold?: number;
   cwd?: string;
+  /** Proxies for a channel URL (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
+  proxy?: ProxyConfig;
   logger?: Logger;
   /** Largest repodata.json read or downloaded (default MAX_REPODATA_BYTES; `--max-repodata-size`). */
   maxRepodataBytes?: number;

@@ -6,7 +6,9 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HttpError, InputError } from '../errors.js';
 import { DEFAULT_DOWNLOAD_DEADLINE_MS, DEFAULT_IDLE_TIMEOUT_MS, MAX_PACKAGE_BYTES } from '../limits.js';
+import { routeTo } from './connect.js';
 import { maskUrl, USER_AGENT } from './http.js';
+import type { ProxyConfig } from './proxy.js';
 
 export interface DownloadOptions {
   headers?: Record<string, string>;
@@ -20,6 +22,8 @@ export interface DownloadOptions {
   maxBytes?: number;
   /** Names the limit in the error ("the .asc limit", "--max-repodata-size"). */
   limitName?: string;
+  /** Proxies to use (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them); none by default. */
+  proxy?: ProxyConfig;
 }
 
 /**
@@ -58,7 +62,13 @@ async function download(url: string, dest: string, options: DownloadOptions, sig
   let headers = { 'user-agent': USER_AGENT, ...(options.headers ?? {}) };
   const maxBytes = options.maxBytes ?? MAX_PACKAGE_BYTES;
   for (let hop = 0; ; hop += 1) {
-    const response = await get(current, headers, options.timeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, signal);
+    const response = await get(
+      current,
+      headers,
+      options.timeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      signal,
+      options.proxy,
+    );
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location && hop < (options.maxRedirects ?? 1)) {
       response.resume();
@@ -109,20 +119,20 @@ async function download(url: string, dest: string, options: DownloadOptions, sig
   }
 }
 
-function get(
+async function get(
   url: string,
   headers: Record<string, string>,
   timeoutMs: number,
   signal: AbortSignal,
+  proxy: ProxyConfig | undefined,
 ): Promise<http.IncomingMessage> {
+  const target = new URL(url);
+  const lib = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
+  if (!lib) throw new HttpError('E_URL', `Only http and https URLs are supported (${maskUrl(url)}).`);
+  // Direct, or through the proxy (for https: once the CONNECT tunnel stands).
+  const route = await routeTo(target, proxy, {}, timeoutMs);
   return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const lib = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
-    if (!lib) {
-      reject(new HttpError('E_URL', `Only http and https URLs are supported (${maskUrl(url)}).`));
-      return;
-    }
-    const req = lib.get(target, { headers, agent: false, signal }, resolve);
+    const req = lib.get({ ...route.options, headers: { ...headers, ...route.headers }, signal }, resolve);
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer for ${timeoutMs / 1000} s`)));
     req.on('error', (error) =>
       reject(

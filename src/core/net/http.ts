@@ -18,6 +18,11 @@ import {
 } from '../limits.js';
 import { serverText } from '../safe-text.js';
 import { armDeadline } from './deadline.js';
+import { routeTo } from './connect.js';
+import { maskUrl } from './mask.js';
+import type { ProxyConfig } from './proxy.js';
+
+export { maskUrl } from './mask.js';
 
 export interface HttpRequest {
   method: string;
@@ -43,6 +48,8 @@ export interface HttpRequest {
    * though it never goes idle.
    */
   deadlineMs?: number;
+  /** Proxies to use (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them); none by default. */
+  proxy?: ProxyConfig;
 }
 
 export interface HttpResponse {
@@ -105,14 +112,6 @@ export function defaultRetryOn(response: HttpResponse | undefined, error: unknow
   return isTransientError(error);
 }
 
-/** Hide `user:password@` in a URL for messages and logs (keeps the user name, masks the password). */
-export function maskUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/i, (_m, scheme: string, userinfo: string) => {
-    const user = userinfo.split(':')[0] ?? '';
-    return userinfo.includes(':') ? `${scheme}${user}:********@` : `${scheme}${user}@`;
-  });
-}
-
 /** One request, one response. Never follows redirects; network failures become HttpError E_NETWORK. */
 export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   let target: URL;
@@ -141,6 +140,18 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     const creds = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
     headers.authorization = `Basic ${Buffer.from(creds).toString('base64')}`;
   }
+  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const masked = maskUrl(req.url);
+  // Direct, or through the proxy (for https: once the CONNECT tunnel stands). Before the body is made.
+  const route = await routeTo(
+    target,
+    req.proxy,
+    { ca: req.ca, cert: req.cert, key: req.key },
+    timeoutMs,
+  ).catch((error: unknown) => {
+    throw wrapNetworkError(error, masked);
+  });
+  Object.assign(headers, route.headers);
   const body = req.body?.();
   if (
     (typeof body === 'string' || Buffer.isBuffer(body)) &&
@@ -148,17 +159,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   ) {
     headers['content-length'] = String(Buffer.byteLength(body));
   }
-  const options: https.RequestOptions = {
-    method: req.method,
-    hostname: target.hostname.replace(/^\[|\]$/g, ''),
-    port: target.port || (isHttps ? 443 : 80),
-    path: `${target.pathname}${target.search}`,
-    headers,
-    agent: false,
-    ...(isHttps ? { ca: req.ca, cert: req.cert, key: req.key ?? (req.cert ? req.cert : undefined) } : {}),
-  };
-  const masked = maskUrl(req.url);
-  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const options: https.RequestOptions = { method: req.method, headers, ...route.options };
 
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;

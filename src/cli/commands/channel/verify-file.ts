@@ -30,6 +30,7 @@ export async function runVerifyChannel(
         signers: settings.signers,
         threshold: settings.threshold,
         cwd: ctx.cwd,
+        proxy: ctx.proxy,
         logger: ctx.logger,
         ...limits,
       }),

@@ -66,6 +66,7 @@ export const command: LeafCommand = {
       signers: settings.signers,
       threshold: settings.threshold,
       cwd: ctx.cwd,
+      proxy: ctx.proxy,
       logger: ctx.logger,
       ...channelLimits(argv),
     });

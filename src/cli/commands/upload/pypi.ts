@@ -149,6 +149,7 @@ export const command: LeafCommand = {
       dryRun: argv.dryRun,
       tls: await tlsFiles(repo),
       userAgent: userAgentFor(distsealVersion()),
+      proxy: ctx.proxy,
       retries: argv.retries,
       retryBaseMs: argv.retryDelay,
       timeoutMs: argv.timeout * 1000,

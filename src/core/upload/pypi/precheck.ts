@@ -7,6 +7,7 @@
 import { normalizePythonName } from '../../names.js';
 import type { Logger } from '../../logger.js';
 import { requestWithRetry } from '../../net/http.js';
+import type { ProxyConfig } from '../../net/proxy.js';
 
 /** The JSON API that belongs to an upload URL (PyPI or TestPyPI), or undefined. */
 export function jsonApiFor(uploadUrl: string): string | undefined {
@@ -21,7 +22,7 @@ export class ReleaseFiles {
   constructor(
     private readonly apiBase: string,
     private readonly logger: Logger,
-    private readonly http: { ca?: Buffer; cert?: Buffer; key?: Buffer } = {},
+    private readonly http: { ca?: Buffer; cert?: Buffer; key?: Buffer; proxy?: ProxyConfig } = {},
   ) {}
 
   /**

@@ -17,6 +17,7 @@ import { silentLogger } from '../../logger.js';
 import type { Credentials } from '../../config/credentials.js';
 import type { ResolvedRepository } from '../../config/repository.js';
 import { maskUrl, requestWithRetry, type HttpResponse } from '../../net/http.js';
+import type { ProxyConfig } from '../../net/proxy.js';
 import { uploadFields, type FormField } from './fields.js';
 import { multipartBody, multipartHeaders, newBoundary } from './multipart.js';
 import { jsonApiFor, ReleaseFiles } from './precheck.js';
@@ -53,6 +54,8 @@ export interface PypiUploadOptions {
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
   /** The User-Agent to send (the CLI passes `distseal/<version> node/<version>`). */
   userAgent?: string;
+  /** Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
+  proxy?: ProxyConfig;
   retries?: number;
   retryBaseMs?: number;
   timeoutMs?: number;
@@ -206,7 +209,7 @@ async function prepare(file: string, options: PypiUploadOptions): Promise<Prepar
 
 function precheckFor(options: PypiUploadOptions, logger: Logger): ReleaseFiles | undefined {
   const api = options.jsonApi ?? (options.repository.isPyPI ? jsonApiFor(options.repository.url) : undefined);
-  return api ? new ReleaseFiles(api, logger, options.tls) : undefined;
+  return api ? new ReleaseFiles(api, logger, { ...options.tls, proxy: options.proxy }) : undefined;
 }
 
 async function sendOne(
@@ -240,6 +243,7 @@ async function sendOne(
       timeoutMs: options.timeoutMs,
       deadlineMs: options.deadlineMs,
       ...options.tls,
+      proxy: options.proxy,
       headers,
       // A fresh body per attempt (same boundary, so the same Content-Length).
       body: () => {
