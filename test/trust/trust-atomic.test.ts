@@ -11,23 +11,26 @@ import { pinsOf } from '../../src/core/trust/pins.js';
 const CHILD = fileURLToPath(new URL('./trust-child.js', import.meta.url));
 const BASE = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
 
-/** Run the child until `ms` after it is ready, then kill -9 it; resolves with the keys it reported. */
-function runAndKill(
-  home: string,
-  keyDir: string,
-  ms: number,
-): Promise<{ trusted: number; code: number | null }> {
+/**
+ * Run the child and kill -9 it at a random moment inside one of its transactions: after it has
+ * trusted one or two keys (which tells how long one takes on this machine), at a random point of
+ * the next one. Resolves with how many keys it reported.
+ */
+function runAndKill(home: string, keyDir: string): Promise<{ trusted: number; code: number | null }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CHILD, home, keyDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const killAfter = 1 + Math.floor(Math.random() * 2);
     let trusted = 0;
-    let buffer = '';
+    let last = 0;
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      buffer += d;
-      if (buffer.startsWith('R\n')) {
-        buffer = buffer.slice(2);
-        setTimeout(() => child.kill('SIGKILL'), ms);
+      for (const line of d.split('\n')) {
+        if (line === 'R') last = Date.now();
+        if (!line.startsWith('T ')) continue;
+        trusted += 1;
+        const took = Date.now() - last;
+        last = Date.now();
+        if (trusted === killAfter) setTimeout(() => child.kill('SIGKILL'), Math.random() * took * 1.2);
       }
-      trusted += (d.match(/^T /gm) ?? []).length;
     });
     child.on('exit', (code) => resolve({ trusted, code }));
   });
@@ -52,8 +55,8 @@ test('trust add --for killed with kill -9 at random moments never leaves a key t
   let runs = 0;
   let total = 0;
   const started = Date.now();
-  while (runs < 25 && Date.now() - started < 25_000) {
-    const { trusted, code } = await runAndKill(home, keyDir, Math.random() * 150);
+  while (runs < 25 && Date.now() - started < 30_000) {
+    const { trusted, code } = await runAndKill(home, keyDir);
     runs += 1;
     total += trusted;
     if (code === 0) break; // every key is trusted: nothing left to interrupt
