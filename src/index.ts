@@ -62,6 +62,7 @@ export {
   type HttpResponse,
   type RetryOptions,
 } from './core/net/http.js';
+export { bypassProxy, proxyFor, type ProxyConfig } from './core/net/proxy.js';
 export { uploadToPypi, type PypiUploadOptions, type FileResult } from './core/upload/pypi/upload.js';
 export { resolveRepository, type ResolvedRepository } from './core/config/repository.js';
 export { resolveCredentials, type Credentials } from './core/config/credentials.js';
