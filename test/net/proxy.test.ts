@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { proxyFromEnv } from '../../src/cli/context.js';
+import { fetchBytes } from '../../src/core/download/fetch.js';
 import { downloadToFile } from '../../src/core/net/download.js';
 import { httpRequest } from '../../src/core/net/http.js';
 import { bypassProxy, proxyFor } from '../../src/core/net/proxy.js';
@@ -178,6 +179,15 @@ test('downloads go through the proxy too', async (t) => {
   t.is(await downloadToFile(`${target.origin}/repodata.json`, dest, { proxy: { http: proxy.origin } }), 200);
   t.regex(await fs.readFile(dest, 'utf8'), /"path":"\/repodata\.json"/);
   t.is(proxy.seen[0]!.url, `${target.origin}/repodata.json`);
+});
+
+test('consumer fetches (download, key fetch, verify URL) go through the proxy too', async (t) => {
+  const target = await startTarget(t);
+  const proxy = await startProxy();
+  t.teardown(proxy.close);
+  const got = await fetchBytes(`${target.origin}/simple/pkg/`, 1024, { proxy: { http: proxy.origin } });
+  t.is(got.status, 200);
+  t.is(proxy.seen[0]!.url, `${target.origin}/simple/pkg/`);
 });
 
 function makeCert(dir: string): { cert: string; key: string } {

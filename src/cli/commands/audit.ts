@@ -41,7 +41,7 @@ export async function auditOptionsFrom(argv: Record<string, any>, ctx: Context) 
     failOn: (argv['fail-on'] ?? DEFAULT_FAIL_ON) as FailOn,
     ignores,
     database: argv.db ? { db: path.resolve(ctx.cwd, argv.db as string) } : { home: ctx.home },
-    online: argv.online ? { api: argv['osv-api'] as string | undefined } : undefined,
+    online: argv.online ? { api: argv['osv-api'] as string | undefined, proxy: ctx.proxy } : undefined,
     bandit: (argv.bandit as string | undefined) ?? 'bandit',
     banditTimeoutMs: timeout * 1000,
     env: { ...ctx.env },
@@ -140,7 +140,7 @@ export const command: LeafCommand = {
     if (argv['update-db'] !== undefined) {
       const url = (argv['update-db'] as string) || undefined;
       const { updateDatabase } = await import('../../core/audit/update.js');
-      const result = await updateDatabase({ home: ctx.home, url, logger: ctx.logger });
+      const result = await updateDatabase({ home: ctx.home, url, logger: ctx.logger, proxy: ctx.proxy });
       ctx.out.result(
         `Updated the advisory data: ${result.advisories} advisories for ${result.packages} packages, ` +
           `dated ${result.date}, from ${result.url} (${result.file}).`,

@@ -64,7 +64,7 @@ export async function fetchOptionsFrom(argv: Record<string, any>, ctx: Context):
       });
     });
   }
-  return { ca, retries, timeoutMs: timeout * 1000, logger: ctx.logger };
+  return { ca, retries, timeoutMs: timeout * 1000, logger: ctx.logger, proxy: ctx.proxy };
 }
 
 /** Text lines for one fetched-and-verified file. */

@@ -8,6 +8,7 @@ import { HttpError, OperationalError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { normalizePythonName } from '../names.js';
 import { requestWithRetry, type HttpResponse } from '../net/http.js';
+import type { ProxyConfig } from '../net/proxy.js';
 import { mergeAliases } from './database.js';
 import { isAffected } from './match.js';
 import { advisoriesFromOsv, type CompactAdvisory } from './osv.js';
@@ -24,6 +25,8 @@ export interface OnlineOptions {
   logger?: Logger;
   timeoutMs?: number;
   retries?: number;
+  /** Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
+  proxy?: ProxyConfig;
 }
 
 function json(response: HttpResponse, url: string): unknown {
@@ -75,6 +78,7 @@ export async function queryOsv(
         body: () => body,
         maxResponseBytes: MAX_BATCH_RESPONSE,
         timeoutMs: options.timeoutMs,
+        proxy: options.proxy,
       },
       { logger: options.logger, describe: 'OSV query', retries: options.retries },
     );
@@ -93,7 +97,13 @@ export async function queryOsv(
   for (const id of new Set(idsPerPin.flat())) {
     const url = `${api}/v1/vulns/${encodeURIComponent(id)}`;
     const response = await requestWithRetry(
-      { method: 'GET', url, maxResponseBytes: MAX_RECORD_RESPONSE, timeoutMs: options.timeoutMs },
+      {
+        method: 'GET',
+        url,
+        maxResponseBytes: MAX_RECORD_RESPONSE,
+        timeoutMs: options.timeoutMs,
+        proxy: options.proxy,
+      },
       { logger: options.logger, describe: `OSV record ${id}`, retries: options.retries },
     );
     records.set(id, advisoriesFromOsv(json(response, url)));

@@ -3,6 +3,7 @@
  * ignores applied and the verdict against --fail-on. Unreadable input throws InputError (exit 2);
  * Bandit failures and unreadable advisory data throw OperationalError (exit 1); findings are data.
  */
+import type { ProxyConfig } from '../net/proxy.js';
 import { field, fieldList } from '../distributions/python/metadata.js';
 import { DistsealError, InputError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -41,7 +42,7 @@ export interface AuditOptions {
   /** Where the advisory data comes from (--db, the home); or a database already loaded. */
   database?: LoadDatabaseOptions | AdvisoryDatabase;
   /** Ask the OSV API at this base URL instead of the local data for pins. */
-  online?: { api?: string; timeoutMs?: number; retries?: number };
+  online?: { api?: string; timeoutMs?: number; retries?: number; proxy?: ProxyConfig };
   bandit?: string;
   banditTimeoutMs?: number;
   /** The environment Bandit runs with. */

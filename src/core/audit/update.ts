@@ -10,6 +10,7 @@ import { ensureDir, writeFileAtomic } from '../io/atomic.js';
 import { HttpError, OperationalError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { maskUrl, requestWithRetry } from '../net/http.js';
+import type { ProxyConfig } from '../net/proxy.js';
 import { decodeCompact, encodeCompact, HOME_DB_NAME, type AdvisoryDatabase } from './database.js';
 import { readOsvZip } from './osv-files.js';
 
@@ -24,6 +25,8 @@ export interface UpdateOptions {
   timeoutMs?: number;
   retries?: number;
   maxBytes?: number;
+  /** Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
+  proxy?: ProxyConfig;
 }
 
 export interface UpdateResult {
@@ -40,7 +43,13 @@ export async function updateDatabase(options: UpdateOptions): Promise<UpdateResu
   const shown = maskUrl(url);
   const max = options.maxBytes ?? MAX_DOWNLOAD_BYTES;
   const response = await requestWithRetry(
-    { method: 'GET', url, maxResponseBytes: max + 1, timeoutMs: options.timeoutMs ?? 120_000 },
+    {
+      method: 'GET',
+      url,
+      maxResponseBytes: max + 1,
+      timeoutMs: options.timeoutMs ?? 120_000,
+      proxy: options.proxy,
+    },
     { logger: options.logger, describe: `download of ${shown}`, retries: options.retries },
   ).catch((error: unknown) => {
     if (!(error instanceof HttpError)) throw error;

@@ -12,7 +12,9 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HttpError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { routeTo } from '../net/connect.js';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, isTransientError, maskUrl, USER_AGENT } from '../net/http.js';
+import type { ProxyConfig } from '../net/proxy.js';
 
 export interface FetchOptions {
   headers?: Record<string, string>;
@@ -28,6 +30,8 @@ export interface FetchOptions {
   credentials?: { origin: string; authorization: string };
   /** Refuse plain http (WKD). */
   httpsOnly?: boolean;
+  /** Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
+  proxy?: ProxyConfig;
   logger?: Logger;
   /** Test hook for the retry backoff. */
   sleep?: (ms: number) => Promise<void>;
@@ -45,15 +49,19 @@ function stripAuth(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
 }
 
-function requestOnce(url: URL, headers: Record<string, string>, options: FetchOptions): Promise<Opened> {
+async function requestOnce(
+  url: URL,
+  headers: Record<string, string>,
+  options: FetchOptions,
+): Promise<Opened> {
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Direct, or through the proxy (a CONNECT tunnel for https, TLS still checked against `ca`).
+  const route = await routeTo(url, options.proxy, { ca: options.ca }, timeout);
   return new Promise((resolve, reject) => {
     const lib = url.protocol === 'https:' ? https : http;
-    const req = lib.get(
-      url,
-      { headers, agent: false, ...(url.protocol === 'https:' && options.ca ? { ca: options.ca } : {}) },
-      (response) => resolve({ response, url: url.toString() }),
+    const req = lib.get({ ...route.options, headers: { ...headers, ...route.headers } }, (response) =>
+      resolve({ response, url: url.toString() }),
     );
-    const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     req.setTimeout(timeout, () =>
       req.destroy(
         Object.assign(new Error(`no data for ${timeout / 1000} s (timed out)`), { code: 'ETIMEDOUT' }),
