@@ -52,7 +52,16 @@ test('add places packages by subdir, writes .asc and repodata.json exactly as co
   t.regex(v.stdout, /VERIFIED \(5 checks in linux-64, noarch\)/);
 });
 
-const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+// nobody keeps CAP_DAC_READ_SEARCH (read and search anywhere, write nowhere it may not), so the
+// checkout and node can be wherever CI cloned them (a 0700 /root included) while the
+// read-only channel still refuses the write.
+const NOBODY = [
+  '--reuid=65534',
+  '--regid=65534',
+  '--clear-groups',
+  '--inh-caps=+dac_read_search',
+  '--ambient-caps=+dac_read_search',
+];
 
 /**
  * As root, permissions do not apply, so the CLI runs as nobody (setpriv), who must be able to
