@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import test from 'ava';
+import { KEYS_EXAMPLE, ROOT, tempDir } from '../helpers/cli.js';
+
+const BUNDLE = path.join(ROOT, 'dist', 'cli', 'distseal.mjs');
+const TSC_MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `main(args)` from one build in a fresh node, in `cwd`, with a clean environment. */
+function runBuild(entry: string, args: string[], env: Record<string, string>, cwd: string): Promise<Outcome> {
+  const script = `import { main } from ${JSON.stringify(pathToFileURL(entry).href)};
+main(process.argv.slice(1)).then((code) => { process.exitCode = code; });`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', DISTSEAL_NO_INTERACTIVE: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('npm run build writes the bundled CLI beside the tsc build', (t) => {
+  t.true(existsSync(BUNDLE), `${BUNDLE} is missing: run npm run build`);
+  t.true(existsSync(path.join(ROOT, 'dist', 'cli', 'locales', 'en.json')));
+});
+
+// Help screens, parse errors (with yargs' messages and their German catalogue) and a real
+// command: the bundle must answer exactly as the tsc build does.
+const CASES: Array<{ args: string[]; env?: Record<string, string> }> = [
+  { args: ['--help'] },
+  { args: ['keys', '--help'] },
+  { args: ['upload', 'pypi', '--help'] },
+  { args: ['veriffy'] },
+  { args: ['keys'] },
+  { args: ['verify'] },
+  { args: ['sign', '--nope', 'x'] },
+  { args: ['upload', 'conda', '--skip-existing', '--force', 'x.conda'] },
+  { args: ['verify', '--version'] },
+  { args: ['sign', '--nope', 'x'], env: { LANG: 'de_DE.UTF-8' } },
+  { args: ['--json', 'verify', 'no-such-file.whl'] },
+  { args: ['check', path.join(KEYS_EXAMPLE, 'dist', 'distseal_example-0.1.0-py3-none-any.whl')] },
+];
+
+for (const { args, env = {} } of CASES) {
+  test(`bundle and tsc build agree: ${Object.keys(env).join(' ')} distseal ${args.join(' ')}`, async (t) => {
+    if (!existsSync(BUNDLE)) return t.fail('no bundle: run npm run build');
+    const { dir, cleanup } = await tempDir();
+    t.teardown(cleanup);
+    const full = { DISTSEAL_HOME: dir, COLUMNS: '100', ...env };
+    const [bundled, plain] = await Promise.all([
+      runBuild(BUNDLE, args, full, dir),
+      runBuild(TSC_MAIN, args, full, dir),
+    ]);
+    t.deepEqual(bundled, plain);
+  });
+}
