@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Start-up only: cache compiled code, answer a bare `--version` from package.json, and load the
-// bundled CLI (dist/cli/distseal.mjs, `npm run build`) when it exists, else the tsc build.
-// Built-ins come from process.getBuiltinModule where Node has it (22.3+): an ESM import of
-// node:fs would build its whole namespace, loading fs streams and more that start-up never uses.
+// Start-up only: cache compiled code, answer a bare `--version` and `--help` without loading the
+// CLI, else load the bundled CLI (dist/cli/distseal.mjs, made by `npm run build`) when it exists,
+// or the tsc build. Built-ins come from process.getBuiltinModule where Node has it (22.3+): an
+// ESM import of node:fs builds its whole namespace, loading fs streams that start-up never uses.
 const builtin = async (name) => process.getBuiltinModule?.(name) ?? (await import(name));
 const fs = await builtin('node:fs');
 const module = await builtin('node:module');
@@ -15,10 +15,40 @@ try {
   // no cache: the same CLI, compiled afresh
 }
 
+const readJson = (relative) => JSON.parse(fs.readFileSync(new URL(relative, import.meta.url), 'utf8'));
+
+/**
+ * The top-level help as laid out at build time (dist/cli/help.json: English, 100 columns), when
+ * it is exactly what yargs would print here: output at least 100 columns wide (or not a terminal)
+ * and no yargs message catalogue but English for the locale (yargs reads LC_ALL, LC_MESSAGES,
+ * LANG, LANGUAGE in that order, then falls back from de_AT to de).
+ */
+function prebuiltHelp() {
+  const columns = process.stdout.columns;
+  if (columns !== undefined && columns < 100) return undefined;
+  let help;
+  try {
+    help = readJson('../dist/cli/help.json');
+  } catch {
+    return undefined;
+  }
+  const env = process.env;
+  const locale = (env.LC_ALL || env.LC_MESSAGES || env.LANG || env.LANGUAGE || 'en_US').replace(/[.:].*/, '');
+  const language = locale.split('_')[0];
+  const catalogue = help.catalogues.includes(locale)
+    ? locale
+    : locale.includes('_') && help.catalogues.includes(language)
+      ? language
+      : undefined;
+  return catalogue === 'en' || (catalogue === undefined && help.sameWithoutCatalogue) ? help.text : undefined;
+}
+
 const argv = process.argv.slice(2);
+const help = argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h') ? prebuiltHelp() : undefined;
 if (argv.length === 1 && argv[0] === '--version') {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  process.stdout.write(`${pkg.version}\n`);
+  process.stdout.write(`${readJson('../package.json').version}\n`);
+} else if (help !== undefined) {
+  process.stdout.write(help);
 } else {
   const bundle = new URL('../dist/cli/distseal.mjs', import.meta.url);
   const { main } = fs.existsSync(bundle)

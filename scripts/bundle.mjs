@@ -11,10 +11,11 @@
 // - yargs finds its message catalogue (locales/*.json) beside its own file; they are copied
 //   beside the bundle and the path is rewritten (the build fails if yargs changes that line).
 // - @github/keytar (a native addon) stays outside and is loaded from node_modules as before.
-import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,22 +41,45 @@ const lazyBuiltins = {
   },
 };
 
-const YARGS_LOCALES = "directory: resolve(__dirname, '../../../locales')";
+/** Lines of yargs' platform shim replaced in the bundle; the build fails if yargs changes them. */
+const YARGS_EDITS = [
+  // y18n reads dist/cli/locales (copied there below) instead of a path inside node_modules.
+  [
+    "directory: resolve(__dirname, '../../../locales')",
+    "directory: resolve(fileURLToPath(new URL('.', import.meta.url)), 'locales')",
+  ],
+  // The help layout code (cliui, string-width, wrap-ansi) loads when help is laid out, not at
+  // every start: string-width builds an Intl.Segmenter (ICU data, ~12 ms) as it loads.
+  ["import cliui from 'cliui'\n", ''],
+  ["import stringWidth from 'string-width';\n", "import { cliui, stringWidth } from 'distseal:lazy-text';\n"],
+];
 
-/** Point yargs' y18n at dist/cli/locales (copied there below). */
-const yargsLocales = {
-  name: 'yargs-locales',
+/** Loaded on first call, from yargs' own folder (so each package keeps its own string-width). */
+const LAZY_TEXT = `export function cliui(options) { return require('cliui').default(options); }
+export function stringWidth(text) { return require('string-width').default(text); }
+`;
+
+const yargsShim = {
+  name: 'yargs-shim',
   setup(b) {
     b.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, async (args) => {
-      const text = await readFile(args.path, 'utf8');
-      if (!text.includes(YARGS_LOCALES))
-        throw new Error(`${args.path}: the locale directory line changed; update scripts/bundle.mjs`);
-      const contents = text.replace(
-        YARGS_LOCALES,
-        "directory: resolve(fileURLToPath(new URL('.', import.meta.url)), 'locales')",
-      );
+      let contents = await readFile(args.path, 'utf8');
+      for (const [from, to] of YARGS_EDITS) {
+        if (!contents.includes(from)) throw new Error(`${args.path} no longer has ${JSON.stringify(from)}`);
+        contents = contents.replace(from, to);
+      }
       return { contents, loader: 'js' };
     });
+    b.onResolve({ filter: /^distseal:lazy-text$/ }, (args) => ({
+      path: 'lazy-text',
+      namespace: 'distseal-lazy-text',
+      pluginData: { resolveDir: args.resolveDir },
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'distseal-lazy-text' }, (args) => ({
+      contents: LAZY_TEXT,
+      resolveDir: args.pluginData.resolveDir,
+      loader: 'js',
+    }));
   },
 };
 
@@ -70,7 +94,7 @@ await build({
   format: 'esm',
   target: 'node22',
   external: ['@github/keytar'],
-  plugins: [lazyBuiltins, yargsLocales],
+  plugins: [lazyBuiltins, yargsShim],
   // CommonJS dependencies call require(); ESM output has none unless we make one.
   banner: {
     js: [
@@ -90,3 +114,24 @@ await build({
 await cp(path.join(root, 'node_modules', 'yargs', 'locales'), path.join(outDir, 'locales'), {
   recursive: true,
 });
+
+/**
+ * The top-level `--help` text, laid out now by the bundle itself (English, 100 columns: what a
+ * pipe or a wide terminal gets), so bin/distseal.js can print it without loading yargs. It also
+ * records which message catalogues exist, so bin can tell when yargs would have translated it.
+ */
+function renderHelp(locale) {
+  const script = `import { main } from ${JSON.stringify(pathToFileURL(path.join(outDir, 'distseal.mjs')).href)};
+process.exitCode = await main(['--help']);`;
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH ?? '', LC_ALL: locale, DISTSEAL_NO_INTERACTIVE: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+const text = renderHelp('en_US.UTF-8');
+const catalogues = (await readdir(path.join(outDir, 'locales'))).map((f) => f.replace(/\.json$/, ''));
+await writeFile(
+  path.join(outDir, 'help.json'),
+  `${JSON.stringify({ text, catalogues, sameWithoutCatalogue: renderHelp('C') === text })}\n`,
+);

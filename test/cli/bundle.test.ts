@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import test from 'ava';
-import { KEYS_EXAMPLE, ROOT, tempDir } from '../helpers/cli.js';
+import { KEYS_EXAMPLE, ROOT, runCli, tempDir } from '../helpers/cli.js';
 
 const BUNDLE = path.join(ROOT, 'dist', 'cli', 'distseal.mjs');
 const TSC_MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -19,7 +19,7 @@ function runBuild(entry: string, args: string[], env: Record<string, string>, cw
   const script = `import { main } from ${JSON.stringify(pathToFileURL(entry).href)};
 main(process.argv.slice(1)).then((code) => { process.exitCode = code; });`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, '--', ...args], {
       cwd,
       env: { PATH: process.env.PATH ?? '', DISTSEAL_NO_INTERACTIVE: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,5 +66,28 @@ for (const { args, env = {} } of CASES) {
       runBuild(TSC_MAIN, args, full, dir),
     ]);
     t.deepEqual(bundled, plain);
+  });
+}
+
+// bin/distseal.js prints the top-level help laid out at build time (dist/cli/help.json) when
+// yargs would print that very text, and hands over to yargs when the locale has a catalogue.
+for (const [flag, locale] of [
+  ['--help', 'en_US.UTF-8'],
+  ['-h', 'C'],
+  ['--help', 'xx_YY'],
+  ['--help', 'de_DE.UTF-8'],
+  ['--help', 'pt_BR'],
+]) {
+  test(`bin's ${flag} under LC_ALL=${locale} is what yargs prints`, async (t) => {
+    const { dir, cleanup } = await tempDir();
+    t.teardown(cleanup);
+    const env = { DISTSEAL_HOME: dir, LC_ALL: locale };
+    const [fromBin, fromYargs] = await Promise.all([
+      runCli([flag], { env, cwd: dir }),
+      runBuild(TSC_MAIN, [flag], env, dir),
+    ]);
+    t.is(fromBin.code, 0);
+    t.regex(fromBin.stdout, /distseal verify/);
+    t.deepEqual({ code: fromBin.code, stdout: fromBin.stdout, stderr: fromBin.stderr }, fromYargs);
   });
 }
