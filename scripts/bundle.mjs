@@ -2,15 +2,19 @@
 // The CLI as one file: dist/cli/distseal.mjs, bundled by esbuild from tsc's output
 // (dist/src/cli/main.js), so `npm run build` runs tsc first. bin/distseal.js loads it when it
 // exists, else the tsc build. One file means one read and one compile (cached between runs by
-// Node's compile cache) instead of about 80 module resolutions at every start.
+// Node's compile cache) instead of about 80 module resolutions at every start. Modules that the
+// CLI imports lazily (each command, openpgp behind them) stay lazy: esbuild runs their top level
+// only when the import() runs.
 //
-// Three adjustments keep the bundle's behaviour identical to the tsc build:
+// Adjustments that keep the bundle's behaviour identical to the tsc build (test/cli/bundle.test.ts
+// compares the two):
 // - Node built-ins are required where a module first runs, not imported at the top of the
 //   bundle: an ESM import of node:http builds its whole namespace (and starts undici), which
 //   `--version` or `verify` never need.
-// - yargs finds its message catalogue (locales/*.json) beside its own file; they are copied
-//   beside the bundle and the path is rewritten (the build fails if yargs changes that line).
+// - yargs' platform shim: its message catalogues (locales/*.json) are copied beside the bundle
+//   and its help layout code loads on first use (YARGS_EDITS; the build fails if yargs changes).
 // - @github/keytar (a native addon) stays outside and is loaded from node_modules as before.
+// - dist/cli/help.json: the top-level --help, laid out by the bundle at build time, for bin.
 import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
