@@ -29,7 +29,16 @@ interface Row {
   base?: number;
   goal?: number;
   times: number[];
+  /** CPU milliseconds (user + system) of node rows, from a preload that reports at exit. */
+  cpu: number[];
 }
+
+/** Preloaded with -r in the CPU pass: appends the process's own CPU time to $BENCH_CPU_FILE. */
+const CPU_PRELOAD = `process.on('exit', () => {
+  const u = process.cpuUsage();
+  require('node:fs').appendFileSync(process.env.BENCH_CPU_FILE, (u.user + u.system) / 1000 + '\\n');
+});
+`;
 
 function args(name: string): string[] {
   const out: string[] = [];
@@ -51,7 +60,7 @@ function must(cmd: string[], env: NodeJS.ProcessEnv, cwd: string): string {
   return r.stdout;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const median = (xs: number[]) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[xs.length >> 1]!);
 
 async function main(): Promise<void> {
   const runs = Number(args('runs')[0] ?? 30);
@@ -84,12 +93,20 @@ async function main(): Promise<void> {
       const group = `Node ${version}`;
       const base = rows.length;
       const add = (label: string, cmd: string[], goal?: number) =>
-        rows.push({ group, label, cmd, base: goal === undefined ? undefined : base, goal, times: [] });
+        rows.push({
+          group,
+          label,
+          cmd,
+          base: goal === undefined ? undefined : base,
+          goal,
+          times: [],
+          cpu: [],
+        });
       add('node -e 0', [node, '-e', '0']);
       add('distseal --version', [node, BIN, '--version'], 1.5);
       add('distseal --help', [node, BIN, '--help'], 1.5);
       add('distseal verify (1 KB file)', [node, BIN, 'verify', 'small.bin'], 2.0);
-      add('distseal verify, tsc build, no compile cache (as before)', [
+      add('distseal verify via the tsc build, no bundle, no compile cache', [
         node,
         '--input-type=module',
         '-e',
@@ -111,6 +128,7 @@ async function main(): Promise<void> {
         label: 'gpgv (1 KB file)',
         cmd: ['gpgv', '--keyring', path.join(dir, 'pub.gpg'), 'small.bin.asc', 'small.bin'],
         times: [],
+        cpu: [],
       });
     }
 
@@ -121,6 +139,20 @@ async function main(): Promise<void> {
       }
     }
     for (let i = 0; i < runs; i += 1) for (const row of rows) row.times.push(run(row.cmd, env, dir).ms);
+    // CPU time: steadier than wall time on a shared machine (other processes delay a run's wall
+    // time, not its CPU time). A separate pass, so the preload never counts in the wall times.
+    const preload = path.join(dir, 'cpu-preload.cjs');
+    await fs.writeFile(preload, CPU_PRELOAD);
+    const nodeRows = rows.filter((row) => row.group !== 'reference');
+    for (let i = 0; i < runs; i += 1)
+      nodeRows.forEach((row, n) => {
+        const file = path.join(dir, `cpu-${n}.txt`);
+        run([row.cmd[0]!, '-r', preload, ...row.cmd.slice(1)], { ...env, BENCH_CPU_FILE: file }, dir);
+      });
+    for (const [n, row] of nodeRows.entries()) {
+      const text = await fs.readFile(path.join(dir, `cpu-${n}.txt`), 'utf8');
+      row.cpu = text.trim().split('\n').map(Number);
+    }
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -132,15 +164,24 @@ async function main(): Promise<void> {
   console.log(
     `\n${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}; ${runs} rounds; load ${load}\n`,
   );
-  console.log('| Node | command | median (ms) | fastest (ms) | ratio to node -e 0 | goal |');
-  console.log('|---|---|---:|---:|---:|---|');
+  console.log(
+    '| Node | command | wall median (ms) | wall fastest (ms) | wall ratio | CPU median (ms) | CPU ratio | goal |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---|');
+  const ratio = (row: Row, of: (r: Row) => number[]) =>
+    row.base === undefined ? '' : `${(median(of(row)) / median(of(rows[row.base]!))).toFixed(2)}x`;
   for (const row of rows) {
-    const ratio =
-      row.base === undefined ? '' : `${(median(row.times) / median(rows[row.base]!.times)).toFixed(2)}x`;
-    const goal = row.goal === undefined ? '' : `<= ${row.goal.toFixed(1)}x`;
-    console.log(
-      `| ${row.group} | ${row.label} | ${median(row.times).toFixed(1)} | ${Math.min(...row.times).toFixed(1)} | ${ratio} | ${goal} |`,
-    );
+    const cells = [
+      row.group,
+      row.label,
+      median(row.times).toFixed(1),
+      Math.min(...row.times).toFixed(1),
+      ratio(row, (r) => r.times),
+      row.cpu.length > 0 ? median(row.cpu).toFixed(1) : '',
+      ratio(row, (r) => r.cpu),
+      row.goal === undefined ? '' : `<= ${row.goal.toFixed(1)}x`,
+    ];
+    console.log(`| ${cells.join(' | ')} |`);
   }
 }
 
