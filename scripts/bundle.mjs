@@ -13,7 +13,10 @@
 //   `--version` or `verify` never need.
 // - yargs' platform shim: its message catalogues (locales/*.json) are copied beside the bundle
 //   and its help layout code loads on first use (YARGS_EDITS; the build fails if yargs changes).
-// - @github/keytar (a native addon) stays outside and is loaded from node_modules as before.
+// - @github/keytar (a native addon) and openpgp (LGPL-3.0: it stays the installed, replaceable
+//   package, as for the library) are not bundled; they load from node_modules as before.
+//   Starting is as fast either way (Node's compile cache covers node_modules too).
+// - dist/cli/THIRD-PARTY-LICENSES.txt: the license of every package inside the bundle.
 // - dist/cli/help.json: the top-level --help, laid out by the bundle at build time, for bin.
 import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -89,7 +92,24 @@ const yargsShim = {
 
 await rm(outDir, { recursive: true, force: true });
 await mkdir(outDir, { recursive: true });
-await build({
+/** The license text of each package with code in the bundle (from its folder in node_modules). */
+async function thirdPartyLicenses(metafile) {
+  const dirs = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) dirs.add(m[1]);
+  }
+  const parts = [];
+  for (const dir of [...dirs].sort()) {
+    const pkg = JSON.parse(await readFile(path.join(root, dir, 'package.json'), 'utf8'));
+    const file = (await readdir(path.join(root, dir))).find((f) => /^(license|licence|copying)/i.test(f));
+    const text = file ? await readFile(path.join(root, dir, file), 'utf8') : `License: ${pkg.license}`;
+    parts.push(`${pkg.name}@${pkg.version} (${pkg.license})\n\n${text.trim()}\n`);
+  }
+  return `Packages bundled into distseal.mjs, with their licenses.\n\n${parts.join(`\n${'-'.repeat(72)}\n\n`)}`;
+}
+
+const result = await build({
   entryPoints: { distseal: entry },
   outdir: outDir,
   outExtension: { '.js': '.mjs' },
@@ -97,7 +117,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node22',
-  external: ['@github/keytar'],
+  external: ['@github/keytar', 'openpgp'],
   plugins: [lazyBuiltins, yargsShim],
   // CommonJS dependencies call require(); ESM output has none unless we make one.
   banner: {
@@ -110,11 +130,13 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   keepNames: true,
-  legalComments: 'none',
+  legalComments: 'none', // collected into THIRD-PARTY-LICENSES.txt below
+  metafile: true,
   sourcemap: 'linked',
   sourcesContent: false,
   logLevel: 'warning',
 });
+await writeFile(path.join(outDir, 'THIRD-PARTY-LICENSES.txt'), await thirdPartyLicenses(result.metafile));
 await cp(path.join(root, 'node_modules', 'yargs', 'locales'), path.join(outDir, 'locales'), {
   recursive: true,
 });
