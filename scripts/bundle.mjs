@@ -16,6 +16,7 @@
 // - @github/keytar (a native addon) and openpgp (LGPL-3.0: it stays the installed, replaceable
 //   package, as for the library) are not bundled; they load from node_modules as before.
 //   Starting is as fast either way (Node's compile cache covers node_modules too).
+// - `new URL('./x.js', import.meta.url)` (the verify DIR workers' module) points at the tsc build.
 // - dist/cli/THIRD-PARTY-LICENSES.txt: the license of every package inside the bundle.
 // - dist/cli/help.json: the top-level --help, laid out by the bundle at build time, for bin.
 import { execFileSync } from 'node:child_process';
@@ -45,6 +46,30 @@ const lazyBuiltins = {
       contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
       loader: 'js',
     }));
+  },
+};
+
+/**
+ * `new URL('./tree-worker.js', import.meta.url)` in a module of the tsc build names a file beside
+ * that module; in the bundle import.meta.url is dist/cli/distseal.mjs, so the path is rebased to
+ * point at the same file of the tsc build (dist/src/..., shipped beside the bundle).
+ */
+const siblingUrls = {
+  name: 'sibling-urls',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/].*\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const pattern = /new URL\((['"])(\.\.?\/[^'"]+)\1, import\.meta\.url\)/g;
+      if (!pattern.test(text)) return undefined;
+      const contents = text.replace(pattern, (_, _q, rel) => {
+        const target = path
+          .relative(outDir, path.resolve(path.dirname(args.path), rel))
+          .split(path.sep)
+          .join('/');
+        return `new URL(${JSON.stringify(target)}, import.meta.url)`;
+      });
+      return { contents, loader: 'js' };
+    });
   },
 };
 
@@ -118,7 +143,7 @@ const result = await build({
   format: 'esm',
   target: 'node22',
   external: ['@github/keytar', 'openpgp'],
-  plugins: [lazyBuiltins, yargsShim],
+  plugins: [lazyBuiltins, yargsShim, siblingUrls],
   // CommonJS dependencies call require(); ESM output has none unless we make one.
   banner: {
     js: [

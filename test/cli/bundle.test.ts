@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import test from 'ava';
@@ -91,3 +93,34 @@ for (const [flag, locale] of [
     t.deepEqual({ code: fromBin.code, stdout: fromBin.stdout, stderr: fromBin.stderr }, fromYargs);
   });
 }
+
+// verify DIR hands 64 files or more to worker threads, whose module is found from import.meta.url:
+// in the bundle that URL is the bundle's own, so scripts/bundle.mjs rebases it.
+test('bundle and tsc build agree: verify DIR on worker threads (70 signed files)', async (t) => {
+  t.timeout(240_000);
+  if (os.availableParallelism() < 2) t.log('one CPU: verify DIR stays on one thread here');
+  const { dir, cleanup } = await tempDir();
+  t.teardown(cleanup);
+  const env = { DISTSEAL_HOME: path.join(dir, 'consumer') };
+  const readme = await readFile(path.join(KEYS_EXAMPLE, 'README.md'), 'utf8');
+  await writeFile(path.join(dir, 'pass'), `${/^Passphrase: `(.*)`$/m.exec(readme)![1]}\n`, { mode: 0o600 });
+  await mkdir(path.join(dir, 'files'));
+  const files = Array.from({ length: 70 }, (_, i) => path.join('files', `pkg_${i}-1.0.tar.gz`));
+  for (const [i, f] of files.entries()) await writeFile(path.join(dir, f), `payload ${i}`);
+  const maint = ['--home', path.join(dir, 'maintainer')];
+  for (const args of [
+    [...maint, 'keys', 'import', path.join(KEYS_EXAMPLE, 'example-secret.asc')],
+    [...maint, 'sign', ...files, '--passphrase-file', 'pass'],
+    ['trust', 'add', path.join(KEYS_EXAMPLE, 'example-public.asc')],
+  ]) {
+    const r = await runBuild(TSC_MAIN, args, env, dir);
+    t.is(r.code, 0, r.stderr);
+  }
+  const [bundled, plain] = await Promise.all([
+    runBuild(BUNDLE, ['verify', 'files'], env, dir),
+    runBuild(TSC_MAIN, ['verify', 'files'], env, dir),
+  ]);
+  t.is(plain.code, 0, plain.stderr);
+  t.regex(plain.stdout, /70 verified, 0 failed, 0 unsigned/);
+  t.deepEqual(bundled, plain);
+});
