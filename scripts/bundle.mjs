@@ -16,7 +16,8 @@
 // - @github/keytar (a native addon) and openpgp (LGPL-3.0: it stays the installed, replaceable
 //   package, as for the library) are not bundled; they load from node_modules as before.
 //   Starting is as fast either way (Node's compile cache covers node_modules too).
-// - `new URL('./x.js', import.meta.url)` (the verify DIR workers' module) points at the tsc build.
+// - import.meta.url in a module of the tsc build is that module's own URL in the tsc build (the
+//   verify DIR workers' module, the advisory data in data/, package.json, require()).
 // - dist/cli/THIRD-PARTY-LICENSES.txt: the license of every package inside the bundle.
 // - dist/cli/help.json: the top-level --help, laid out by the bundle at build time, for bin.
 import { execFileSync } from 'node:child_process';
@@ -50,24 +51,22 @@ const lazyBuiltins = {
 };
 
 /**
- * `new URL('./tree-worker.js', import.meta.url)` in a module of the tsc build names a file beside
- * that module; in the bundle import.meta.url is dist/cli/distseal.mjs, so the path is rebased to
- * point at the same file of the tsc build (dist/src/..., shipped beside the bundle).
+ * A module of the tsc build that reads import.meta.url (the verify DIR workers' module beside it,
+ * the bundled advisory data under data/, package.json, require()) means its own file. In the
+ * bundle import.meta.url is dist/cli/distseal.mjs, so each use is rebased to the URL of that same
+ * module in the tsc build (dist/src/..., shipped beside the bundle).
  */
-const siblingUrls = {
-  name: 'sibling-urls',
+const moduleUrls = {
+  name: 'module-urls',
   setup(b) {
     b.onLoad({ filter: /[\\/]dist[\\/]src[\\/].*\.js$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
-      const pattern = /new URL\((['"])(\.\.?\/[^'"]+)\1, import\.meta\.url\)/g;
-      if (!pattern.test(text)) return undefined;
-      const contents = text.replace(pattern, (_, _q, rel) => {
-        const target = path
-          .relative(outDir, path.resolve(path.dirname(args.path), rel))
-          .split(path.sep)
-          .join('/');
-        return `new URL(${JSON.stringify(target)}, import.meta.url)`;
-      });
+      if (!text.includes('import.meta.url')) return undefined;
+      const own = path.relative(outDir, args.path).split(path.sep).join('/');
+      const contents = text.replaceAll(
+        'import.meta.url',
+        `new URL(${JSON.stringify(own)}, import.meta.url).href`,
+      );
       return { contents, loader: 'js' };
     });
   },
@@ -143,7 +142,7 @@ const result = await build({
   format: 'esm',
   target: 'node22',
   external: ['@github/keytar', 'openpgp'],
-  plugins: [lazyBuiltins, yargsShim, siblingUrls],
+  plugins: [lazyBuiltins, yargsShim, moduleUrls],
   // CommonJS dependencies call require(); ESM output has none unless we make one.
   banner: {
     js: [

@@ -55,6 +55,8 @@ const CASES: Array<{ args: string[]; env?: Record<string, string> }> = [
   { args: ['sign', '--nope', 'x'], env: { LANG: 'de_DE.UTF-8' } },
   { args: ['--json', 'verify', 'no-such-file.whl'] },
   { args: ['check', path.join(KEYS_EXAMPLE, 'dist', 'distseal_example-0.1.0-py3-none-any.whl')] },
+  // The advisory data is found from the module's own URL (data/ beside dist/).
+  { args: ['audit', path.join(KEYS_EXAMPLE, 'dist', 'distseal_example-0.1.0-py3-none-any.whl')] },
 ];
 
 for (const { args, env = {} } of CASES) {
@@ -95,7 +97,7 @@ for (const [flag, locale] of [
 }
 
 // verify DIR hands 64 files or more to worker threads, whose module is found from import.meta.url:
-// in the bundle that URL is the bundle's own, so scripts/bundle.mjs rebases it.
+// in the bundle that URL is the bundle's own, so scripts/bundle.mjs rebases it to the module's.
 test('bundle and tsc build agree: verify DIR on worker threads (70 signed files)', async (t) => {
   t.timeout(240_000);
   if (os.availableParallelism() < 2) t.log('one CPU: verify DIR stays on one thread here');
