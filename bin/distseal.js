@@ -6,11 +6,17 @@
 const builtin = async (name) => process.getBuiltinModule?.(name) ?? (await import(name));
 const fs = await builtin('node:fs');
 const module = await builtin('node:module');
+const os = await builtin('node:os');
+const path = await builtin('node:path');
 
-// Node 22.1+ keeps V8's compiled code between runs (in the OS temp dir, or NODE_COMPILE_CACHE);
-// older Nodes lack the function, and a cache that cannot be used must never stop the CLI.
+// Node 22.1+ keeps V8's compiled code between runs. Not in Node's default, the shared temp dir
+// (another user could plant code there, and a program that holds signing keys must not run it),
+// but in the user's own cache dir; NODE_COMPILE_CACHE=dir still wins, NODE_DISABLE_COMPILE_CACHE=1
+// turns it off. Older Nodes lack the function, and a cache that cannot be used never stops the CLI.
 try {
-  module.enableCompileCache?.();
+  const xdg = process.env.XDG_CACHE_HOME;
+  const cacheHome = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache');
+  module.enableCompileCache?.(path.join(cacheHome, 'distseal', 'node-compile-cache'));
 } catch {
   // no cache: the same CLI, compiled afresh
 }

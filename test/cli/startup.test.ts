@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import module from 'node:module';
 import path from 'node:path';
 import test from 'ava';
 import yargs from 'yargs';
@@ -36,4 +38,19 @@ test('--version prints the package version, alone and after a command, from any 
   const late = await runCli(['verify', '--version'], { cwd: dir });
   t.is(late.code, 0);
   t.is(late.stdout, `${VERSION}\n`);
+});
+
+test("compiled code is cached in the user's cache dir, never in the shared temp dir", async (t) => {
+  const { dir, cleanup } = await tempDir();
+  t.teardown(cleanup);
+  const tmp = path.join(dir, 'tmp');
+  await mkdir(tmp);
+  const r = await runCli(['verify', '--help'], {
+    cwd: dir,
+    env: { TMPDIR: tmp, XDG_CACHE_HOME: path.join(dir, 'cache'), NODE_COMPILE_CACHE: undefined },
+  });
+  t.is(r.code, 0);
+  t.deepEqual(await readdir(tmp), []);
+  if (typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function')
+    t.true(existsSync(path.join(dir, 'cache', 'distseal', 'node-compile-cache')));
 });
