@@ -4,6 +4,7 @@ import { isGroup, type CommandModule, type GroupCommand, type LeafCommand } from
 import { createContext, type Context, type ContextIO, type GlobalFlags } from './context.js';
 import { printError } from './render-error.js';
 import { distsealVersion } from './version.js';
+import { skipHelpCache } from './startup.js';
 
 interface Entry {
   name: string;
@@ -203,7 +204,7 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
     }
   }
 
-  let y = globalOptions(yargs(argv))
+  let y = globalOptions(skipHelpCache(yargs(argv)))
     .scriptName('distseal')
     .usage('$0 <command> [options]\n\nSign, upload and verify Python and conda distributions with OpenPGP.')
     .strict()
