@@ -1,6 +1,7 @@
 import type { GroupCommand } from '../../command.js';
 import { command as defaultKey } from './default.js';
 import { command as del } from './delete.js';
+import { command as expire } from './expire.js';
 import { command as exportKey } from './export.js';
 import { command as forget } from './forget.js';
 import { command as generate } from './generate.js';
@@ -14,5 +15,17 @@ import { command as revoke } from './revoke.js';
 export const command: GroupCommand = {
   command: 'keys',
   describe: 'Create, import, export and guard your own signing keys',
-  subcommands: [generate, importKey, exportKey, list, revoke, passwd, del, defaultKey, remember, forget],
+  subcommands: [
+    generate,
+    importKey,
+    exportKey,
+    list,
+    revoke,
+    passwd,
+    expire,
+    del,
+    defaultKey,
+    remember,
+    forget,
+  ],
 };
