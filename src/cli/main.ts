@@ -65,6 +65,11 @@ const COMMANDS: Entry[] = [
     load: () => import('./commands/channel/group.js').then((m) => m.command),
   },
   {
+    name: 'release',
+    describe: 'Check, audit, sign, publish and re-verify a release (default files: dist/*)',
+    load: () => import('./commands/release.js').then((m) => m.command),
+  },
+  {
     name: 'login',
     describe: 'Store an index token in the OS keychain',
     load: async () =>

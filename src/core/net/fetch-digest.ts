@@ -1,0 +1,129 @@
+/**
+ * Read back what a server serves without keeping it: GET a URL (following a bounded number of
+ * redirects, dropping Authorization when one leaves the host, as downloads to S3 need), hash
+ * the body as it streams and stop once it is larger than expected. Used to compare what was
+ * published with the local files, and to fetch small documents (index pages, signatures).
+ */
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { HttpError } from '../errors.js';
+import { maskUrl, USER_AGENT } from './http.js';
+
+export interface FetchOptions {
+  headers?: Record<string, string>;
+  /** Stop reading (and report `tooLarge`) past this many bytes. */
+  maxBytes: number;
+  /** Keep the body in memory (small documents only). */
+  keepBody?: boolean;
+  maxRedirects?: number;
+  timeoutMs?: number;
+  ca?: Buffer;
+}
+
+export interface FetchResult {
+  status: number;
+  /** The URL finally answered (after redirects). */
+  url: string;
+  contentType?: string;
+  size: number;
+  sha256: string;
+  tooLarge: boolean;
+  body?: Buffer;
+}
+
+export async function fetchDigest(url: string, options: FetchOptions): Promise<FetchResult> {
+  let current = url;
+  let headers: Record<string, string> = { 'user-agent': USER_AGENT, ...(options.headers ?? {}) };
+  for (let hop = 0; ; hop += 1) {
+    const res = await get(current, headers, options);
+    const status = res.statusCode ?? 0;
+    if (status >= 300 && status < 400 && res.headers.location && hop < (options.maxRedirects ?? 2)) {
+      res.resume();
+      const next = new URL(res.headers.location, current);
+      if (next.host !== new URL(current).host)
+        headers = Object.fromEntries(
+          Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'),
+        );
+      current = next.toString();
+      continue;
+    }
+    return read(res, current, options);
+  }
+}
+
+function read(res: http.IncomingMessage, url: string, options: FetchOptions): Promise<FetchResult> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    const done = () =>
+      resolve({
+        status: res.statusCode ?? 0,
+        url,
+        contentType: res.headers['content-type'],
+        size,
+        sha256: hash.digest('hex'),
+        tooLarge,
+        body: options.keepBody ? Buffer.concat(chunks) : undefined,
+      });
+    res.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > options.maxBytes) {
+        tooLarge = true;
+        res.destroy();
+        done();
+        return;
+      }
+      hash.update(chunk);
+      if (options.keepBody) chunks.push(chunk);
+    });
+    res.on('end', () => {
+      if (!tooLarge) done();
+    });
+    res.on('error', (error) => {
+      if (!tooLarge)
+        reject(
+          new HttpError('E_NETWORK', `Reading ${maskUrl(url)} broke off: ${error.message}`, { cause: error }),
+        );
+    });
+  });
+}
+
+function get(
+  url: string,
+  headers: Record<string, string>,
+  options: FetchOptions,
+): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch (error) {
+      reject(new HttpError('E_URL', `Not a valid URL: ${maskUrl(url)}`, { cause: error }));
+      return;
+    }
+    const lib = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
+    if (!lib) {
+      reject(new HttpError('E_URL', `Only http and https URLs are supported (${maskUrl(url)}).`));
+      return;
+    }
+    const req = lib.get(
+      target,
+      { headers, agent: false, ...(options.ca ? { ca: options.ca } : {}) },
+      resolve,
+    );
+    const ms = options.timeoutMs ?? 60_000;
+    req.setTimeout(ms, () => req.destroy(new Error(`no answer for ${ms / 1000} s`)));
+    req.on('error', (error) =>
+      reject(
+        new HttpError('E_NETWORK', `Cannot fetch ${maskUrl(url)}: ${error.message}`, {
+          cause: error,
+          url: maskUrl(url),
+        }),
+      ),
+    );
+  });
+}
