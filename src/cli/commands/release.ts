@@ -127,6 +127,7 @@ export const command: LeafCommand = {
           type: 'string',
           describe: 'GitHub Enterprise API URL (default https://api.github.com)',
         })
+        .option('username', { alias: 'u', type: 'string', describe: 'Index user name (env TWINE_USERNAME)' })
         .option('config-file', { type: 'string', describe: 'The .pypirc to read (default: ~/.pypirc)' })
         .option('cert', { type: 'string', describe: 'CA bundle (PEM) to trust for the index' })
         .option('manifest', {
