@@ -21,7 +21,12 @@ export async function releaseProject(options: { conda?: boolean } = {}) {
   await copyFile(path.join(FIXTURES, 'python', WHEEL), path.join(dist, WHEEL));
   await copyFile(path.join(FIXTURES, 'python', SDIST), path.join(dist, SDIST));
   if (options.conda !== false) await copyFile(path.join(FIXTURES, 'conda', CONDA), path.join(dist, CONDA));
-  const env = { DISTSEAL_PASSPHRASE: PASS, TWINE_USERNAME: '__token__', TWINE_PASSWORD: 'pypi-test-token', GITHUB_TOKEN: 'gh-test-token' };
+  const env = {
+    DISTSEAL_PASSPHRASE: PASS,
+    TWINE_USERNAME: '__token__',
+    TWINE_PASSWORD: 'pypi-test-token',
+    GITHUB_TOKEN: 'gh-test-token',
+  };
   const release = (args: string[], extra: Record<string, string | undefined> = {}) =>
     runCli(['--home', home, 'release', ...args], { cwd: dir, env: { ...env, ...extra } });
   return { dir, home, dist, env, release, cleanup };

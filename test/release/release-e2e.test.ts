@@ -19,13 +19,23 @@ test('one release to an index, a file channel, GitHub and a directory; verified;
     await p.cleanup();
   });
   const args = [
-    '--to', index.uploadUrl,
-    '--to', 'channel:chan',
-    '--to', 'github:me/proj',
-    '--to', 'dir:assets',
-    '--tag', 'v1.0.0',
-    '--github-api-url', gh.url,
-    '--no-audit', '--yes', '--json', '--receipt', 'receipt.json',
+    '--to',
+    index.uploadUrl,
+    '--to',
+    'channel:chan',
+    '--to',
+    'github:me/proj',
+    '--to',
+    'dir:assets',
+    '--tag',
+    'v1.0.0',
+    '--github-api-url',
+    gh.url,
+    '--no-audit',
+    '--yes',
+    '--json',
+    '--receipt',
+    'receipt.json',
   ];
   const r = await p.release(args);
   t.is(r.code, 0, r.stderr);
@@ -33,14 +43,23 @@ test('one release to an index, a file channel, GitHub and a directory; verified;
   t.true(receipt.ok);
   t.is(receipt.key.fingerprint, FPR);
   t.deepEqual(JSON.parse(await readFile(path.join(p.dir, 'receipt.json'), 'utf8')), receipt);
-  t.regex(receipt.commandLine, /^distseal release dist\/\S+ .*--to github:me\/proj .*--tag v1\.0\.0 .*--key 2D28D366\S+ --no-audit --yes$/);
+  t.regex(
+    receipt.commandLine,
+    /^distseal release dist\/\S+ .*--to github:me\/proj .*--tag v1\.0\.0 .*--key 2D28D366\S+ --no-audit --yes$/,
+  );
   for (const target of receipt.targets) {
     t.true(target.ok, JSON.stringify(target));
     t.true(target.verified.ok && target.verified.checked, JSON.stringify(target.verified));
   }
   const [pypi, chan, github, dir] = receipt.targets;
-  t.deepEqual(pypi.files.map((f: any) => [f.name, f.status]).sort(), [[SDIST, 'uploaded'], [WHEEL, 'uploaded']]);
-  t.deepEqual(chan.files.map((f: any) => [f.name, f.status]), [[CONDA, 'uploaded']]);
+  t.deepEqual(pypi.files.map((f: any) => [f.name, f.status]).sort(), [
+    [SDIST, 'uploaded'],
+    [WHEEL, 'uploaded'],
+  ]);
+  t.deepEqual(
+    chan.files.map((f: any) => [f.name, f.status]),
+    [[CONDA, 'uploaded']],
+  );
   t.is(github.files.length, 8); // 3 dists, 3 .asc, SHA256SUMS, SHA256SUMS.asc
   t.true(dir.files.every((f: any) => f.status === 'uploaded'));
 
@@ -64,7 +83,11 @@ test('one release to an index, a file channel, GitHub and a directory; verified;
   const again = await p.release(args);
   t.is(again.code, 0, again.stderr);
   const second = JSON.parse(again.stdout);
-  for (const target of second.targets) t.true(target.files.every((f: any) => f.status === 'skipped'), JSON.stringify(target.files));
+  for (const target of second.targets)
+    t.true(
+      target.files.every((f: any) => f.status === 'skipped'),
+      JSON.stringify(target.files),
+    );
   t.is(index.uploads.length, uploadsBefore);
   t.is(gh.requests.filter((q) => q.path.startsWith('/uploads/')).length, assetPosts);
 });
@@ -76,7 +99,15 @@ test('--dry-run sends nothing and says what would go where', async (t) => {
     await index.close();
     await p.cleanup();
   });
-  const r = await p.release(['--to', index.uploadUrl, '--to', 'dir:assets', '--dry-run', '--no-audit', '--json']);
+  const r = await p.release([
+    '--to',
+    index.uploadUrl,
+    '--to',
+    'dir:assets',
+    '--dry-run',
+    '--no-audit',
+    '--json',
+  ]);
   t.is(r.code, 0, r.stderr);
   const receipt = JSON.parse(r.stdout);
   t.true(receipt.dryRun);

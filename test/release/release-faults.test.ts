@@ -21,7 +21,17 @@ test('second target down: exit 1, the first keeps its files, the same command ag
     await index.close();
     await p.cleanup();
   });
-  const args = ['--to', index.uploadUrl, '--to', 'github:me/proj', '--github-api-url', ghUrl, '--no-audit', '--yes', '--json'];
+  const args = [
+    '--to',
+    index.uploadUrl,
+    '--to',
+    'github:me/proj',
+    '--github-api-url',
+    ghUrl,
+    '--no-audit',
+    '--yes',
+    '--json',
+  ];
   const r = await p.release(args);
   t.is(r.code, 1, r.stderr);
   t.regex(r.stderr, new RegExp(`Published: ${index.uploadUrl.replace(/[/.]/g, '\\$&')}\\.`));
@@ -76,7 +86,9 @@ for (const [status, why] of [
 ] as const) {
   test(`GitHub refusing with ${status}: exit 1 with what to do`, async (t) => {
     const p = await releaseProject({ conda: false });
-    const gh = await new FakeGithub(status === 403 ? { readOnlyTokens: ['gh-test-token'], tokens: [] } : { tokens: ['other'] }).start();
+    const gh = await new FakeGithub(
+      status === 403 ? { readOnlyTokens: ['gh-test-token'], tokens: [] } : { tokens: ['other'] },
+    ).start();
     t.teardown(async () => {
       await gh.stop();
       await p.cleanup();
@@ -108,12 +120,18 @@ test('anaconda.org: conda packages and their signatures go up and are read back'
     await fake.stop();
     await p.cleanup();
   });
-  const r = await p.release(['--to', 'anaconda', '--anaconda-url', fake.url, '--no-audit', '--yes', '--json'], {
-    ANACONDA_API_TOKEN: 'conda-token',
-  });
+  const r = await p.release(
+    ['--to', 'anaconda', '--anaconda-url', fake.url, '--no-audit', '--yes', '--json'],
+    {
+      ANACONDA_API_TOKEN: 'conda-token',
+    },
+  );
   t.is(r.code, 0, r.stderr);
   const target = JSON.parse(r.stdout).targets[0];
-  t.deepEqual(target.files.map((f: any) => [f.name, f.status]), [[CONDA, 'uploaded']]);
+  t.deepEqual(
+    target.files.map((f: any) => [f.name, f.status]),
+    [[CONDA, 'uploaded']],
+  );
   t.true(target.verified.ok && target.verified.checked, JSON.stringify(target.verified));
 });
 
@@ -143,10 +161,13 @@ test('Trusted Publishing: the OIDC token is exchanged for an upload token; no pa
       return;
     }
     const target = new URL(index.url);
-    const up = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    const up = http.request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     req.pipe(up);
   });
   const server = await listenLocal(front);
