@@ -11,46 +11,49 @@ import { runCli } from '../helpers/cli.js';
 import { CONDA, releaseProject, WHEEL } from './helpers.js';
 
 /** Faults: a target down (rerun finishes), refusals, served bytes that differ, bad keys and input. */
-test('second target down: exit 1, the first keeps its files, the same command again finishes', async (t) => {
-  const p = await releaseProject({ conda: false });
-  const index = await startIndexServer();
-  const gh = await new FakeGithub().start();
-  const ghUrl = gh.url;
-  await gh.stop(); // down
-  t.teardown(async () => {
-    await index.close();
-    await p.cleanup();
-  });
-  const args = [
-    '--to',
-    index.uploadUrl,
-    '--to',
-    'github:me/proj',
-    '--github-api-url',
-    ghUrl,
-    '--no-audit',
-    '--yes',
-    '--json',
-  ];
-  const r = await p.release(args);
-  t.is(r.code, 1, r.stderr);
-  t.regex(r.stderr, new RegExp(`Published: ${index.uploadUrl.replace(/[/.]/g, '\\$&')}\\.`));
-  t.true((await readdir(path.join(index.dir, 'packages'))).includes(WHEEL));
+test.serial(
+  'second target down: exit 1, the first keeps its files, the same command again finishes',
+  async (t) => {
+    const p = await releaseProject({ conda: false });
+    const index = await startIndexServer();
+    const gh = await new FakeGithub().start();
+    const ghUrl = gh.url;
+    await gh.stop(); // down
+    t.teardown(async () => {
+      await index.close();
+      await p.cleanup();
+    });
+    const args = [
+      '--to',
+      index.uploadUrl,
+      '--to',
+      'github:me/proj',
+      '--github-api-url',
+      ghUrl,
+      '--no-audit',
+      '--yes',
+      '--json',
+    ];
+    const r = await p.release(args);
+    t.is(r.code, 1, r.stderr);
+    t.regex(r.stderr, new RegExp(`Published: ${index.uploadUrl.replace(/[/.]/g, '\\$&')}\\.`));
+    t.true((await readdir(path.join(index.dir, 'packages'))).includes(WHEEL));
 
-  const up = new FakeGithub();
-  const server = http.createServer((req, res) => (up as any).handle(req, res));
-  await new Promise<void>((resolve) => server.listen(Number(new URL(ghUrl).port), '127.0.0.1', resolve));
-  up.url = ghUrl;
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const again = await p.release(args);
-  t.is(again.code, 0, again.stderr);
-  const receipt = JSON.parse(again.stdout);
-  t.true(receipt.targets[0].files.every((f: any) => f.status === 'skipped'));
-  t.true(receipt.targets[1].files.every((f: any) => f.status === 'uploaded'));
-  t.false(up.release('v1.0.0')!.draft);
-});
+    const up = new FakeGithub();
+    const server = http.createServer((req, res) => (up as any).handle(req, res));
+    await new Promise<void>((resolve) => server.listen(Number(new URL(ghUrl).port), '127.0.0.1', resolve));
+    up.url = ghUrl;
+    t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const again = await p.release(args);
+    t.is(again.code, 0, again.stderr);
+    const receipt = JSON.parse(again.stdout);
+    t.true(receipt.targets[0].files.every((f: any) => f.status === 'skipped'));
+    t.true(receipt.targets[1].files.every((f: any) => f.status === 'uploaded'));
+    t.false(up.release('v1.0.0')!.draft);
+  },
+);
 
-test('served bytes that differ from the local file: exit 3 naming the file', async (t) => {
+test.serial('served bytes that differ from the local file: exit 3 naming the file', async (t) => {
   const p = await releaseProject({ conda: false });
   const gh = await new FakeGithub().start();
   t.teardown(async () => {
@@ -65,7 +68,7 @@ test('served bytes that differ from the local file: exit 3 naming the file', asy
   t.regex(r.stdout, new RegExp(`DIFFERS ${WHEEL.replace(/\./g, '\\.')}: served bytes differ`));
 });
 
-test('a different file already there under the same name stops before anything is sent', async (t) => {
+test.serial('a different file already there under the same name stops before anything is sent', async (t) => {
   const p = await releaseProject({ conda: false });
   const gh = await new FakeGithub().start();
   t.teardown(async () => {
@@ -84,7 +87,7 @@ for (const [status, why] of [
   [401, /token is missing or wrong/],
   [403, /needs write access/],
 ] as const) {
-  test(`GitHub refusing with ${status}: exit 1 with what to do`, async (t) => {
+  test.serial(`GitHub refusing with ${status}: exit 1 with what to do`, async (t) => {
     const p = await releaseProject({ conda: false });
     const gh = await new FakeGithub(
       status === 403 ? { readOnlyTokens: ['gh-test-token'], tokens: [] } : { tokens: ['other'] },
@@ -100,7 +103,7 @@ for (const [status, why] of [
   });
 }
 
-test('an index answering 409 (pypiserver) for a new file: exit 1, the reason shown', async (t) => {
+test.serial('an index answering 409 (pypiserver) for a new file: exit 1, the reason shown', async (t) => {
   const p = await releaseProject({ conda: false });
   const index = await startIndexServer({ flavor: 'pypiserver' });
   index.faults.push({ kind: 'status', status: 409, message: 'Conflict injected' });
@@ -113,7 +116,7 @@ test('an index answering 409 (pypiserver) for a new file: exit 1, the reason sho
   t.regex(r.stderr, /409/);
 });
 
-test('anaconda.org: conda packages and their signatures go up and are read back', async (t) => {
+test.serial('anaconda.org: conda packages and their signatures go up and are read back', async (t) => {
   const p = await releaseProject();
   const fake = await new FakeAnaconda({ tokens: { 'conda-token': 'alice' } }).start();
   t.teardown(async () => {
@@ -135,61 +138,64 @@ test('anaconda.org: conda packages and their signatures go up and are read back'
   t.true(target.verified.ok && target.verified.checked, JSON.stringify(target.verified));
 });
 
-test('Trusted Publishing: the OIDC token is exchanged for an upload token; no password is stored anywhere', async (t) => {
-  const p = await releaseProject({ conda: false });
-  const index = await startIndexServer();
-  const seen: string[] = [];
-  // The index's origin with /_/oidc/* added, and the runner's token endpoint.
-  const front = http.createServer((req, res) => {
-    const url = new URL(req.url!, 'http://x');
-    const json = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (url.pathname === '/_/oidc/audience') return json(200, { audience: 'testindex' });
-    if (url.pathname === '/gh-oidc') {
-      seen.push(`oidc ${url.searchParams.get('audience')} ${req.headers.authorization}`);
-      return json(200, { value: 'jwt-from-runner' });
-    }
-    if (url.pathname === '/_/oidc/mint-token') {
-      let body = '';
-      req.on('data', (d) => (body += d));
-      req.on('end', () => {
-        seen.push(`mint ${JSON.parse(body).token}`);
-        json(200, { success: true, token: TEST_TOKEN });
-      });
-      return;
-    }
-    const target = new URL(index.url);
-    const up = http.request(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-      (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      },
-    );
-    req.pipe(up);
-  });
-  const server = await listenLocal(front);
-  t.teardown(async () => {
-    await server.close();
-    await index.close();
-    await p.cleanup();
-  });
-  const r = await p.release(['--to', `${server.origin}/legacy/`, '--no-audit', '--yes', '--json'], {
-    TWINE_PASSWORD: undefined,
-    ACTIONS_ID_TOKEN_REQUEST_URL: `${server.origin}/gh-oidc?api-version=2.0`,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-request-token',
-  });
-  t.is(r.code, 0, r.stderr);
-  t.deepEqual(seen, ['oidc testindex bearer runner-request-token', 'mint jwt-from-runner']);
-  const target = JSON.parse(r.stdout).targets[0];
-  t.is(target.credential, 'Trusted Publishing (GitHub Actions OIDC)');
-  t.true(target.verified.ok);
-  t.false(r.stdout.includes(TEST_TOKEN) || r.stderr.includes(TEST_TOKEN));
-});
+test.serial(
+  'Trusted Publishing: the OIDC token is exchanged for an upload token; no password is stored anywhere',
+  async (t) => {
+    const p = await releaseProject({ conda: false });
+    const index = await startIndexServer();
+    const seen: string[] = [];
+    // The index's origin with /_/oidc/* added, and the runner's token endpoint.
+    const front = http.createServer((req, res) => {
+      const url = new URL(req.url!, 'http://x');
+      const json = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (url.pathname === '/_/oidc/audience') return json(200, { audience: 'testindex' });
+      if (url.pathname === '/gh-oidc') {
+        seen.push(`oidc ${url.searchParams.get('audience')} ${req.headers.authorization}`);
+        return json(200, { value: 'jwt-from-runner' });
+      }
+      if (url.pathname === '/_/oidc/mint-token') {
+        let body = '';
+        req.on('data', (d) => (body += d));
+        req.on('end', () => {
+          seen.push(`mint ${JSON.parse(body).token}`);
+          json(200, { success: true, token: TEST_TOKEN });
+        });
+        return;
+      }
+      const target = new URL(index.url);
+      const up = http.request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
+      req.pipe(up);
+    });
+    const server = await listenLocal(front);
+    t.teardown(async () => {
+      await server.close();
+      await index.close();
+      await p.cleanup();
+    });
+    const r = await p.release(['--to', `${server.origin}/legacy/`, '--no-audit', '--yes', '--json'], {
+      TWINE_PASSWORD: undefined,
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${server.origin}/gh-oidc?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-request-token',
+    });
+    t.is(r.code, 0, r.stderr);
+    t.deepEqual(seen, ['oidc testindex bearer runner-request-token', 'mint jwt-from-runner']);
+    const target = JSON.parse(r.stdout).targets[0];
+    t.is(target.credential, 'Trusted Publishing (GitHub Actions OIDC)');
+    t.true(target.verified.ok);
+    t.false(r.stdout.includes(TEST_TOKEN) || r.stderr.includes(TEST_TOKEN));
+  },
+);
 
-test('no dists found: exit 2 naming dist/', async (t) => {
+test.serial('no dists found: exit 2 naming dist/', async (t) => {
   const p = await releaseProject({ conda: false });
   t.teardown(p.cleanup);
   await rm(p.dist, { recursive: true });
@@ -198,7 +204,7 @@ test('no dists found: exit 2 naming dist/', async (t) => {
   t.regex(r.stderr, /dist/);
 });
 
-test('a wrong passphrase: exit 2 and nothing is published', async (t) => {
+test.serial('a wrong passphrase: exit 2 and nothing is published', async (t) => {
   const p = await releaseProject({ conda: false });
   t.teardown(p.cleanup);
   const r = await p.release(['--to', 'dir:out', '--no-audit', '--yes'], { DISTSEAL_PASSPHRASE: 'wrong' });
@@ -207,7 +213,7 @@ test('a wrong passphrase: exit 2 and nothing is published', async (t) => {
   await t.throwsAsync(() => readdir(path.join(p.dir, 'out')));
 });
 
-test('an expired signing key: exit 2 before anything, pointing at keys expire', async (t) => {
+test.serial('an expired signing key: exit 2 before anything, pointing at keys expire', async (t) => {
   const p = await releaseProject({ conda: false });
   t.teardown(p.cleanup);
   const { privateKey } = await openpgp.generateKey({

@@ -212,7 +212,14 @@ async function publishOne(target: ReleaseTarget, o: PublishOptions, out: TargetO
       out.signatures = 'release assets (FILE.asc, SHA256SUMS, SHA256SUMS.asc)';
       const assets = await releaseAssets({ ...o.plan, files: dists }, o.signed);
       out.files = assets.map((a) => ({ file: a.file, name: a.name, status: 'would-upload' }));
-      const token = await target.token();
+      let token: string;
+      try {
+        token = await target.token();
+      } catch (error) {
+        // A dry run without a token cannot ask GitHub what is there; it still lists what would go.
+        if (o.dryRun) return;
+        throw error;
+      }
       out.credential = 'GitHub token';
       const result = await publishToGithub({
         apiUrl: target.apiUrl,
