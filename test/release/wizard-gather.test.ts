@@ -1,5 +1,7 @@
 import test from 'ava';
-import { planToArgv, planToCommandLine } from '../../src/wizard/command-line.js';
+import { command as release } from '../../src/cli/commands/release.js';
+import { planToCommandLine } from '../../src/wizard/command-line.js';
+import { argvFromPlan } from '../../src/wizard/plan-argv.js';
 import { gatherReleasePlan } from '../../src/wizard/release/gather.js';
 import { ScriptedPrompter } from '../wizard/scripted.js';
 
@@ -23,8 +25,11 @@ test('the wizard gathers targets, a tag and the audit choice into the flags `rel
     planToCommandLine(plan),
     'distseal release --to testpypi --to github:me/proj --to dir:assets --tag v1.2.0 --no-audit',
   );
-  const argv = planToArgv(plan);
+  // The plan parses through the release command's own builder, as the wizard runs it.
+  const argv = await argvFromPlan(release, plan);
   t.deepEqual(argv.to, ['testpypi', 'github:me/proj', 'dir:assets']);
   t.is(argv.audit, false);
+  t.is(argv.tag, 'v1.2.0');
+  t.is(argv.failOn, 'high');
   t.regex(p.asked.find((a) => a.id === 'release.github')!.rejected[0]!.message, /github:OWNER\/REPO/);
 });
