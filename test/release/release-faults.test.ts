@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as openpgp from 'openpgp';
 import { FakeAnaconda } from '../helpers/fake-anaconda.js';
 import { FakeGithub } from '../helpers/fake-github.js';
+import { FakePrefix } from '../helpers/fake-prefix.js';
 import { listenLocal } from '../helpers/local-server.js';
 import { startIndexServer, TEST_TOKEN } from '../helpers/pypi-server.js';
 import { runCli } from '../helpers/cli.js';
@@ -228,4 +229,28 @@ test.serial('an expired signing key: exit 2 before anything, pointing at keys ex
   const r = await p.release(['--to', 'dir:out', '--no-audit', '--yes', '--key', privateKey.getFingerprint()]);
   t.is(r.code, 2, r.stderr);
   t.regex(r.stderr, /keys expire/);
+});
+
+test.serial('prefix.dev: the conda package goes up; the receipt says it was not read back', async (t) => {
+  const p = await releaseProject();
+  const fake = await new FakePrefix({ keys: ['prefix-key'], channels: ['chan'] }).start();
+  t.teardown(async () => {
+    await fake.stop();
+    await p.cleanup();
+  });
+  const r = await p.release(
+    ['--to', 'prefix:chan', '--prefix-url', fake.url, '--no-audit', '--yes', '--json'],
+    {
+      PREFIX_API_KEY: 'prefix-key',
+    },
+  );
+  t.is(r.code, 0, r.stderr);
+  const target = JSON.parse(r.stdout).targets[0];
+  t.deepEqual(
+    target.files.map((f: any) => [f.name, f.status]),
+    [[CONDA, 'uploaded']],
+  );
+  t.false(target.verified.checked);
+  t.regex(target.verified.note, /prefix\.dev/);
+  t.is(fake.files.get('chan')?.size, 1);
 });

@@ -25,7 +25,6 @@ function trustedPublishingEnv(ctx: Context): { requestUrl: string; requestToken:
   const requestUrl = ctx.env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = ctx.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (!requestUrl || !requestToken) return undefined;
-  ctx.out.addSecret(requestToken);
   return { requestUrl, requestToken };
 }
 
@@ -50,7 +49,6 @@ async function githubToken(ctx: Context, apiUrl: string): Promise<string> {
       hint: 'Create a token with "contents: write" on the repository (in Actions: GITHUB_TOKEN with `permissions: contents: write`).',
     },
   );
-  ctx.out.addSecret(value.trim());
   return value.trim();
 }
 
@@ -87,13 +85,11 @@ export async function resolveTargets(
           cwd: ctx.cwd,
           cert: flagOrEnv(ctx, argv.cert, '--cert', 'TWINE_CERT')?.value,
         });
-        if (repository.password) ctx.out.addSecret(repository.password.value);
         const tp = trustedPublishingEnv(ctx);
         const credentials = once(async (): Promise<Credentials> => {
           const explicit = argv.password || ctx.env.TWINE_PASSWORD || repository.password;
           if (tp && !explicit) {
             const token = await mintTrustedPublishingToken({ uploadUrl: repository.url, ...tp });
-            ctx.out.addSecret(token);
             ctx.logger.info(
               `${spec.spec}: using Trusted Publishing (a short-lived token minted from the GitHub Actions OIDC identity).`,
             );
