@@ -8,7 +8,8 @@ import { FakeGithub } from '../helpers/fake-github.js';
 import { FakePrefix } from '../helpers/fake-prefix.js';
 import { listenLocal } from '../helpers/local-server.js';
 import { startIndexServer, TEST_TOKEN } from '../helpers/pypi-server.js';
-import { runCli } from '../helpers/cli.js';
+import { FIXTURES, runCli } from '../helpers/cli.js';
+import { peerTest } from '../helpers/peers.js';
 import { CONDA, releaseProject, WHEEL } from './helpers.js';
 
 /** Faults: a target down (rerun finishes), refusals, served bytes that differ, bad keys and input. */
@@ -254,3 +255,23 @@ test.serial('prefix.dev: the conda package goes up; the receipt says it was not 
   t.regex(target.verified.note, /prefix\.dev/);
   t.is(fake.files.get('chan')?.size, 1);
 });
+
+peerTest(['bandit']).serial(
+  'audit findings at or above --fail-on: exit 4, nothing signed or sent',
+  async (t) => {
+    const p = await releaseProject({ conda: false });
+    t.teardown(p.cleanup);
+    const { copyFile, rm: remove } = await import('node:fs/promises');
+    await remove(p.dist, { recursive: true });
+    await (await import('node:fs/promises')).mkdir(p.dist);
+    await copyFile(
+      path.join(FIXTURES, 'audit', 'insecure_sample-0.1.0-py3-none-any.whl'),
+      path.join(p.dist, 'insecure_sample-0.1.0-py3-none-any.whl'),
+    );
+    const r = await p.release(['--to', 'dir:out', '--fail-on', 'low', '--yes']);
+    t.is(r.code, 4, r.stderr);
+    t.regex(r.stderr, /the audit found \d+ finding/);
+    await t.throwsAsync(() => readdir(path.join(p.dir, 'out')));
+    t.false((await readdir(p.dist)).some((f) => f.endsWith('.asc')));
+  },
+);

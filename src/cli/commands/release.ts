@@ -16,11 +16,11 @@ import type { LeafCommand } from '../command.js';
 import { unlockOwnKey, withPassphraseOptions } from '../unlock.js';
 import { confirmOnTerminal } from './keys/shared.js';
 import { renderPlan, renderPreflight, renderReceipt, renderSummary, showPath } from './release-render.js';
-import { loadAudit } from './release-audit.js';
+import { releaseAudit } from './release-audit.js';
 import { resolveTargets } from './release-targets.js';
 
 /** Exit code for audit findings at or above the threshold (PRODUCT.md). */
-const EXIT_FINDINGS = 4;
+const EXIT_FINDINGS = ExitCode.findings;
 
 export const command: LeafCommand = {
   command: 'release [files..]',
@@ -134,7 +134,7 @@ export const command: LeafCommand = {
     const pre = await preflight({
       files: plan.files.map((f) => f.file),
       strict: argv.strict,
-      audit: useAudit ? await loadAudit(ctx, argv.failOn) : undefined,
+      audit: useAudit ? releaseAudit(ctx, argv.failOn) : undefined,
       keyExpires: own.info.expires,
       logger: ctx.logger,
     });
