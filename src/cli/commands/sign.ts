@@ -81,13 +81,14 @@ export const command: LeafCommand = {
       const s = result.signature;
       ctx.out.result(
         [
-          `wrote ${show(result.manifest)} (${result.entries.length} file${result.entries.length === 1 ? '' : 's'})`,
-          `signed ${show(result.manifest)} -> ${show(s.signatureFile)}`,
+          `${result.status === 'written' ? 'wrote' : 'unchanged'} ${show(result.manifest)} (${result.entries.length} file${result.entries.length === 1 ? '' : 's'})`,
+          `${s.status === 'signed' ? 'signed' : 'already signed'} ${show(result.manifest)} -> ${show(s.signatureFile)}`,
           `  key ${s.primaryFingerprint}${s.signingKeyFingerprint !== s.primaryFingerprint ? `, subkey ${s.signingKeyFingerprint}` : ''}, ${s.hashAlgorithm}, ${s.created}`,
         ],
         {
           ok: true,
           manifest: result.manifest,
+          status: result.status,
           entries: result.entries.map(({ name, sha256 }) => ({ name, sha256 })),
           signature: s,
         },
