@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { checkDist, reportFails, type CheckReport } from '../../core/distributions/check.js';
 import { DistsealError, ExitCode, exitCodeFor, UsageError } from '../../core/errors.js';
 import type { LeafCommand } from '../command.js';
+import { dropReleaseCompanions } from './sig-args.js';
 
 /**
  * `distseal check FILE... [--strict]`: twine check's metadata rules plus a leak scan. Exit 0
@@ -26,8 +27,10 @@ export const command: LeafCommand = {
       })
       .example('$0 check dist/*', 'check every dist before uploading'),
   run: async (argv, ctx) => {
-    const files = (argv.files as string[]) ?? [];
-    if (files.length === 0) throw new UsageError('Name at least one dist to check.');
+    const { files, dropped } = dropReleaseCompanions((argv.files as string[]) ?? []);
+    for (const d of dropped) ctx.logger.debug(`skipping ${d}: a signature or checksum manifest, not a dist`);
+    if (files.length === 0)
+      throw new UsageError('Name at least one dist to check (signatures and SHA256SUMS are skipped).');
     const strict = Boolean(argv.strict);
     const reports: Array<CheckReport & { status: 'passed' | 'failed' }> = [];
     const unreadable: Array<{ file: string; error: DistsealError | Error }> = [];

@@ -108,6 +108,8 @@ export const command: LeafCommand = {
       attestations: argv.attestations,
       cwd: ctx.cwd,
     });
+    for (const f of inputs.skipped)
+      ctx.logger.info(`Skipping ${path.basename(f)}: a checksum manifest is not uploaded.`);
     const repo = await repositoryFromArgv(ctx, argv);
 
     if (argv.sign && !argv.dryRun) {
