@@ -320,3 +320,32 @@ test('signatures by themselves are refused, twine-style', async (t) => {
   t.is(r.code, 2);
   t.regex(r.stderr, /Cannot upload signed files by themselves/);
 });
+
+test('--skip-existing names a different file loudly (simple page sha256); a 409 without it gets the hint', async (t) => {
+  const server = await withServer(t, { flavor: 'pypiserver' });
+  const dir = await workdir(t);
+  const env = { TWINE_USERNAME: '__token__', TWINE_PASSWORD: TEST_TOKEN };
+  t.is((await upload(dir, ['--repository-url', server.uploadUrl, WHEEL], env)).code, 0);
+  const changed = path.join(dir, path.basename(WHEEL));
+  await copyFile(WHEEL, changed);
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('/usr/bin/python3', [
+    '-c',
+    'import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],"a");z.writestr("extra.txt","x");z.close()',
+    changed,
+  ]);
+  const r = await upload(
+    dir,
+    ['--repository-url', server.uploadUrl, '--skip-existing', '--json', changed],
+    env,
+  );
+  t.is(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  t.is(json.results[0].status, 'skipped');
+  t.is(json.results[0].existing, 'different');
+  t.regex(r.stderr, /warning: .*DIFFERENT file/);
+  const refused = await upload(dir, ['--repository-url', server.uploadUrl, changed], env);
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /409 Conflict/);
+  t.regex(refused.stderr, /hint: .*--skip-existing/);
+});

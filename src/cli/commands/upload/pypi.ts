@@ -188,6 +188,12 @@ async function dryRunCredentialSource(
   return 'the OS keychain, else a prompt (not looked up in a dry run)';
 }
 
+function existingNote(r: FileResult): string {
+  if (r.existing === 'different') return '; the index has a DIFFERENT file of that name';
+  if (r.existing === 'not-compared') return '; not compared: the index gave no sha256';
+  return r.existing === 'same' ? '; same sha256' : '';
+}
+
 function render(
   ctx: Context,
   results: FileResult[],
@@ -218,7 +224,7 @@ function render(
     lines.push(`Summary (${url}):`);
     for (const r of results)
       lines.push(
-        `  ${r.status.padEnd(13)} ${show(r.file)}${r.reason && r.status !== 'failed' ? ` (${r.reason})` : ''}`,
+        `  ${r.status.padEnd(13)} ${show(r.file)}${r.reason && r.status !== 'failed' ? ` (${r.reason}${existingNote(r)})` : ''}`,
       );
   }
   const failure = results.find((r) => r.status === 'failed');
