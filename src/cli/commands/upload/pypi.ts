@@ -154,6 +154,11 @@ export const command: LeafCommand = {
   },
 };
 
+/**
+ * An existing .asc rides along when it is a good signature by one of your own keys or a key in
+ * your trusted keyring (a co-maintainer's, or one gpg made with a key you trust), as twine would
+ * attach it; anything else is refused before a byte is sent (issue 15 item 4).
+ */
 async function checkSignatures(
   ctx: Context,
   signatures: Map<string, string>,
@@ -161,19 +166,22 @@ async function checkSignatures(
 ): Promise<void> {
   const store = await KeyStore.open({ home: ctx.home, logger: ctx.logger });
   const own = await store.listOwn();
-  const keys: openpgp.PublicKey[] = [];
-  for (const info of own) keys.push((await store.findOwn(info.fingerprint)).key.toPublic());
-  if (keys.length === 0) {
-    const msg = `There is no own key in ${ctx.home} to check the .asc files against.`;
+  const ownKeys: openpgp.PublicKey[] = [];
+  for (const info of own) ownKeys.push((await store.findOwn(info.fingerprint)).key.toPublic());
+  const trustedKeys = await store.trustedKeys();
+  if (ownKeys.length === 0 && trustedKeys.length === 0) {
+    const msg = `There is no own or trusted key in ${ctx.home} to check the .asc files against.`;
     if (isPyPI) {
       ctx.logger.warn(`${msg} They are not sent to PyPI anyway.`);
       return;
     }
     throw new UsageError(msg, {
-      hint: 'Import your key (`distseal keys import SECRET.asc` or the public part), or remove the .asc files to upload without signatures.',
+      hint:
+        'If gpg made them, bring your key over with `distseal keys import --from-gpg KEYID`; for a ' +
+        "co-maintainer's signature, `distseal trust add THEIR-KEY.asc`. Or remove the .asc files to upload without signatures.",
     });
   }
-  await checkUploadSignatures({ signatures, ownKeys: keys, logger: ctx.logger });
+  await checkUploadSignatures({ signatures, ownKeys, trustedKeys, logger: ctx.logger });
 }
 
 /** Under --dry-run nothing is prompted or fetched; say where the password would come from. */
