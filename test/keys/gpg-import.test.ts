@@ -197,6 +197,15 @@ peerTest(['gpg'])(
     );
     t.is(missing.code, 2);
     t.regex(missing.stderr, /gpg has no key matching "nobody@example\.org"/);
+    // No terminal and no passphrase: gpg cannot export the secret; not a silent public-only import.
+    const noPass = await runCli(
+      ['--home', path.join(dir, 'c'), 'keys', 'import', '--from-gpg', 'fromgpg@example.org'],
+      { env },
+    );
+    t.is(noPass.code, 2, noPass.stdout);
+    t.regex(noPass.stderr, /gpg holds the secret key fromgpg@example\.org but did not export it/);
+    t.regex(noPass.stderr, /--passphrase-file/);
+    t.is(noPass.stdout, '');
 
     const subFile = path.join(dir, 'sub.gpg');
     const exp = await g.gpg([
