@@ -11,6 +11,13 @@ export interface SelectableKey {
   unusable?: string;
 }
 
+/** `revoked` or `expired` when the key can no longer sign, else undefined. */
+export async function unusableReason(key: openpgp.Key, now = new Date()): Promise<string | undefined> {
+  if (await key.isRevoked().catch(() => false)) return 'revoked';
+  const expiry = await key.getExpirationTime().catch(() => null);
+  return expiry instanceof Date && expiry.getTime() <= now.getTime() ? 'expired' : undefined;
+}
+
 /** `items` with what selectKey matches against, read from each one's key. */
 export async function selectable<T extends { key: openpgp.Key }>(
   items: T[],
@@ -19,15 +26,12 @@ export async function selectable<T extends { key: openpgp.Key }>(
   return Promise.all(
     items.map(async (item) => {
       const key = item.key;
-      const revoked = await key.isRevoked().catch(() => false);
-      const expiry = await key.getExpirationTime().catch(() => null);
-      const expired = expiry instanceof Date && expiry.getTime() <= now.getTime();
       return {
         ...item,
         fingerprint: key.getFingerprint().toUpperCase(),
         subkeyFingerprints: key.subkeys.map((s) => s.getFingerprint().toUpperCase()),
         userIDs: key.getUserIDs(),
-        unusable: revoked ? 'revoked' : expired ? 'expired' : undefined,
+        unusable: await unusableReason(key, now),
       };
     }),
   );
