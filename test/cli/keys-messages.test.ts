@@ -62,3 +62,59 @@ peerTest(['tmux'])(
     t.notRegex(mine.stdout, new RegExp(EXAMPLE_FPR));
   },
 );
+
+test('a key that expired after it signed: the warning says it has expired since, without contradiction', async (t) => {
+  const { dir } = await setup(t);
+  const { verifyFile } = await import('../../src/core/verify/verify-file.js');
+  const { privateKey } = await openpgp.generateKey({
+    userIDs: [{ name: 'Brief', email: 'brief@example.org' }],
+    date: new Date(Date.now() - 10 * 86400_000),
+    keyExpirationTime: 5 * 86400,
+    format: 'object',
+  });
+  const file = path.join(dir, 'demo-1.0.tar.gz');
+  await fs.writeFile(file, 'data');
+  // Signed eight days ago, while the key was valid (it expired five days ago).
+  const sig = await openpgp.sign({
+    message: await openpgp.createMessage({ binary: new Uint8Array(Buffer.from('data')) }),
+    signingKeys: privateKey,
+    detached: true,
+    date: new Date(Date.now() - 8 * 86400_000),
+  });
+  await fs.writeFile(`${file}.asc`, sig as string);
+  const report = await verifyFile({ file, keys: [privateKey.toPublic()] });
+  const warnings = report.signatures.flatMap((s) => s.warnings);
+  t.true(
+    warnings.some((w) => w === 'the key has expired since; it was valid when it signed'),
+    JSON.stringify(warnings),
+  );
+  t.false(warnings.some((w) => /expired when it signed/.test(w)));
+});
+
+test('keys revoke asks first: --yes is known, and without a terminal it is required', async (t) => {
+  const { cli } = await setup(t);
+  t.is((await cli(['keys', 'import', path.join(KEYS_EXAMPLE, 'example-secret.asc')])).code, 0);
+  const env = { DISTSEAL_PASSPHRASE: 'example-passphrase-do-not-use' };
+  const refused = await cli(['keys', 'revoke', EXAMPLE_FPR], { env });
+  t.is(refused.code, 2);
+  t.regex(refused.stderr, /needs confirmation[\s\S]*--yes/);
+  const done = await cli(['keys', 'revoke', EXAMPLE_FPR, '--yes'], { env });
+  t.is(done.code, 0, done.stderr);
+  t.regex(done.stdout, /Revoked key/);
+});
+
+test('keys passwd names the NEW passphrase and DISTSEAL_NEW_PASSPHRASE; a one-letter name says the minimum', async (t) => {
+  const { cli } = await setup(t);
+  t.is((await cli(['keys', 'import', path.join(KEYS_EXAMPLE, 'example-secret.asc')])).code, 0);
+  const r = await cli(['keys', 'passwd', EXAMPLE_FPR], {
+    env: { DISTSEAL_PASSPHRASE: 'example-passphrase-do-not-use' },
+  });
+  t.is(r.code, 2);
+  t.regex(r.stderr, /No NEW passphrase was given/);
+  t.regex(r.stderr, /DISTSEAL_NEW_PASSPHRASE/);
+  const help = await cli(['keys', 'passwd', '--help']);
+  t.regex(help.stdout, /DISTSEAL_NEW_PASSPHRASE/);
+  const short = await cli(['keys', 'generate', '--name', 'M', '--email', 'm@example.org', '--no-passphrase']);
+  t.is(short.code, 2);
+  t.regex(short.stderr, /too short: give at least 2 characters/);
+});

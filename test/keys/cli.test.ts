@@ -246,7 +246,7 @@ test('delete needs --yes when not interactive; default, passwd and revoke work b
   await t.throwsAsync(openpgp.decryptKey({ privateKey: stored, passphrase: EXAMPLE_PASSPHRASE }));
   await openpgp.decryptKey({ privateKey: stored, passphrase: 'correct horse battery' });
   const rev = await cli(
-    ['keys', 'revoke', EXAMPLE_FPR, '--reason', 'retired', '--message', 'moved on', '--json'],
+    ['keys', 'revoke', EXAMPLE_FPR, '--yes', '--reason', 'retired', '--message', 'moved on', '--json'],
     { env: { DISTSEAL_PASSPHRASE: 'correct horse battery' } },
   );
   t.is(rev.code, 0, rev.stderr);
@@ -265,13 +265,14 @@ test('delete needs --yes when not interactive; default, passwd and revoke work b
 test('revoke a public-only key with the revocation certificate kept in the home', async (t) => {
   const { dir, home, cli } = await setup(t);
   await cli(['keys', 'import', path.join(KEYS_EXAMPLE, 'example-public.asc')]);
-  const r1 = await cli(['keys', 'revoke', EXAMPLE_FPR]);
+  const r1 = await cli(['keys', 'revoke', EXAMPLE_FPR, '--yes']);
   t.is(r1.code, 2);
   t.regex(r1.stderr, /no revocation certificate/);
   const r2 = await cli([
     'keys',
     'revoke',
     EXAMPLE_FPR,
+    '--yes',
     '--certificate',
     path.join(KEYS_EXAMPLE, 'example-revocation.asc'),
   ]);

@@ -447,7 +447,7 @@ test('revoke without the primary secret asks no reason or passphrase (the stored
   t.is(r.calls[0]!.argv.fpr, pub);
   t.is(r.calls[0]!.argv.reason, undefined);
   t.is(r.calls[0]!.env.DISTSEAL_PASSPHRASE, undefined);
-  t.true(r.stderr().includes(`distseal keys revoke ${pub} --home `), r.stderr());
+  t.true(r.stderr().includes(`distseal keys revoke ${pub} --yes --home `), r.stderr());
 });
 
 test('with no keys, key actions explain what to do and return to the menu', async (t) => {
