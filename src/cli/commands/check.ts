@@ -41,6 +41,11 @@ export const command: LeafCommand = {
         const report = await checkDist(file, { strict, logger: ctx.logger });
         const failed = reportFails(report, strict);
         reports.push({ ...report, file: given, status: failed ? 'failed' : 'passed' });
+        if (ctx.quiet) {
+          const first = report.findings.find((f) => f.severity === 'error' || strict);
+          lines.push(failed ? `FAIL ${given}: [${first?.rule}] ${first?.message}` : `OK ${given}`);
+          continue;
+        }
         lines.push(
           `Checking ${given}: ${failed ? 'FAILED' : 'PASSED'}${!failed && report.findings.length ? ' with warnings' : ''}`,
         );
@@ -51,6 +56,10 @@ export const command: LeafCommand = {
       } catch (error) {
         if (!(error instanceof DistsealError) || exitCodeFor(error) !== ExitCode.usage) throw error;
         unreadable.push({ file: given, error });
+        if (ctx.quiet) {
+          lines.push(`FAIL ${given}: ${error.message}`);
+          continue;
+        }
         lines.push(`Checking ${given}: UNREADABLE`);
         lines.push(`  ${error.message}`);
         if (error.hint) lines.push(`  hint: ${error.hint}`);

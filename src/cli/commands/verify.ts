@@ -6,7 +6,7 @@ import type { ManifestVerifyReport } from '../../core/verify/manifest.js';
 import type { LeafCommand } from '../command.js';
 import { loadVerifySettings, verifyBuilder } from '../verify-settings.js';
 import { dropSignaturesOfListed } from './sig-args.js';
-import { renderManifest, renderReport } from './verify-render.js';
+import { quietManifest, quietReport, renderManifest, renderReport } from './verify-render.js';
 
 /**
  * `distseal verify FILE... | --manifest SHA256SUMS [FILE...]`. Exit 0 when everything verified,
@@ -52,7 +52,7 @@ export const command: LeafCommand = {
         manifest: path.resolve(ctx.cwd, argv.manifest),
         files: files.length > 0 ? files : undefined,
       });
-      ctx.out.result(renderManifest(report, show), {
+      ctx.out.result(ctx.quiet ? quietManifest(report, show) : renderManifest(report, show), {
         ok: report.verified,
         manifest: report.manifest,
         entries: report.entries,
@@ -82,11 +82,14 @@ export const command: LeafCommand = {
     for (const o of outcomes) {
       if (o.report) {
         reports.push(o.report);
-        lines.push(...renderReport(o.report, show));
+        if (ctx.quiet) lines.push(quietReport(o.report, show));
+        else lines.push(...renderReport(o.report, show));
       } else {
         errors.push(o.error.toJSON());
         lines.push(
-          `${show(o.file)}: ERROR - ${o.error.message}${o.error.hint ? `\n  hint: ${o.error.hint}` : ''}`,
+          ctx.quiet
+            ? `FAIL ${show(o.file)}: ${o.error.message}`
+            : `${show(o.file)}: ERROR - ${o.error.message}${o.error.hint ? `\n  hint: ${o.error.hint}` : ''}`,
         );
       }
     }
