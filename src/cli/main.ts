@@ -60,6 +60,11 @@ const COMMANDS: Entry[] = [
         (await import('./commands/login/conda.js')).command,
       ]),
   },
+  {
+    name: 'completion',
+    describe: 'Print a shell completion script (bash, zsh or fish)',
+    load: () => import('./commands/completion.js').then((m) => m.command),
+  },
 ];
 
 function group(command: string, describe: string, subcommands: LeafCommand[]): GroupCommand {
@@ -207,6 +212,9 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
         new UsageError(message, { hint: 'Run `distseal --help` for the commands and their options.' })
       );
     })
+    // Answers `--get-yargs-completions` for the scripts of `distseal completion SHELL`; yargs's own
+    // script command is hidden under a name nobody types.
+    .completion('__yargs-completion-script', false)
     .help()
     .alias('help', 'h')
     .version()
