@@ -2,6 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { DistsealError, ExitCode, exitCodeFor, UsageError } from '../core/errors.js';
 import { isGroup, type CommandModule, type GroupCommand, type LeafCommand } from './command.js';
 import { createContext, type Context, type ContextIO, type GlobalFlags } from './context.js';
+import { usageHelp, type UsageScope } from './usage-help.js';
 
 interface Entry {
   name: string;
@@ -198,19 +199,19 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
     }
   }
 
+  // Where a usage error happened: the top level, or inside the group named by the first word.
+  const scope: UsageScope = { prefix: 'distseal', names: COMMANDS.map((c) => c.name) };
   let y = globalOptions(yargs(argv))
     .scriptName('distseal')
     .usage('$0 <command> [options]\n\nSign, upload and verify Python and conda distributions with OpenPGP.')
     .strict()
-    .demandCommand(1, 'Name a command (see the list above).')
-    .recommendCommands()
+    .demandCommand(1, 'Name a command.')
     .exitProcess(false)
     .showHelpOnFail(false)
     .fail((message, error) => {
-      throw (
-        error ??
-        new UsageError(message, { hint: 'Run `distseal --help` for the commands and their options.' })
-      );
+      if (error) throw error;
+      const help = usageHelp(message ?? '', scope);
+      throw new UsageError(help.message, { hint: help.hint });
     })
     // Answers `--get-yargs-completions` for the scripts of `distseal completion SHELL`; yargs's own
     // script command is hidden under a name nobody types.
@@ -232,8 +233,12 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
     }
     const module = await entry.load();
     if (isGroup(module)) {
+      const names = module.subcommands.map((leaf) => leaf.command.split(' ')[0]!);
+      const rest = argv.slice(argv.indexOf(entry.name) + 1).filter((a) => !a.startsWith('-'));
+      if (!rest.some((a) => names.includes(a)))
+        Object.assign(scope, { prefix: `distseal ${entry.name}`, names });
       y = y.command(module.command, module.describe, (sub: Argv) => {
-        let g = sub.demandCommand(1, `Name a ${module.command} subcommand (see the list above).`);
+        let g = sub.demandCommand(1, 'Name a subcommand.');
         for (const leaf of module.subcommands) g = registerLeaf(g, leaf, state, io);
         return g;
       });
