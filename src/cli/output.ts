@@ -20,6 +20,8 @@ export class Output {
   readonly logger: Logger;
   private readonly secrets = new Set<string>();
   private readonly progressState = new Map<string, number>();
+  /** A terminal progress bar is drawn and its line not yet ended. */
+  private barOpen = false;
 
   constructor(private readonly options: OutputOptions) {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the logger's methods are plain functions
@@ -57,12 +59,21 @@ export class Output {
       if (data !== undefined) this.options.stdout.write(`${this.redact(JSON.stringify(data, null, 2))}\n`);
       return;
     }
+    if (this.barOpen) {
+      this.options.stderr.write('\n');
+      this.barOpen = false;
+    }
     const lines = Array.isArray(text) ? text.join('\n') : text;
     if (lines !== '') this.options.stdout.write(`${this.redact(lines)}\n`);
   }
 
   /** A line on stderr (not suppressed by --json; used for errors and prompts' context). */
   err(message: string): void {
+    // End a progress bar's line first, so the message does not run on after "136 MiB".
+    if (this.barOpen) {
+      this.options.stderr.write('\n');
+      this.barOpen = false;
+    }
     this.options.stderr.write(`${this.redact(message)}\n`);
   }
 
@@ -92,6 +103,7 @@ export class Output {
       ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(ratio * 100)}%`
       : formatBytes(event.done);
     this.options.stderr.write(`\r\x1b[K${this.redact(event.label)} ${bar}${event.finished ? '\n' : ''}`);
+    this.barOpen = !event.finished;
     if (event.finished) this.progressState.delete(event.id);
   }
 }

@@ -295,13 +295,6 @@ async function sendOne(
     }
     throw error;
   });
-  logger.progress?.({
-    id: p.file,
-    label: `Uploading ${basename}`,
-    done: length,
-    total: length,
-    finished: true,
-  });
   if (response.status >= 300 && response.status < 400) throw redirectError(repo.url, response);
   // Whatever the index said, bytes that differ from the ones hashed mean the file changed under us.
   const sent = streamed as string | undefined;
@@ -316,6 +309,14 @@ async function sendOne(
     );
   }
   if (response.status >= 200 && response.status < 300) {
+    // "done" only once the index accepted the file (never before a 403/409/503).
+    logger.progress?.({
+      id: p.file,
+      label: `Uploading ${basename}`,
+      done: length,
+      total: length,
+      finished: true,
+    });
     const note = response.body.trim();
     if (note && !/^<!DOCTYPE|^<html/i.test(note))
       logger.warn(`${maskUrl(repo.url)} says about ${basename}: ${serverMessage(response)}`);
