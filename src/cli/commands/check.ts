@@ -65,6 +65,9 @@ export const command: LeafCommand = {
         if (error.hint) lines.push(`  hint: ${error.hint}`);
       }
     }
+    const notRendered = reports.find((r) => r.description?.render === 'not-checked');
+    if (notRendered && !ctx.quiet)
+      lines.push(`note: the descriptions were not render-checked: ${notRendered.description!.reason}.`);
     const failed = reports.filter((r) => r.status === 'failed').length;
     ctx.out.result(lines, {
       ok: failed === 0 && unreadable.length === 0,
