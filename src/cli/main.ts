@@ -133,22 +133,24 @@ function globalOptions(y: Argv): Argv<any> {
 }
 
 /** Wrap a leaf's run() so errors and the context are handled in one place. */
-function leafHandler(leaf: LeafCommand, state: RunState, io: ContextIO) {
+function leafHandler(leaf: LeafCommand, state: RunState, io: ContextIO, name: string) {
   return async (argv: Record<string, any>) => {
     const ctx = createContext(argv as GlobalFlags, io);
+    ctx.out.command = name;
     state.ctx = ctx;
     const code = await leaf.run(argv, ctx);
     state.code = typeof code === 'number' ? code : ExitCode.ok;
   };
 }
 
-function registerLeaf(y: Argv, leaf: LeafCommand, state: RunState, io: ContextIO): Argv {
+function registerLeaf(y: Argv, leaf: LeafCommand, state: RunState, io: ContextIO, group?: string): Argv {
+  const name = [group, leaf.command.split(' ')[0]].filter(Boolean).join('-');
   return y.command({
     command: leaf.command,
     describe: leaf.describe,
     aliases: leaf.aliases,
     builder: (sub: Argv) => (leaf.builder ? leaf.builder(sub) : sub),
-    handler: leafHandler(leaf, state, io),
+    handler: leafHandler(leaf, state, io, name),
   });
 }
 
@@ -159,17 +161,20 @@ interface RunState {
 
 /** Render an error and return its exit code. The one place errors become exit codes. */
 export function reportError(error: unknown, ctx: Context | undefined, io: ContextIO): number {
-  const context = ctx ?? createContext({}, io);
+  const context = ctx ?? createContext({ json: Boolean(io.json) }, io);
   const code = exitCodeFor(error);
+  // Under --json an error is a JSON document on stdout too (docs/json.md, distseal/error@1).
+  const command = context.out.command === 'distseal' ? undefined : context.out.command;
+  const schema = { schema: 'distseal/error@1', ok: false, command, exitCode: code };
   if (error instanceof DistsealError) {
-    if (context.json) context.out.result('', { ok: false, error: error.toJSON() });
+    if (context.json) context.out.result('', { ...schema, error: error.toJSON() });
     context.out.err(`distseal: ${error.message}`);
     if (error.hint) context.out.err(`  hint: ${error.hint}`);
     if (context.verbose && error.cause instanceof Error) context.out.err(`  cause: ${error.cause.message}`);
   } else {
     const message = error instanceof Error ? error.message : String(error);
     if (context.json)
-      context.out.result('', { ok: false, error: { code: 'E_BUG', kind: 'operational', message } });
+      context.out.result('', { ...schema, error: { code: 'E_BUG', kind: 'operational', message } });
     context.out.err(`distseal: unexpected error: ${message}`);
     context.out.err(
       '  This is a bug in distseal. Please report it with the command you ran (re-run with --verbose for details).',
@@ -239,7 +244,7 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
         Object.assign(scope, { prefix: `distseal ${entry.name}`, names });
       y = y.command(module.command, module.describe, (sub: Argv) => {
         let g = sub.demandCommand(1, 'Name a subcommand.');
-        for (const leaf of module.subcommands) g = registerLeaf(g, leaf, state, io);
+        for (const leaf of module.subcommands) g = registerLeaf(g, leaf, state, io, module.command);
         return g;
       });
     } else {
@@ -251,6 +256,7 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
     await y.parseAsync();
     return state.code;
   } catch (error) {
-    return reportError(error, state.ctx, io);
+    // A usage error from yargs comes before any command ran: honour --json from the raw argv.
+    return reportError(error, state.ctx, { ...io, json: argv.includes('--json') });
   }
 }

@@ -20,6 +20,8 @@ export class Output {
   readonly logger: Logger;
   private readonly secrets = new Set<string>();
   private readonly progressState = new Map<string, number>();
+  /** The command being run (`keys-list`), naming the JSON schema: `distseal/keys-list@1`. */
+  command = 'distseal';
   /** A terminal progress bar is drawn and its line not yet ended. */
   private barOpen = false;
 
@@ -56,7 +58,8 @@ export class Output {
   /** Print a command's result: `text` normally, `data` as JSON under --json. */
   result(text: string | string[], data?: unknown): void {
     if (this.options.json) {
-      if (data !== undefined) this.options.stdout.write(`${this.redact(JSON.stringify(data, null, 2))}\n`);
+      if (data !== undefined)
+        this.options.stdout.write(`${this.redact(JSON.stringify(this.envelope(data), null, 2))}\n`);
       return;
     }
     if (this.barOpen) {
@@ -65,6 +68,15 @@ export class Output {
     }
     const lines = Array.isArray(text) ? text.join('\n') : text;
     if (lines !== '') this.options.stdout.write(`${this.redact(lines)}\n`);
+  }
+
+  /**
+   * Every JSON document names its versioned schema (docs/json.md) and says `ok`; a command's own
+   * `schema` or `ok` wins.
+   */
+  private envelope(data: unknown): unknown {
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return data;
+    return { schema: `distseal/${this.command}@1`, ok: true, ...(data as Record<string, unknown>) };
   }
 
   /** A line on stderr (not suppressed by --json; used for errors and prompts' context). */

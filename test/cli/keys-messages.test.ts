@@ -34,7 +34,7 @@ test('keys import of a public-only key says it cannot sign and names trust add; 
   await fs.writeFile(file, privateKey.armor());
   const old = await cli(['--json', 'keys', 'import', file]);
   t.is(old.code, 0, old.stderr);
-  t.false(JSON.parse(old.stdout).imported[0].madeDefault);
+  t.false(JSON.parse(old.stdout).results[0].madeDefault);
   t.regex(old.stderr, /is expired, so it was not made the default signing key/);
   const again = await cli(['keys', 'import', path.join(KEYS_EXAMPLE, 'example-secret.asc')]);
   t.is(again.code, 0, again.stderr);

@@ -81,7 +81,8 @@ peerTest(['gpg'])(
     const fromStdin = await cli(['keys', 'import', '-'], rsaExp.stdout);
     t.is(fromStdin.code, 0, `an armored secret on stdin: ${fromStdin.stderr}`);
 
-    const listed = (JSON.parse((await cli(['keys', 'list', '--json'])).stdout) as { keys: ListedKey[] }).keys;
+    const listed = (JSON.parse((await cli(['keys', 'list', '--json'])).stdout) as { results: ListedKey[] })
+      .results;
     const byFpr = new Map(listed.map((k) => [k.fingerprint, k]));
     t.deepEqual([...byFpr.keys()].sort(), [ed, rsa, old, gone].sort(), 'same fingerprints');
     for (const fpr of [ed, rsa, old, gone]) {
@@ -184,9 +185,8 @@ peerTest(['gpg'])(
       { env },
     );
     t.is(a.code, 0, a.stderr);
-    const imported = (
-      JSON.parse(a.stdout) as { imported: Array<{ fingerprint: string; hasSecret: boolean }> }
-    ).imported;
+    const imported = (JSON.parse(a.stdout) as { results: Array<{ fingerprint: string; hasSecret: boolean }> })
+      .results;
     t.deepEqual(
       imported.map((i) => [i.fingerprint, i.hasSecret]),
       [[fpr, true]],
@@ -222,8 +222,8 @@ peerTest(['gpg'])(
     const listed = (
       JSON.parse(
         (await runCli(['--home', path.join(dir, 'b'), 'keys', 'list', '--json'], { env: NO_DBUS })).stdout,
-      ) as { keys: ListedKey[] }
-    ).keys;
+      ) as { results: ListedKey[] }
+    ).results;
     t.is(listed[0]!.fingerprint, fpr);
     t.true(listed[0]!.hasSecret);
     t.false(listed[0]!.primarySecret, 'gnu-dummy primary');

@@ -145,7 +145,7 @@ test('--manifest writes a coreutils SHA256SUMS that sha256sum -c accepts, and it
   t.is(notListed.code, 3);
   const data = JSON.parse(notListed.stdout);
   t.deepEqual(
-    data.entries.map((e: { status: string }) => e.status),
+    data.results.map((e: { status: string }) => e.status),
     ['ok', 'not-listed'],
   );
   await fs.rm(s.files[1]!);

@@ -40,7 +40,7 @@ export const command: LeafCommand = {
       try {
         const report = await checkDist(file, { strict, logger: ctx.logger });
         const failed = reportFails(report, strict);
-        reports.push({ ...report, file: given, status: failed ? 'failed' : 'passed' });
+        reports.push({ ...report, file, status: failed ? 'failed' : 'passed' });
         if (ctx.quiet) {
           const first = report.findings.find((f) => f.severity === 'error' || strict);
           lines.push(failed ? `FAIL ${given}: [${first?.rule}] ${first?.message}` : `OK ${given}`);
@@ -55,7 +55,7 @@ export const command: LeafCommand = {
         }
       } catch (error) {
         if (!(error instanceof DistsealError) || exitCodeFor(error) !== ExitCode.usage) throw error;
-        unreadable.push({ file: given, error });
+        unreadable.push({ file, error });
         if (ctx.quiet) {
           lines.push(`FAIL ${given}: ${error.message}`);
           continue;

@@ -89,7 +89,7 @@ export const command: LeafCommand = {
           ok: true,
           manifest: result.manifest,
           status: result.status,
-          entries: result.entries.map(({ name, sha256 }) => ({ name, sha256 })),
+          results: result.entries.map(({ name, sha256, file }) => ({ name, sha256, file })),
           signature: s,
         },
       );

@@ -55,7 +55,7 @@ export const command: LeafCommand = {
       ctx.out.result(ctx.quiet ? quietManifest(report, show) : renderManifest(report, show), {
         ok: report.verified,
         manifest: report.manifest,
-        entries: report.entries,
+        results: report.entries,
       });
       return report.verified ? ExitCode.ok : ExitCode.verification;
     }

@@ -67,7 +67,8 @@ export const command: LeafCommand = {
       cwd: ctx.cwd,
       logger: ctx.logger,
     });
-    ctx.out.result(renderChannelReport(report), { ok: report.verified, ...report });
+    const { entries, ...rest } = report;
+    ctx.out.result(renderChannelReport(report), { ok: report.verified, ...rest, results: entries });
     return report.verified ? ExitCode.ok : ExitCode.verification;
   },
 };

@@ -129,7 +129,7 @@ export const command: LeafCommand = {
     const where = into === 'trusted' ? ' (into the trusted keyring)' : '';
     ctx.out.result(
       results.map((r) => `${describeImport(r)}${where}`),
-      { into, imported: results.map(({ info: _info, ...r }) => r) },
+      { into, results: results.map(({ info: _info, ...r }) => r) },
     );
     if (into === 'own' && results.every((r) => !r.hasSecret && r.status === 'new')) {
       ctx.logger.warn(
