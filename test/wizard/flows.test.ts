@@ -465,17 +465,40 @@ test('with no keys, key actions explain what to do and return to the menu', asyn
   t.is(s.calls.length, 0);
 });
 
-test('other menu entries point at their commands', async (t) => {
-  const s = scriptedDeps([
-    ['main', 'sign'],
-    ['main', 'verify'],
-    ['main', 'upload'],
-    ['main', 'trust'],
+test('the main menu offers only built flows; without a keychain, keychain entries and the question are hidden', async (t) => {
+  const s = scriptedDeps([['main', 'quit']]);
+  t.is(await runMenu(s.deps), 0);
+  t.deepEqual(s.prompter.asked[0]!.choices, ['keys', 'quit']);
+  const n = scriptedDeps([
+    ['main', 'keys'],
+    ['keys-menu', 'back'],
     ['main', 'quit'],
   ]);
+  n.deps.keychainAvailable = async () => false;
+  t.is(await runMenu(n.deps), 0);
+  const keysMenu = n.prompter.asked.find((q) => q.id === 'keys-menu')!;
+  t.false((keysMenu.choices as string[]).includes('remember'));
+  t.false((keysMenu.choices as string[]).includes('forget'));
+  t.true((keysMenu.choices as string[]).includes('generate'));
+});
+
+test('generate without a keychain does not offer to keep the passphrase there', async (t) => {
+  const s = scriptedDeps([
+    ['main', 'keys'],
+    ['keys-menu', 'generate'],
+    ['name', 'Ada Lovelace'],
+    ['email', 'ada@example.org'],
+    ['algo', 'ed25519'],
+    ['expires', ''],
+    ['use-passphrase', true],
+    ['new-passphrase', PASS],
+    ['repeat-passphrase', PASS],
+    ['confirm-generate', true],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ]);
+  s.deps.keychainAvailable = async () => false;
   t.is(await runMenu(s.deps), 0);
-  t.regex(
-    s.prompter.said.join('\n'),
-    /distseal sign FILE.*\n.*distseal verify.*\n.*distseal upload pypi.*\n.*distseal trust add/,
-  );
+  t.false(s.prompter.asked.some((q) => q.id === 'remember'));
+  t.is(s.calls.length, 1);
 });
