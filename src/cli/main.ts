@@ -2,7 +2,9 @@ import yargs, { type Argv } from 'yargs';
 import { DistsealError, ExitCode, exitCodeFor, UsageError } from '../core/errors.js';
 import { isGroup, type CommandModule, type GroupCommand, type LeafCommand } from './command.js';
 import { createContext, type Context, type ContextIO, type GlobalFlags } from './context.js';
+import { printError } from './render-error.js';
 import { usageHelp, type UsageScope } from './usage-help.js';
+import { distsealVersion } from './version.js';
 
 interface Entry {
   name: string;
@@ -168,9 +170,7 @@ export function reportError(error: unknown, ctx: Context | undefined, io: Contex
   const schema = { schema: 'distseal/error@1', ok: false, command, exitCode: code };
   if (error instanceof DistsealError) {
     if (context.json) context.out.result('', { ...schema, error: error.toJSON() });
-    context.out.err(`distseal: ${error.message}`);
-    if (error.hint) context.out.err(`  hint: ${error.hint}`);
-    if (context.verbose && error.cause instanceof Error) context.out.err(`  cause: ${error.cause.message}`);
+    printError(context.out, error, context.verbose);
   } else {
     const message = error instanceof Error ? error.message : String(error);
     if (context.json)
@@ -223,7 +223,7 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
     .completion('__yargs-completion-script', false)
     .help()
     .alias('help', 'h')
-    .version()
+    .version(distsealVersion())
     .wrap(Math.min(100, (io.stdout ?? process.stdout).columns ?? 100));
 
   for (const entry of COMMANDS) {

@@ -12,13 +12,31 @@ export interface OutputOptions {
 const MASK = '********';
 
 /**
+ * Mask secrets where they can really appear in text: a password in a URL
+ * (`https://user:PASS@host`), the value of an authorization-like header (a server's error body or
+ * a debug line may echo one), `Basic`/`Bearer` credentials, and PyPI API tokens.
+ *
+ * Secret values are never looked for elsewhere: masking every occurrence of a passphrase told an
+ * onlooker what it was (the passphrase `perf` masked in the path /tmp/perf/x, `2026` in a date).
+ * Passphrases and tokens stay out of messages by construction: no message formats one in.
+ */
+export function redact(text: string): string {
+  return text
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+):[^@\s/]+@/gi, `$1:${MASK}@`)
+    .replace(
+      /\b((?:proxy-)?authorization|x-api-key|api-key|x-auth-token|(?:set-)?cookie)(["']?\s*[:=]\s*["']?)[^\r\n"',}]+/gi,
+      `$1$2${MASK}`,
+    )
+    .replace(/\b(Basic|Bearer) [A-Za-z0-9._~+/-]{16,}=*/g, `$1 ${MASK}`)
+    .replace(/\bpypi-[A-Za-z0-9_-]{40,}/g, `pypi-${MASK}`);
+}
+
+/**
  * Results go to stdout (text or one JSON document), everything else to stderr. Every string
- * that leaves the process passes through `redact`, which masks any secret registered with
- * `addSecret` (passphrases, tokens) and passwords embedded in URLs.
+ * that leaves the process passes through `redact`.
  */
 export class Output {
   readonly logger: Logger;
-  private readonly secrets = new Set<string>();
   private readonly progressState = new Map<string, number>();
   /** The command being run (`keys-list`), naming the JSON schema: `distseal/keys-list@1`. */
   command = 'distseal';
@@ -44,15 +62,8 @@ export class Output {
     };
   }
 
-  /** Remember a secret value so it is masked wherever it might be printed. */
-  addSecret(value: string | undefined): void {
-    if (value && value.length >= 4) this.secrets.add(value);
-  }
-
   redact(text: string): string {
-    let result = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+):[^@\s/]+@/gi, `$1:${MASK}@`);
-    for (const secret of this.secrets) result = result.split(secret).join(MASK);
-    return result;
+    return redact(text);
   }
 
   /** Print a command's result: `text` normally, `data` as JSON under --json. */

@@ -63,7 +63,6 @@ export async function readSecretFlag(
   if (text === undefined) return undefined;
   // Only the first line counts, so a file may carry a trailing comment or newline (gpg does the same).
   const value = chompSecret(text.split(/\r?\n/)[0] ?? '');
-  ctx.out.addSecret(value);
   return value;
 }
 
@@ -84,7 +83,6 @@ export async function promptHidden(
       { message, mask: '*', ...(validate ? { validate } : {}) },
       { input: ctx.stdin as never, output: ctx.stderr as never },
     );
-    ctx.out.addSecret(value);
     return value;
   } catch (error) {
     if (isPromptExit(error)) throw new InterruptedError('Cancelled; nothing was changed.');
@@ -129,7 +127,6 @@ export async function resolveNewPassphrase(
     return '';
   }
   if (options.value !== undefined && options.value !== '') {
-    ctx.out.addSecret(options.value);
     return options.value;
   }
   const fromFlag = await readSecretFlag(ctx, options.file, options.fd, options.flag);
@@ -139,7 +136,6 @@ export async function resolveNewPassphrase(
     const value = ctx.env[envName];
     if (value) {
       ctx.logger.debug(`Using the passphrase from ${envName}.`);
-      ctx.out.addSecret(value);
       return value;
     }
   }

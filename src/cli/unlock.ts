@@ -58,20 +58,12 @@ export function passphraseSources(
     },
     {
       name: PASSPHRASE_ENV,
-      get: () => {
-        const value = ctx.env[PASSPHRASE_ENV];
-        ctx.out.addSecret(value);
-        return value;
-      },
+      get: () => ctx.env[PASSPHRASE_ENV],
     },
     {
       name: 'the OS keychain (`distseal keys remember`)',
       fallThroughOnWrong: true,
-      get: async () => {
-        const value = await keychain.get(PASSPHRASE_SERVICE, fingerprint);
-        ctx.out.addSecret(value ?? undefined);
-        return value;
-      },
+      get: () => keychain.get(PASSPHRASE_SERVICE, fingerprint),
     },
     {
       name: 'a prompt (in a terminal)',

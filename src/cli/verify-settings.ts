@@ -15,6 +15,10 @@ export interface VerifySettings {
   signers?: string[];
   threshold: number;
   keySource: string;
+  /** Your own keys' primary fingerprints when they are among `keys` (the home's keyring, not --keyring). */
+  ownFingerprints: string[];
+  /** --binary-only: refuse text-mode signatures. */
+  binaryOnly: boolean;
 }
 
 /** Build the yargs options (exported so other verify modes, e.g. --channel, can add theirs). */
@@ -40,6 +44,17 @@ export function verifyBuilder(y: Argv): Argv {
       type: 'string',
       describe:
         'Trust policy JSON mapping projects to fingerprints (added to the pins from `trust add --for`)',
+    })
+    .option('binary-only', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Refuse text-mode signatures (they are checked over the text with CRLF line endings, not the exact bytes)',
+    })
+    .option('project', {
+      type: 'string',
+      describe:
+        "The project the FILEs belong to, for the trust policy's pins (needed when pins exist and a file name does not tell)",
     })
     .option('threshold', {
       type: 'number',
@@ -90,12 +105,23 @@ export async function loadVerifySettings(argv: Record<string, any>, ctx: Context
     policy = mergePolicies(policy, parsePolicy(text, file));
   }
   const keyrings = listOf(argv.keyring)?.map((k) => path.resolve(ctx.cwd, k));
-  const keys =
-    keyrings && keyrings.length > 0
-      ? await loadKeyring(keyrings, { logger: ctx.logger })
-      : await store.trustedKeys();
-  const keySource =
-    keyrings && keyrings.length > 0 ? keyrings.join(', ') : `the trusted keyring in ${ctx.home}`;
-  ctx.logger.debug(`${keys.length} trusted key(s) from ${keySource}`);
-  return { keys, policy, signers, threshold, keySource };
+  const binaryOnly = argv.binaryOnly === true || argv['binary-only'] === true;
+  if (keyrings && keyrings.length > 0) {
+    const keys = await loadKeyring(keyrings, { logger: ctx.logger });
+    const keySource = keyrings.join(', ');
+    ctx.logger.debug(`${keys.length} trusted key(s) from ${keySource}`);
+    return { keys, policy, signers, threshold, keySource, ownFingerprints: [], binaryOnly };
+  }
+  // Your own keys count as trusted, as gpg trusts its own secret keys: sign then verify works in one home.
+  const own = (await store.loadOwn()).map((k) =>
+    k.key.isPrivate() ? k.key.toPublic() : (k.key as openpgp.PublicKey),
+  );
+  const ownFingerprints = own.map((k) => k.getFingerprint().toUpperCase());
+  const trusted = (await store.trustedKeys()).filter(
+    (k) => !ownFingerprints.includes(k.getFingerprint().toUpperCase()),
+  );
+  const keys = [...own, ...trusted];
+  const keySource = `the trusted keyring and your own keys in ${ctx.home}`;
+  ctx.logger.debug(`${trusted.length} trusted key(s) and ${own.length} of your own from ${ctx.home}`);
+  return { keys, policy, signers, threshold, keySource, ownFingerprints, binaryOnly };
 }

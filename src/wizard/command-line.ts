@@ -1,8 +1,8 @@
 /**
  * The wizard's plan for one action: which leaf command to run and with which options, in the
- * very names the flags use. From it come both the argv object handed to the leaf's `run()`
- * (shaped like yargs' output) and the equivalent non-interactive command line printed at the
- * end. Secrets never enter a plan: they travel separately (see src/wizard/execute.ts).
+ * very names the flags use. From its words come both the argv handed to the leaf's `run()`
+ * (parsed by the leaf's own yargs builder, src/wizard/plan-argv.ts) and the equivalent
+ * non-interactive command line printed at the end. Secrets never enter a plan: they travel separately (see src/wizard/execute.ts).
  */
 export interface Plan {
   /** The command words, e.g. ['keys', 'generate']. */
@@ -20,23 +20,20 @@ export interface Plan {
   secretNote?: string;
 }
 
-function camel(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-}
-
-/** The argv object yargs would have produced for this plan (kebab and camelCase keys, `_`, `$0`). */
-export function planToArgv(plan: Plan, globals: Record<string, unknown> = {}): Record<string, unknown> {
-  const argv: Record<string, unknown> = { _: [...plan.command], $0: 'distseal', ...globals };
-  for (const { name, value } of plan.positionals) {
-    argv[name] = value;
-    argv[camel(name)] = value;
-  }
+/**
+ * The words after the command words: positionals in order, then each flag (`--no-x` for false,
+ * repeated for a list). Secret stand-ins are not included: secrets never travel as words.
+ */
+export function planWords(plan: Plan): string[] {
+  const words = plan.positionals.map(({ value }) => value);
   for (const [name, value] of Object.entries(plan.flags)) {
     if (value === undefined) continue;
-    argv[name] = value;
-    argv[camel(name)] = value;
+    if (value === true) words.push(`--${name}`);
+    else if (value === false) words.push(`--no-${name}`);
+    else if (Array.isArray(value)) for (const v of value) words.push(`--${name}`, v);
+    else words.push(`--${name}`, String(value));
   }
-  return argv;
+  return words;
 }
 
 /** Quote one word for a POSIX shell, only when needed. */
@@ -47,15 +44,7 @@ export function shellQuote(word: string): string {
 
 /** The equivalent command line, e.g. `distseal keys generate --name 'Ada L' --email ada@example.org`. */
 export function planToCommandLine(plan: Plan, options: { home?: string } = {}): string {
-  const words = ['distseal', ...plan.command];
-  for (const { value } of plan.positionals) words.push(shellQuote(value));
-  for (const [name, value] of Object.entries(plan.flags)) {
-    if (value === undefined) continue;
-    if (value === true) words.push(`--${name}`);
-    else if (value === false) words.push(`--no-${name}`);
-    else if (Array.isArray(value)) for (const v of value) words.push(`--${name}`, shellQuote(v));
-    else words.push(`--${name}`, shellQuote(String(value)));
-  }
+  const words = ['distseal', ...plan.command, ...planWords(plan).map(shellQuote)];
   if (plan.secretHints) words.push(...plan.secretHints);
   if (options.home) words.push('--home', shellQuote(options.home));
   return words.join(' ');

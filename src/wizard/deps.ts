@@ -1,20 +1,11 @@
+import type { KeyInfo } from '../core/keys/info.js';
 import type { LeafCommand } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
 import type { Prompter } from './prompter.js';
 
-/** What the wizard needs to know about one of the user's own keys (a subset of A's KeyInfo). */
-export interface WizardKey {
-  fingerprint: string;
-  userIDs: string[];
-  algorithm?: string;
-  expires?: string | null;
-  revoked: boolean;
-  hasSecret: boolean;
-  /** False when only the subkeys' secrets are here (a `--subkeys-only` import). */
-  primarySecret?: boolean;
-  isDefault: boolean;
-  passphraseInKeychain?: boolean;
-}
+/** What the wizard needs to know about one of the user's own keys: the key list's own facts. */
+export type WizardKey = Pick<KeyInfo, 'fingerprint' | 'userIDs' | 'revoked' | 'hasSecret' | 'isDefault'> &
+  Partial<Pick<KeyInfo, 'algorithm' | 'expires' | 'primarySecret' | 'passphraseInKeychain'>>;
 
 /** The keys leaf commands the wizard drives (src/cli/commands/keys/<name>.ts). */
 export type KeysLeaf =

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import type { Context } from '../cli/context.js';
 import type { Action, Secrets } from './action.js';
-import { planToArgv, planToCommandLine } from './command-line.js';
+import { planToCommandLine } from './command-line.js';
+import { argvFromPlan } from './plan-argv.js';
 import type { WizardDeps } from './deps.js';
 
 /**
@@ -16,7 +17,6 @@ export function contextWithSecrets(ctx: Context, secrets: Secrets = {}): Context
   const env = { ...ctx.env };
   if (secrets.passphrase !== undefined) env.DISTSEAL_PASSPHRASE = secrets.passphrase;
   if (secrets.newPassphrase !== undefined) env.DISTSEAL_NEW_PASSPHRASE = secrets.newPassphrase;
-  for (const value of [secrets.passphrase, secrets.newPassphrase]) ctx.out.addSecret(value);
   const stdin =
     secrets.stdin !== undefined
       ? (Object.assign(Readable.from([Buffer.from(secrets.stdin)]), { isTTY: false }) as Context['stdin'])
@@ -32,7 +32,7 @@ export function contextWithSecrets(ctx: Context, secrets: Secrets = {}): Context
 export async function executeAction(action: Action, deps: WizardDeps): Promise<number> {
   const { ctx } = deps;
   const leaf = await deps.loadLeaf(action.leaf);
-  const argv = planToArgv(action.plan, {
+  const argv = await argvFromPlan(leaf, action.plan, {
     home: ctx.home,
     json: false,
     verbose: ctx.verbose,

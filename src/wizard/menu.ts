@@ -14,6 +14,7 @@ import {
   revokeFlow,
 } from './keys/simple.js';
 import { Q, type KeysChoice, type MainChoice } from './questions.js';
+import { printError } from '../cli/render-error.js';
 
 /** The flow behind each entry of the Keys menu. */
 export const KEY_FLOWS: Record<
@@ -46,8 +47,7 @@ export async function runKeyFlow(choice: Exclude<KeysChoice, 'back'>, deps: Wiza
     return await executeAction(action, deps);
   } catch (error) {
     if (!(error instanceof DistsealError) || error instanceof InterruptedError) throw error;
-    deps.ctx.out.err(`distseal: ${error.message}`);
-    if (error.hint) deps.ctx.out.err(`  hint: ${error.hint}`);
+    printError(deps.ctx.out, error);
     return exitCodeFor(error);
   }
 }

@@ -100,15 +100,6 @@ test('an unknown critical notation fails with E_UNKNOWN_CRITICAL', async (t) => 
   t.is(r.signatures[0]!.reason.code, 'E_UNKNOWN_CRITICAL');
 });
 
-test('a text-mode signature is refused (line endings would not be protected)', async (t) => {
-  const k = await testKey('ed25519');
-  const s = await writeSigned(await rawSign(k.privateKey, { text: true }));
-  t.teardown(s.cleanup);
-  const r = await verifyFile({ file: s.file, keys: [k.publicKey] });
-  t.false(r.verified);
-  t.is(r.signatures[0]!.reason.code, 'E_TEXT_MODE');
-});
-
 test('soft revocation (superseded): earlier signatures stay good with a warning, later ones fail', async (t) => {
   const { privateKey } = await openpgp.generateKey({
     userIDs: [{ name: 'Soft', email: 'soft@example.invalid' }],

@@ -1,6 +1,8 @@
 /**
  * Child process for memory-bound.test.ts: sign (and verify) a large generated stream, then print
- * the peak RSS. Run alone so the parent's heap does not count. Not a test file itself.
+ * the peak RSS and which path each step took. Run alone so the parent's heap does not count. Not a
+ * test file itself. Arguments: MiB, then `prehash` (node:crypto hashes) or `stream` (openpgp.js
+ * streams the data itself: the path whose buffering trap the bound guards against).
  */
 import * as openpgp from 'openpgp';
 import { signStream } from '../../src/core/sign/index.js';
@@ -8,6 +10,28 @@ import { examineSignatures } from '../../src/core/verify/examine.js';
 import { parseSignatureBytes } from '../../src/core/verify/signature-file.js';
 
 const total = Number(process.argv[2] ?? 512) * 1024 * 1024;
+const prehash = (process.argv[3] ?? 'stream') === 'prehash';
+
+const { privateKey } = await openpgp.generateKey({
+  userIDs: [{ name: 'Memory', email: 'memory@example.invalid' }],
+  subkeys: [{}, { sign: true }],
+  format: 'object',
+});
+
+// Which path ran (spied after the key's own self-signatures are made): openpgp.js's SignaturePacket.sign gets the data on the streaming path only, and
+// its verify gets a digest through the `hashed` hook on the prehash path only.
+type Method = (this: { hashed?: unknown }, ...args: unknown[]) => Promise<void>;
+const proto = openpgp.SignaturePacket.prototype as unknown as { sign: Method; verify: Method };
+const paths = { signGotData: [] as boolean[], verifyViaHook: [] as boolean[] };
+const { sign: originalSign, verify: originalVerify } = proto;
+proto.sign = function (this: { hashed?: unknown }, ...args: unknown[]) {
+  paths.signGotData.push(args[1] !== undefined);
+  return originalSign.apply(this, args);
+};
+proto.verify = function (this: { hashed?: unknown }, ...args: unknown[]) {
+  if (args[1] === openpgp.enums.signature.binary) paths.verifyViaHook.push(this.hashed !== undefined);
+  return originalVerify.apply(this, args);
+};
 
 /** A pseudo-random byte generator stream: nothing on disk, nothing retained. */
 function generated(): ReadableStream<Uint8Array> {
@@ -31,18 +55,14 @@ function generated(): ReadableStream<Uint8Array> {
   );
 }
 
-const { privateKey } = await openpgp.generateKey({
-  userIDs: [{ name: 'Memory', email: 'memory@example.invalid' }],
-  subkeys: [{}, { sign: true }],
-  format: 'object',
-});
-const sig = await signStream(generated(), privateKey);
+const sig = await signStream(generated(), privateKey, { prehash });
 const parsed = await parseSignatureBytes(new TextEncoder().encode(sig.armored), 'memory');
 if (!parsed.ok) throw new Error(parsed.problem.message);
 const [report] = await examineSignatures(parsed.packets, generated, {
   keys: [privateKey.toPublic()],
   now: new Date(),
+  prehash,
 });
 process.stdout.write(
-  `${JSON.stringify({ bytes: total, verdict: report!.verdict, maxRssKiB: process.resourceUsage().maxRSS })}\n`,
+  `${JSON.stringify({ bytes: total, verdict: report!.verdict, maxRssKiB: process.resourceUsage().maxRSS, paths })}\n`,
 );

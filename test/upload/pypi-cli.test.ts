@@ -55,6 +55,9 @@ test('uploads a wheel and an sdist, wheel first, with the fields twine 6 sends',
   const stored = await stat(path.join(server.dir, 'packages', 'distseal_sample-1.0.0-py3-none-any.whl'));
   t.is(stored.size, (await stat(WHEEL)).size);
   t.false(r.stderr.includes(TEST_TOKEN));
+  // The CLI hands the core its real version for the User-Agent (the core never hard-codes one).
+  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8'));
+  t.regex(String(server.uploads[0]!.headers['user-agent']), new RegExp(`^distseal/${pkg.version} node/`));
 });
 
 test('identical re-upload is a no-op; different bytes are refused unless --skip-existing, and the batch goes on', async (t) => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -368,7 +369,8 @@ test('import: a missing file is refused as typed; a paste reaches the command as
   t.like(f.calls[0]!.argv, { file: path.join(workDir, 'KEYFILE') });
   const p = run('importPaste');
   await p.done;
-  t.like(p.calls[0]!.argv, { file: '-' });
+  // yargs turns the word `-` into '' (the CLI gets the same, and keys import reads stdin for it).
+  t.like(p.calls[0]!.argv, { file: '' });
   t.regex(p.calls[0]!.stdinText!, /BEGIN PGP PUBLIC KEY BLOCK/);
   t.regex(p.stderr(), /distseal keys import - < KEYFILE/);
   const g = run('importGpg');
@@ -501,4 +503,40 @@ test('generate without a keychain does not offer to keep the passphrase there', 
   t.is(await runMenu(s.deps), 0);
   t.false(s.prompter.asked.some((q) => q.id === 'remember'));
   t.is(s.calls.length, 1);
+});
+
+test('every happy-path plan parses through the real CLI to the argv the leaf got', async (t) => {
+  const { parseOnly } = await import('./parse-cli.js');
+  for (const name of Object.keys(HAPPY)) {
+    const r = run(name);
+    await r.done;
+    const printed = /The same without the wizard:\n {2}distseal (.*)/.exec(r.stderr())![1]!;
+    // The printed command (secret stand-ins dropped) parsed by the real yargs root gives the same
+    // options the wizard handed to run(): the two directions cannot drift apart.
+    // A real shell splits the printed line (so its quoting is checked too).
+    const line = printed.replace(/ --(new-)?passphrase-file [A-Z]+| < KEYFILE/g, '');
+    const words = spawnSync('sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
+      .stdout.split('\0')
+      .slice(0, -1);
+    const parsed = await parseOnly(words, r.deps.ctx.cwd);
+    const call = r.calls[0]!.argv;
+    for (const [key, value] of Object.entries(parsed)) {
+      if (key === '_' || key === '$0' || key === 'home' || key === 'interactive') continue;
+      t.deepEqual(call[key], value, `${name}: ${key}`);
+    }
+  }
+});
+
+test('a plan with a flag the leaf does not know, or a value outside its choices, is refused', async (t) => {
+  const { argvFromPlan } = await import('../../src/wizard/plan-argv.js');
+  const { command } = await import('../../src/cli/commands/keys/generate.js');
+  const plan = (flags: Record<string, string>) => ({ command: ['keys', 'generate'], positionals: [], flags });
+  await t.throwsAsync(argvFromPlan(command, plan({ bogus: 'x' })), { message: /refuses: Unknown argument/ });
+  await t.throwsAsync(argvFromPlan(command, plan({ algo: 'dsa' })), {
+    message: /refuses: Invalid values:\s+Argument: algo/,
+  });
+  const ok = await argvFromPlan(command, plan({ name: 'Ada', algo: 'rsa4096' }));
+  t.is(ok.algo, 'rsa4096');
+  // Defaults come from the builder, as they do for the flags.
+  t.is(ok.expires, (await argvFromPlan(command, plan({ name: 'Ada' }))).expires);
 });

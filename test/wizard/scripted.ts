@@ -141,11 +141,16 @@ export interface RunCall {
   stdinText?: string;
 }
 
+async function realLeaf(name: KeysLeaf): Promise<LeafCommand> {
+  return ((await import(`../../src/cli/commands/keys/${name}.js`)) as { command: LeafCommand }).command;
+}
+
 /** Leaves that record their calls instead of touching a key store. */
 export function recordingLeaves(calls: RunCall[]): (name: KeysLeaf) => Promise<LeafCommand> {
   return async (name) => ({
-    command: name,
-    describe: 'recording',
+    // The real command's name and yargs builder (the wizard's plan is parsed by them, strictly),
+    // with a run() that records instead of touching a key store.
+    ...(await realLeaf(name)),
     run: async (argv, ctx) => {
       let stdinText: string | undefined;
       if (ctx.stdin !== undefined && (ctx.stdin as { isTTY?: boolean }).isTTY === false) {

@@ -5,6 +5,7 @@ import { signFiles, writeManifest } from '../../core/sign/index.js';
 import type { LeafCommand } from '../command.js';
 import { unlockOwnKey, withPassphraseOptions } from '../unlock.js';
 import { dropSignaturesOfListed } from './sig-args.js';
+import { displayPath } from '../display-path.js';
 
 /**
  * `distseal sign FILE... [--key FPR] [--output-dir D] [--manifest SHA256SUMS] [--force]`
@@ -64,10 +65,7 @@ export const command: LeafCommand = {
       passphraseFile: argv.passphraseFile,
       passphraseFd: argv.passphraseFd,
     });
-    const show = (f: string) => {
-      const rel = path.relative(ctx.cwd, f);
-      return rel && !rel.startsWith('..') ? rel : f;
-    };
+    const show = (f: string) => displayPath(ctx.cwd, f);
 
     if (argv.manifest) {
       const result = await writeManifest({

@@ -23,14 +23,15 @@ function validity(v: string | undefined): string {
 
 /** Lines describing one signature. */
 export function renderSignature(s: SignatureReport, brief = false): string[] {
-  const head = s.verdict === 'good' ? 'good' : s.verdict === 'bad' ? 'BAD' : 'could not check';
+  // A good verdict's message says what kind ("good text-mode signature by your own key").
+  const head = s.verdict === 'good' ? s.reason.message : s.verdict === 'bad' ? 'BAD' : 'could not check';
   // With one signature the file's verdict line already carries the message: give only the code.
   const why =
     s.verdict === 'good' ? '' : brief ? ` (${s.reason.code})` : ` - ${s.reason.message} (${s.reason.code})`;
   const lines = [`  signature ${s.index + 1}: ${head}${why}`];
   if (s.primaryFingerprint) {
     lines.push(
-      `    key       ${s.primaryFingerprint}${s.signingKeyFingerprint && s.signingKeyFingerprint !== s.primaryFingerprint ? ` (signing subkey ${s.signingKeyFingerprint})` : ''}`,
+      `    key       ${s.primaryFingerprint}${s.signingKeyFingerprint && s.signingKeyFingerprint !== s.primaryFingerprint ? ` (signing subkey ${s.signingKeyFingerprint})` : ''}${s.ownKey ? ' (your own key)' : ''}`,
     );
   } else if (s.keyID) {
     lines.push(`    key ID    ${s.keyID} (not in the keyring)`);
@@ -67,8 +68,10 @@ export function renderReport(r: VerifyReport, show: (f: string) => string): stri
   const lines = [head];
   for (const s of r.signatures) lines.push(...renderSignature(s, !r.verified && r.signatures.length === 1));
   for (const p of r.problems.slice(r.verified ? 0 : 1)) lines.push(`  problem: ${p.message}`);
-  if (!r.verified && r.signatures.length === 0 && r.problems[0]?.hint)
-    lines.push(`  hint: ${r.problems[0].hint}`);
+  // The file's own problem's hint, unless a signature line below already gave that same hint.
+  const hint = r.verified ? undefined : r.problems[0]?.hint;
+  if (hint && !r.signatures.some((s) => s.verdict !== 'good' && s.reason.hint === hint))
+    lines.push(`  hint: ${hint}`);
   return lines;
 }
 

@@ -1,12 +1,15 @@
 import path from 'node:path';
-import { DistsealError, ExitCode, UsageError } from '../../core/errors.js';
-import { DEFAULT_SIGN_CONCURRENCY, mapLimit } from '../../core/io/limit.js';
-import { verifyFile, verifyManifest, type VerifyReport } from '../../core/verify/index.js';
+import { ExitCode, UsageError } from '../../core/errors.js';
+import { isValidProjectSpec } from '../../core/names.js';
+import { DEFAULT_SIGN_CONCURRENCY } from '../../core/io/limit.js';
+import { verifyFile, verifyManifest } from '../../core/verify/index.js';
 import type { ManifestVerifyReport } from '../../core/verify/manifest.js';
 import type { LeafCommand } from '../command.js';
 import { loadVerifySettings, verifyBuilder } from '../verify-settings.js';
 import { dropSignaturesOfListed } from './sig-args.js';
 import { quietManifest, quietReport, renderManifest, renderReport } from './verify-render.js';
+import { displayPath } from '../display-path.js';
+import { verifyEach } from '../verify-loop.js';
 
 /**
  * `distseal verify FILE... | --manifest SHA256SUMS [FILE...]`. Exit 0 when everything verified,
@@ -21,10 +24,7 @@ export const command: LeafCommand = {
       ((argv.files as string[] | undefined) ?? []).map((f) => path.resolve(ctx.cwd, f)),
     );
     for (const d of dropped) ctx.logger.debug(`skipping ${d}: it is the signature of a file also named`);
-    const show = (f: string) => {
-      const rel = path.relative(ctx.cwd, f);
-      return rel && !rel.startsWith('..') ? rel : f;
-    };
+    const show = (f: string) => displayPath(ctx.cwd, f);
     if (argv.signature && (files.length !== 1 || argv.manifest))
       throw new UsageError(
         '--signature names the signature of a single FILE (or use FILE.asc beside each file).',
@@ -32,12 +32,22 @@ export const command: LeafCommand = {
     if (!argv.manifest && files.length === 0)
       throw new UsageError('Name the files to verify, or --manifest SHA256SUMS.');
     const settings = await loadVerifySettings(argv, ctx);
+    if (argv.project !== undefined && !isValidProjectSpec(String(argv.project)))
+      throw new UsageError(`--project ${argv.project} is not a project name.`, {
+        hint: 'Give the name as on the index: letters, digits and ._- (conda:NAME or pypi:NAME for one ecosystem).',
+      });
+    if (argv.project && (argv.manifest || argv.channel))
+      throw new UsageError(
+        '--project names the project of the FILEs verified directly (not --manifest or --channel).',
+      );
     const common = {
       keys: settings.keys,
       policy: settings.policy,
       signers: settings.signers,
       threshold: settings.threshold,
       logger: ctx.logger,
+      ownFingerprints: settings.ownFingerprints,
+      binaryOnly: settings.binaryOnly,
     };
     if (argv.channel) {
       if (argv.manifest || argv.signature)
@@ -60,42 +70,16 @@ export const command: LeafCommand = {
       return report.verified ? ExitCode.ok : ExitCode.verification;
     }
 
-    const reports: VerifyReport[] = [];
-    const errors: Array<ReturnType<DistsealError['toJSON']>> = [];
-    const lines: string[] = [];
-    // Files are hashed concurrently (reads overlap); results are reported in the order given.
-    const outcomes = await mapLimit(files, DEFAULT_SIGN_CONCURRENCY, async (file) => {
-      try {
-        return {
+    return verifyEach(files, ctx, {
+      concurrency: DEFAULT_SIGN_CONCURRENCY,
+      check: (file) =>
+        verifyFile({
+          ...common,
           file,
-          report: await verifyFile({
-            ...common,
-            file,
-            signatureFile: argv.signature ? path.resolve(ctx.cwd, argv.signature) : undefined,
-          }),
-        };
-      } catch (error) {
-        if (!(error instanceof DistsealError) || error.kind !== 'input') throw error;
-        return { file, error };
-      }
+          project: argv.project as string | undefined,
+          signatureFile: argv.signature ? path.resolve(ctx.cwd, argv.signature) : undefined,
+        }),
+      render: (report) => (ctx.quiet ? [quietReport(report, show)] : renderReport(report, show)),
     });
-    for (const o of outcomes) {
-      if (o.report) {
-        reports.push(o.report);
-        if (ctx.quiet) lines.push(quietReport(o.report, show));
-        else lines.push(...renderReport(o.report, show));
-      } else {
-        errors.push(o.error.toJSON());
-        lines.push(
-          ctx.quiet
-            ? `FAIL ${show(o.file)}: ${o.error.message}`
-            : `${show(o.file)}: ERROR - ${o.error.message}${o.error.hint ? `\n  hint: ${o.error.hint}` : ''}`,
-        );
-      }
-    }
-    const ok = errors.length === 0 && reports.every((r) => r.verified);
-    ctx.out.result(lines, { ok, results: reports, errors });
-    if (errors.length > 0) return ExitCode.usage;
-    return ok ? ExitCode.ok : ExitCode.verification;
   },
 };

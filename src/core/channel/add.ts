@@ -5,7 +5,7 @@ import { filenameProblems, isValidSubdir } from '../distributions/conda/filename
 import { requireValidIndex, type CondaIndex } from '../distributions/conda/index-json.js';
 import { readCondaMeta } from '../distributions/conda/read.js';
 import { errnoCode, InputError, OperationalError, UsageError } from '../errors.js';
-import { ensureDir, syncDir, wrapFsError, writeFileAtomic } from '../io/atomic.js';
+import { copyFileAtomic, ensureDir, syncDir, wrapFsError, writeFileAtomic } from '../io/atomic.js';
 import { mapLimit } from '../io/limit.js';
 import { withLock } from '../io/lock.js';
 import type { Logger } from '../logger.js';
@@ -13,12 +13,10 @@ import { silentLogger } from '../logger.js';
 import { pythonJson, recordFor, sectionFor, type Repodata } from './repodata.js';
 import {
   CHANNEL_LOCK,
-  copyFileAtomic,
   listSubdirs,
   fileSize,
   readSubdirRepodata,
   SIGNATURE_SUFFIX,
-  writeFileSynced,
   writeSubdirRepodata,
 } from './store.js';
 
@@ -158,7 +156,7 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
         const status = statuses[i]!;
         if (status !== 'unchanged') {
           await beforeWrite();
-          await copyFileAtomic(input.file, target);
+          await copyFileAtomic(input.file, target, { syncDir: false });
         }
         const signature = await placeSignature(input.file, target, status, options.sign, beforeWrite);
         const record = recordFor(input.index, input.digests);
@@ -215,11 +213,11 @@ async function placeSignature(
   if (status === 'unchanged' && (await fileSize(targetSig)) !== undefined) return 'kept';
   if (path.resolve(sourceSig) !== path.resolve(targetSig) && (await fileSize(sourceSig)) !== undefined) {
     await beforeWrite();
-    await copyFileAtomic(sourceSig, targetSig);
+    await copyFileAtomic(sourceSig, targetSig, { syncDir: false });
     return 'copied';
   }
   await beforeWrite();
-  await writeFileSynced(targetSig, await sign(target));
+  await writeFileAtomic(targetSig, await sign(target), { syncDir: false });
   return 'signed';
 }
 

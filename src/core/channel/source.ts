@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { errnoCode, InputError } from '../errors.js';
+import { errnoCode, InputError, UsageError } from '../errors.js';
 import { wrapFsError } from '../io/atomic.js';
 import { downloadToFile } from '../net/download.js';
 import { maskUrl } from '../net/http.js';
@@ -48,9 +48,15 @@ export interface ChannelSource {
   close(): Promise<void>;
 }
 
-export async function openChannelSource(channel: string, cwd = process.cwd()): Promise<ChannelSource> {
+/**
+ * Open a channel by URL or directory. A relative directory needs the caller's `cwd` (the core
+ * never guesses the working directory).
+ */
+export async function openChannelSource(channel: string, cwd?: string): Promise<ChannelSource> {
   if (/^https?:\/\//i.test(channel)) return openRemote(channel.replace(/\/+$/, ''));
-  const root = path.resolve(cwd, channel);
+  if (!path.isAbsolute(channel) && cwd === undefined)
+    throw new UsageError(`The channel ${channel} is a relative path; pass an absolute path or a cwd.`);
+  const root = path.resolve(cwd ?? '/', channel);
   try {
     if (!(await stat(root)).isDirectory())
       throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });

@@ -1,7 +1,7 @@
-import { constants as fsConstants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
-import { ensureDir, tempPathFor, wrapFsError, writeFileAtomic } from '../io/atomic.js';
+import { ensureDir, wrapFsError, writeFileAtomic } from '../io/atomic.js';
 import { emptyRepodata, parseRepodata, serializeRepodata, type Repodata } from './repodata.js';
 
 /** File names inside a channel subdir. */
@@ -39,47 +39,6 @@ export async function writeSubdirRepodata(
   const armored = await sign(file);
   await writeFileAtomic(file + SIGNATURE_SUFFIX, armored, { mode: 0o644 });
   return file;
-}
-
-/**
- * Copy `source` to `target` so that readers never see a partial package: copy into a temp file
- * in the target directory, fsync it, then rename over the target. The directory itself is
- * synced once per run by the caller (`syncDir`), not once per file: with thousands of files the
- * per-file directory fsync was most of the time.
- */
-export async function copyFileAtomic(source: string, target: string): Promise<void> {
-  const tmp = tempPathFor(target);
-  try {
-    await fs.copyFile(source, tmp, fsConstants.COPYFILE_EXCL);
-    await fs.chmod(tmp, 0o644);
-    await syncFile(tmp);
-    await fs.rename(tmp, target);
-  } catch (error) {
-    await fs.unlink(tmp).catch(() => undefined);
-    throw wrapFsError(error, target, 'write');
-  }
-}
-
-/** Like writeFileAtomic (temp file, fsync, rename) but leaves the directory fsync to the caller. */
-export async function writeFileSynced(target: string, data: string | Uint8Array): Promise<void> {
-  const tmp = tempPathFor(target);
-  try {
-    await fs.writeFile(tmp, data, { flag: 'wx', mode: 0o644 });
-    await syncFile(tmp);
-    await fs.rename(tmp, target);
-  } catch (error) {
-    await fs.unlink(tmp).catch(() => undefined);
-    throw wrapFsError(error, target, 'write');
-  }
-}
-
-async function syncFile(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Subdirs that hold a repodata.json (or packages) in a local channel, always including noarch. */

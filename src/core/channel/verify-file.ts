@@ -6,6 +6,7 @@ import { deriveSubdir } from '../distributions/conda/index-json.js';
 import { readCondaMeta } from '../distributions/conda/read.js';
 import { DistsealError, InputError } from '../errors.js';
 import { fileSize } from './store.js';
+import { problemsText } from '../verify/reasons.js';
 import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { parseRepodata, sectionFor, type RepodataRecord } from './repodata.js';
 import { openChannelSource } from './source.js';
@@ -124,7 +125,7 @@ export async function verifyAgainstChannel(
         problems.push({
           subject: repodataRel,
           code: 'E_REPODATA_SIGNATURE',
-          message: `The channel's ${repodataRel} is not signed by a trusted key: ${verdict.problems.map((p) => p.message).join(' ')}`,
+          message: `The channel's ${repodataRel} is not signed by a trusted key: ${problemsText(verdict.problems)}.`,
           hint: verdict.problems[0]?.hint,
         });
     } else problems.push(verdict);
@@ -157,7 +158,7 @@ export async function verifyAgainstChannel(
       problems.push({
         subject: rel,
         code: 'E_PACKAGE_SIGNATURE',
-        message: `The signature of ${filename} does not verify: ${report.signature.problems.map((p) => p.message).join(' ')}`,
+        message: `The signature of ${filename} does not verify: ${problemsText(report.signature.problems)}.`,
         hint: report.signature.problems[0]?.hint,
       });
     }

@@ -5,6 +5,7 @@ import { DistsealError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { TrustPolicy } from '../trust/policy.js';
+import { problemsText } from '../verify/reasons.js';
 import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { parseRepodata, type Repodata, type RepodataRecord } from './repodata.js';
 import { openChannelSource, type ChannelSource } from './source.js';
@@ -127,7 +128,10 @@ export async function verifyWithSidecar(
       file: local,
       signatureFile: sig,
       keys: options.keys,
-      policy: options.policy,
+      // repodata.json lists many projects: their pins apply to each package's own signature.
+      policy: path.basename(relative) === REPODATA_FILE ? undefined : options.policy,
+      // A remote copy is saved under another name: the pins follow the published one.
+      name: path.basename(relative),
       signers: options.signers,
       threshold: options.threshold,
       logger: options.logger,
@@ -175,7 +179,7 @@ async function checkRepodata(
     problems.push({
       subject: rel,
       code: 'E_REPODATA_SIGNATURE',
-      message: `The signature of ${rel} does not verify: ${verdict.problems.map((p) => p.message).join(' ') || 'no good signature from a trusted key'}.`,
+      message: `The signature of ${rel} does not verify: ${problemsText(verdict.problems)}.`,
       hint: verdict.problems[0]?.hint,
     });
   let repodata: Repodata | undefined;
@@ -261,7 +265,7 @@ async function checkPackage(
       problems.push({
         subject: rel,
         code: 'E_PACKAGE_SIGNATURE',
-        message: `The signature of ${rel} does not verify: ${verdict.problems.map((p) => p.message).join(' ') || 'no good signature from a trusted key'}.`,
+        message: `The signature of ${rel} does not verify: ${problemsText(verdict.problems)}.`,
         hint: verdict.problems[0]?.hint,
       });
     logger.debug(`${rel}: ${problems.length ? 'FAILED' : 'ok'}`);

@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { errnoCode, OperationalError } from '../errors.js';
+import { DistsealError, errnoCode, OperationalError } from '../errors.js';
 
 export interface WriteAtomicOptions {
   /** File mode for the new file (default 0o644; secrets use 0o600). */
   mode?: number;
   /** Refuse to replace an existing file (default false). */
   exclusive?: boolean;
+  /**
+   * fsync the directory after the rename (default true). A caller writing thousands of files
+   * into one directory passes false and calls `syncDir` once at the end.
+   */
+  syncDir?: boolean;
 }
 
 /** The temp name used beside `target`; exported so tests and cleanup can recognise leftovers. */
@@ -28,13 +33,37 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   options: WriteAtomicOptions = {},
 ): Promise<void> {
+  await replaceAtomically(target, options, (handle) => handle.writeFile(data));
+}
+
+/** Copy `source` to `target` the way writeFileAtomic writes: readers never see a partial file. */
+export async function copyFileAtomic(
+  source: string,
+  target: string,
+  options: WriteAtomicOptions = {},
+): Promise<void> {
+  // copyFile (copy_file_range where the kernel has it) into the already-created temp file; the
+  // handle's fsync then flushes the same inode.
+  await replaceAtomically(target, options, async (_handle, tmp) => {
+    await fs.copyFile(source, tmp).catch((error: unknown) => {
+      throw wrapFsError(error, source, 'read');
+    });
+  });
+}
+
+/** The one atomic-replace mechanism: temp file beside the target, fill, chmod, fsync, rename. */
+async function replaceAtomically(
+  target: string,
+  options: WriteAtomicOptions,
+  fill: (handle: fs.FileHandle, tmp: string) => Promise<void>,
+): Promise<void> {
   const mode = options.mode ?? 0o644;
   const tmp = tempPathFor(target);
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-    await handle.writeFile(data);
-    await handle.chmod(mode); // umask may have narrowed or widened nothing; make the mode exact
+    await fill(handle, tmp);
+    await handle.chmod(mode); // umask may have narrowed the mode; make it exact
     await handle.sync();
     await handle.close();
     handle = undefined;
@@ -45,13 +74,14 @@ export async function writeFileAtomic(
     } else {
       await fs.rename(tmp, target);
     }
-    await syncDir(path.dirname(target));
+    if (options.syncDir !== false) await syncDir(path.dirname(target));
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await fs.unlink(tmp).catch(() => undefined);
     if (errnoCode(error) === 'EEXIST' && options.exclusive) {
       throw new OperationalError('E_EXISTS', `${target} already exists.`, { subject: target, cause: error });
     }
+    if (error instanceof DistsealError) throw error;
     throw wrapFsError(error, target, 'write');
   }
 }

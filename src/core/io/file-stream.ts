@@ -1,4 +1,3 @@
-import type { Hash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { errnoCode, InputError } from '../errors.js';
 import { wrapFsError } from './atomic.js';
@@ -59,7 +58,7 @@ export function fileWebStream(
 export async function hashFileHandle(
   handle: fs.FileHandle,
   file: string,
-  hashes: Hash[],
+  hashes: Array<{ update(chunk: Uint8Array): unknown }>,
   options: { size?: number; logger?: Logger; label?: string } = {},
 ): Promise<void> {
   const progress =

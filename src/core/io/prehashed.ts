@@ -11,11 +11,14 @@ import * as openpgp from 'openpgp';
  * (RFC 9580 section 5.2.4), so we read the data once into node's OpenSSL hash and hand
  * openpgp.js the finished digest: as `packet.hash` when signing, as `packet.hashed` when
  * verifying (the hook openpgp.js itself uses for one-pass streamed messages). openpgp.js still
- * does all the public-key crypto, the key-validity checks and the policy checks.
+ * does the key-validity and policy checks and the public-key crypto (but RSA signing: see
+ * sign/rsa-node.ts).
  *
  * Safety: a packet this module does not recognise (v5, an unknown hash) is left to openpgp.js's
  * own streaming path by the callers; a digest that is wrong makes the signature fail, never pass.
- * Signing verifies its own result before returning it.
+ * The message openpgp.js is handed beside the digest holds random bytes, so if a future
+ * openpgp.js skipped the `hashed` hook and hashed that message instead, every signature would
+ * fail (test/security/prehash-hook.test.ts). Signing verifies its own result before returning it.
  */
 
 const NODE_HASHES: Record<number, string> = {
@@ -85,11 +88,16 @@ export function finishDigest(packet: openpgp.SignaturePacket, hash: Hash): Uint8
   return new Uint8Array(hash.digest());
 }
 
-/** Something that reads the data to the end once, feeding every hash it is given. */
-export type HashFeed = (hashes: Hash[]) => Promise<void>;
+/** What a feed writes the data into: a node Hash, or a filter in front of one (TextModeSink). */
+export interface HashSink {
+  update(chunk: Uint8Array): unknown;
+}
 
-/** Read `data` to the end once, feeding every hash. */
-export async function hashStream(data: ReadableStream<Uint8Array>, hashes: Hash[]): Promise<void> {
+/** Something that reads the data to the end once, feeding every sink it is given. */
+export type HashFeed = (hashes: HashSink[]) => Promise<void>;
+
+/** Read `data` to the end once, feeding every sink. */
+export async function hashStream(data: ReadableStream<Uint8Array>, hashes: HashSink[]): Promise<void> {
   const reader = data.getReader();
   try {
     for (;;) {
@@ -107,68 +115,44 @@ export function setDigest(packet: openpgp.SignaturePacket, digest: Uint8Array): 
   (packet as unknown as { hashed?: Promise<Uint8Array> }).hashed = Promise.resolve(digest);
 }
 
-/** The hash a new signature uses: SHA-256 (what gpg 2.2 uses for Ed25519 and RSA), larger for P-384/P-521. */
-export function signingHashFor(keyPacket: openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket): number {
-  const info = keyPacket.getAlgorithmInfo() as { curve?: string };
-  if (info.curve === 'nistP384' || info.curve === 'brainpoolP384r1') return openpgp.enums.hash.sha384;
-  if (info.curve === 'nistP521' || info.curve === 'brainpoolP512r1') return openpgp.enums.hash.sha512;
-  return openpgp.enums.hash.sha256;
+/** Remove the digest setDigest gave, so the packet can be checked again over real data. */
+export function clearDigest(packet: openpgp.SignaturePacket): void {
+  delete (packet as unknown as { hashed?: unknown }).hashed;
 }
 
+const CR = 0x0d;
+const LF = 0x0a;
+const CRLF = new Uint8Array([CR, LF]);
+
 /**
- * A binary-mode (0x00) detached signature packet over the data `feed` reads, made by `keyPacket` (decrypted),
- * with the data hashed by node:crypto in one pass. The result is checked against the key before
- * it is returned, so a library change that broke this would fail loudly, not write a bad `.asc`.
+ * A text-mode (0x01) signature is made over the text with every line ending made CRLF (RFC 9580
+ * section 5.2.1.2). This filter does that on the way into `hash`, across chunk boundaries: CRLF
+ * stays, a lone LF or a lone CR becomes CRLF (as Sequoia and openpgp.js do; gpg agrees for LF
+ * and CRLF files). Bytes are never decoded, so two different files never hash alike by decoding.
  */
-export async function signPrehashed(
-  feed: HashFeed,
-  keyPacket: openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket,
-  date: Date,
-  config: Partial<openpgp.Config>,
-): Promise<openpgp.SignaturePacket> {
-  const packet = new openpgp.SignaturePacket();
-  const fields = packet as unknown as PacketFields & {
-    signatureType: number;
-    publicKeyAlgorithm: number;
-    rawNotations: unknown[];
-    hash: (...args: unknown[]) => Promise<Uint8Array>;
-    toHash: (...args: unknown[]) => unknown;
-  };
-  fields.signatureType = openpgp.enums.signature.binary;
-  fields.publicKeyAlgorithm = keyPacket.algorithm;
-  fields.hashAlgorithm = signingHashFor(keyPacket);
-  fields.rawNotations = [];
-  let digest: Uint8Array | undefined;
-  // sign() calls toHash() then hash(): skip the former (it would wrap the data in web streams)
-  // and answer the latter with our own digest, once signatureData (with any salt notation) is set.
-  fields.toHash = () => undefined;
-  fields.hash = async () => {
-    const hash = startDigest(packet);
-    await feed([hash]);
-    digest = finishDigest(packet, hash);
-    return digest;
-  };
-  const fullConfig = { ...openpgp.config, ...config } as openpgp.Config;
-  await (
-    packet as unknown as {
-      sign: (k: unknown, d: unknown, date: Date, detached: boolean, c: openpgp.Config) => Promise<void>;
+export class TextModeSink implements HashSink {
+  /** The previous byte was a CR, already written out as CRLF: a LF right after it is dropped. */
+  private afterCR = false;
+
+  constructor(private readonly hash: HashSink) {}
+
+  update(chunk: Uint8Array): void {
+    let start = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (c !== CR && c !== LF) {
+        this.afterCR = false;
+        continue;
+      }
+      if (i > start) this.hash.update(chunk.subarray(start, i));
+      start = i + 1;
+      if (c === LF && this.afterCR) {
+        this.afterCR = false;
+        continue;
+      }
+      this.hash.update(CRLF);
+      this.afterCR = c === CR;
     }
-  ).sign(keyPacket, undefined, date, true, fullConfig);
-  delete (fields as Partial<typeof fields>).hash;
-  delete (fields as Partial<typeof fields>).toHash;
-  setDigest(packet, digest!);
-  await (
-    packet as unknown as {
-      verify: (
-        k: unknown,
-        t: number,
-        d: unknown,
-        date: Date,
-        detached: boolean,
-        c: openpgp.Config,
-      ) => Promise<void>;
-    }
-  ).verify(keyPacket, openpgp.enums.signature.binary, undefined, date, true, fullConfig);
-  delete (packet as unknown as { hashed?: unknown }).hashed;
-  return packet;
+    if (start < chunk.length) this.hash.update(chunk.subarray(start));
+  }
 }

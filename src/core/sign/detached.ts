@@ -2,7 +2,8 @@ import * as openpgp from 'openpgp';
 import { KeyError, OperationalError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { drain, fileWebStream, hashFileHandle, openRegularFile, readText } from '../io/file-stream.js';
-import { hashStream, signPrehashed, type HashFeed } from '../io/prehashed.js';
+import { hashStream, type HashFeed } from '../io/prehashed.js';
+import { signPrehashed } from './prehashed-sign.js';
 
 /** What was made, besides the armored text: the facts `sign` reports. */
 export interface DetachedSignature {
@@ -20,6 +21,13 @@ const INTEROPERABLE_HASHES = new Set(['sha256', 'sha384', 'sha512', 'sha224']);
 
 /** The openpgp.js configuration for signing: v4 signatures, SHA-512 unless the curve needs more. */
 export const SIGN_CONFIG: Partial<openpgp.Config> = { preferredHashAlgorithm: openpgp.enums.hash.sha512 };
+
+/** How to sign: `prehash: false` forces openpgp.js's own streaming path (the fallback; tests use it). */
+export interface SignStreamOptions {
+  date?: Date;
+  /** Default true: node:crypto hashes the data for v4 keys (io/prehashed.ts). */
+  prehash?: boolean;
+}
 
 /**
  * The (sub)key that will sign: the newest valid signing-capable subkey whose secret is present,
@@ -86,7 +94,7 @@ function fpr(key: openpgp.Key): string {
 export async function signStream(
   data: ReadableStream<Uint8Array>,
   signingKey: openpgp.PrivateKey,
-  options: { date?: Date } = {},
+  options: SignStreamOptions = {},
 ): Promise<DetachedSignature> {
   return signSource({ feed: (hashes) => hashStream(data, hashes), stream: () => data }, signingKey, options);
 }
@@ -100,15 +108,15 @@ interface DataSource {
 async function signSource(
   source: DataSource,
   signingKey: openpgp.PrivateKey,
-  options: { date?: Date },
+  options: SignStreamOptions,
 ): Promise<DetachedSignature> {
   const date = options.date ?? new Date();
   const subkey = await selectSigningKey(signingKey, date);
   let signature: openpgp.Signature;
   try {
     const keyPacket = subkey.keyPacket as openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket;
-    if (keyPacket.version === 4) {
-      // The fast path: node:crypto hashes the data, openpgp.js signs the digest (prehashed.ts).
+    if (keyPacket.version === 4 && options.prehash !== false) {
+      // The fast path: node:crypto hashes the data; RSA is signed by OpenSSL, others by openpgp.js (prehashed-sign.ts).
       const list = new openpgp.PacketList<openpgp.SignaturePacket>();
       list.push(await signPrehashed(source.feed, keyPacket, date, SIGN_CONFIG));
       signature = new openpgp.Signature(list);
@@ -173,7 +181,7 @@ function dataToDrain(message: openpgp.Message<ReadableStream<Uint8Array>>): Read
 export async function signFileDetailed(
   file: string,
   signingKey: openpgp.PrivateKey,
-  options: { logger?: Logger; label?: string } = {},
+  options: { logger?: Logger; label?: string; prehash?: boolean } = {},
 ): Promise<DetachedSignature> {
   const { handle, size } = await openRegularFile(file);
   try {
@@ -184,7 +192,7 @@ export async function signFileDetailed(
         stream: () => fileWebStream(handle, file, read),
       },
       signingKey,
-      {},
+      { prehash: options.prehash },
     );
   } finally {
     await handle.close().catch(() => undefined);

@@ -1,9 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, InputError } from '../errors.js';
-import { projectFromFilename } from '../names.js';
 import { sha256File } from '../io/hash.js';
-import { allowedSigners } from '../trust/policy.js';
+import { pinsForFile } from './pins.js';
 import { verifyFile, type VerifyFileOptions, type VerifyReport } from './verify-file.js';
 
 /** A manifest larger than this is refused (a SHA256SUMS of 100k files is ~10 MB). */
@@ -12,7 +11,7 @@ export const MAX_MANIFEST_BYTES = 16 << 20;
 export interface ManifestEntryResult {
   name: string;
   file: string;
-  status: 'ok' | 'mismatch' | 'missing' | 'not-listed' | 'unsafe-name' | 'not-pinned';
+  status: 'ok' | 'mismatch' | 'missing' | 'not-listed' | 'unsafe-name' | 'not-pinned' | 'unknown-project';
   expected?: string;
   actual?: string;
   message?: string;
@@ -69,6 +68,8 @@ export async function verifyManifest(options: ManifestVerifyOptions): Promise<Ma
     ...options,
     file: options.manifest,
     signatureFile: options.signatureFile,
+    // The manifest lists many projects: their pins apply to each entry below.
+    policy: undefined,
   });
   const result: ManifestVerifyReport = { manifest, entries: [], verified: false };
   if (!manifest.verified) return result;
@@ -118,9 +119,16 @@ export async function verifyManifest(options: ManifestVerifyOptions): Promise<Ma
       });
       continue;
     }
-    const pins = options.policy
-      ? allowedSigners(options.policy, projectFromFilename(path.basename(entry.name)))
-      : undefined;
+    const { pinned: pins, unknown } = pinsForFile(options.policy, path.basename(entry.name));
+    if (unknown) {
+      result.entries.push({
+        ...w,
+        status: 'unknown-project',
+        expected: entry.sha256,
+        message: unknown.message,
+      });
+      continue;
+    }
     if (pins && !goodSigners.some((f) => pins.fingerprints.includes(f))) {
       result.entries.push({
         ...w,

@@ -85,3 +85,12 @@ export function classifyOpenpgpError(error: unknown): Reason {
   for (const [re, code, summary] of rules) if (re.test(text)) return reason(code, `${summary} (${text})`);
   return reason('E_KEY_INVALID', `the signature could not be checked: ${text}`);
 }
+
+/** Problems as one clause for a sentence ("a; b"), without a final stop: callers add their own. */
+export function problemsText(
+  problems: Array<{ message: string }>,
+  none = 'no good signature from a trusted key',
+): string {
+  const parts = problems.map((p) => p.message.trim().replace(/[.;]+$/, '')).filter(Boolean);
+  return parts.length > 0 ? parts.join('; ') : none;
+}

@@ -92,8 +92,9 @@ export async function parseSignatureBytes(bytes: Uint8Array, source: string): Pr
           "Pass the signer's key with --keyring (or `distseal trust add`), and the .asc signature file as the signature.",
         );
       try {
-        const sig = await openpgp.readSignature({ armoredSignature: block[0] });
-        packets.push(...collect(sig));
+        const collected = collect(await openpgp.readSignature({ armoredSignature: block[0] }), source);
+        if (!collected.ok) return collected;
+        packets.push(...collected.packets);
       } catch (error) {
         return fail(
           'E_SIGNATURE_MALFORMED',
@@ -103,8 +104,9 @@ export async function parseSignatureBytes(bytes: Uint8Array, source: string): Pr
     }
   } else {
     try {
-      const sig = await openpgp.readSignature({ binarySignature: bytes });
-      packets.push(...collect(sig));
+      const collected = collect(await openpgp.readSignature({ binarySignature: bytes }), source);
+      if (!collected.ok) return collected;
+      packets.push(...collected.packets);
     } catch (error) {
       return fail(
         'E_SIGNATURE_MALFORMED',
@@ -121,22 +123,37 @@ export async function parseSignatureBytes(bytes: Uint8Array, source: string): Pr
   return { ok: true, packets };
 }
 
-function collect(sig: openpgp.Signature): Array<openpgp.SignaturePacket | UnsupportedPacket> {
+/**
+ * The signature packets, and signature packets openpgp.js could not parse (a version or algorithm
+ * it does not know: reported per signature as could-not-check). Any other packet (an unknown tag
+ * such as 60, a key, literal data) makes the whole file malformed, as it does for sqv: a detached
+ * signature is a run of signature packets and nothing else. (Marker packets, tag 10, which RFC 9580
+ * says to ignore, are dropped by openpgp.js before this.)
+ */
+function collect(sig: openpgp.Signature, source: string): SignatureFileResult {
   const out: Array<openpgp.SignaturePacket | UnsupportedPacket> = [];
-  for (const p of sig.packets as unknown as Array<{
-    constructor: { tag?: number };
-    tag?: number;
-    error?: Error;
-  }>) {
-    if (p instanceof openpgp.SignaturePacket) out.push(p);
-    else
-      out.push({
-        unsupported: true,
-        tag: (p as { tag?: number }).tag ?? -1,
-        detail: p.error?.message ?? 'an unsupported packet',
-      });
+  for (const [i, p] of (sig.packets as unknown as Array<{ tag?: number; error?: Error }>).entries()) {
+    if (p instanceof openpgp.SignaturePacket) {
+      out.push(p);
+      continue;
+    }
+    const tag = p.tag ?? -1;
+    if (tag !== openpgp.enums.packet.signature)
+      return fail(
+        'E_SIGNATURE_MALFORMED',
+        `${source}: packet ${i + 1} is a ${packetName(tag)}, not a signature; a detached signature holds only signature packets`,
+      );
+    out.push({ unsupported: true, tag, detail: p.error?.message ?? 'an unsupported signature packet' });
   }
-  return out;
+  return { ok: true, packets: out };
+}
+
+function packetName(tag: number): string {
+  try {
+    return `${String(openpgp.enums.read(openpgp.enums.packet, tag))} packet (tag ${tag})`;
+  } catch {
+    return `packet of unknown type (tag ${tag})`;
+  }
 }
 
 function fail(code: string, message: string, hint?: string): SignatureFileResult {

@@ -3,10 +3,10 @@ import path from 'node:path';
 import type * as openpgp from 'openpgp';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { projectFromFilename } from '../names.js';
 import { fileWebStream, hashFileHandle, openRegularFile } from '../io/file-stream.js';
-import { allowedSigners, normalizeFingerprint, type TrustPolicy } from '../trust/policy.js';
-import { examineSignatures, type SignatureReport } from './examine.js';
+import { normalizeFingerprint, type TrustPolicy } from '../trust/policy.js';
+import { examineSignatures, type ExamineOptions, type SignatureReport } from './examine.js';
+import { pinsForFile } from './pins.js';
 import { reason, type Reason } from './reasons.js';
 import { readSignatureFile } from './signature-file.js';
 
@@ -16,8 +16,12 @@ export interface VerifyFileOptions {
   signatureFile?: string;
   /** The trusted keys (the home's trusted keyring or --keyring). */
   keys: openpgp.PublicKey[];
-  /** Project -> allowed fingerprints; the project comes from the file name. */
+  /** Project -> allowed fingerprints; the project comes from the file name (and `project`). */
   policy?: TrustPolicy;
+  /** The project the file belongs to (`--project`), for the policy's pins; added to what the name tells. */
+  project?: string;
+  /** The name the file is published under, when `file` is a local copy by another name (default: its base name). */
+  name?: string;
   /** Pinned primary fingerprints (--signer): only these may count. */
   signers?: string[];
   /** Good signatures from distinct trusted keys required (default 1). */
@@ -25,6 +29,12 @@ export interface VerifyFileOptions {
   /** The time to judge expiry and future dates against (default now). */
   now?: Date;
   logger?: Logger;
+  /** Your own keys among `keys` (their primary fingerprints), named as such in the verdict. */
+  ownFingerprints?: string[];
+  /** Refuse text-mode signatures (`--binary-only`). */
+  binaryOnly?: boolean;
+  /** false forces openpgp.js's own streaming (tests). */
+  prehash?: ExamineOptions['prehash'];
 }
 
 export interface VerifyReport {
@@ -77,14 +87,15 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyRepo
     signatures: [],
     problems: [],
   };
+  let unknownProject: Reason | undefined;
   try {
     const parsed = await readSignatureFile(signatureFile);
     if (!parsed.ok) {
       report.problems.push(parsed.problem);
       return report;
     }
-    const project = projectFromFilename(path.basename(options.file));
-    const pinned = options.policy ? allowedSigners(options.policy, project) : undefined;
+    const pins = pinsForFile(options.policy, options.name ?? path.basename(options.file), options.project);
+    if (pins.unknown) unknownProject = pins.unknown;
     let opened = false;
     const once = () => {
       if (opened) throw new Error('the data can be read only once');
@@ -101,7 +112,10 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyRepo
         keys: options.keys,
         now,
         signers: options.signers?.map(normalizeFingerprint),
-        pinned,
+        pinned: pins.pinned,
+        ownFingerprints: options.ownFingerprints,
+        binaryOnly: options.binaryOnly,
+        prehash: options.prehash,
         feed: async (hashes) => {
           once();
           await hashFileHandle(handle, options.file, hashes, read);
@@ -111,7 +125,13 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyRepo
   } finally {
     await handle.close().catch(() => undefined);
   }
-  return conclude(report, options.keys.length);
+  conclude(report, options.keys.length);
+  if (unknownProject) {
+    // Fail closed: a good signature cannot be checked against pins we cannot pick.
+    report.verified = false;
+    report.problems.unshift(unknownProject);
+  }
+  return report;
 }
 
 /** Count distinct good signers, decide, and explain a failure. Shared by every verify entry point. */
@@ -124,15 +144,17 @@ export function conclude<R extends Omit<VerifyReport, 'file' | 'signatureFile'>>
   );
   report.goodSignatures = good.size;
   report.verified = good.size >= report.threshold;
-  if (!report.verified) report.problems.push(summarize(report));
-  if (keyCount === 0)
-    report.problems.push(
-      reason(
-        'E_EMPTY_KEYRING',
-        'the trusted keyring is empty',
-        "Add the maintainer's public key with `distseal trust add KEYFILE`, or pass --keyring FILE|DIR.",
-      ),
-    );
+  if (report.verified) return report;
+  // With no key at all, that is the cause to report (each signature still says who made it).
+  report.problems.push(
+    keyCount === 0
+      ? reason(
+          'E_EMPTY_KEYRING',
+          'the trusted keyring is empty, so no signature can be trusted',
+          "Add the maintainer's public key with `distseal trust add KEYFILE`, or pass --keyring FILE|DIR.",
+        )
+      : summarize(report),
+  );
   return report;
 }
 

@@ -63,7 +63,6 @@ export async function importFlow(deps: WizardDeps): Promise<Action> {
   // gpg holds only its public part; a protected secret then fails with gpg's own message.
   const passphrase = await p.password(Q.gpgPassphrase());
   if (passphrase === '') return { leaf: 'import', plan };
-  deps.ctx.out.addSecret(passphrase);
   return {
     leaf: 'import',
     plan: {

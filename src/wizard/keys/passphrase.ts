@@ -10,7 +10,6 @@ export async function askNewPassphrase(deps: WizardDeps): Promise<string> {
     const first = await deps.prompter.password(Q.newPassphrase());
     const second = await deps.prompter.password(Q.repeatPassphrase(first));
     if (second === first) {
-      deps.ctx.out.addSecret(first);
       return first;
     }
     deps.prompter.say('Starting over: type the new passphrase again.');
@@ -35,6 +34,5 @@ export async function askCurrentPassphrase(
         : 'That passphrase does not unlock this key. Try again (Ctrl-C cancels).',
     ),
   );
-  deps.ctx.out.addSecret(value);
   return value;
 }

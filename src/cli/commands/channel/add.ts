@@ -6,6 +6,7 @@ import { UsageError } from '../../../core/errors.js';
 import { createDetachedSignature } from '../../../core/sign/index.js';
 import type { LeafCommand } from '../../command.js';
 import { unlockOwnKey, withPassphraseOptions } from '../../unlock.js';
+import { displayPath } from '../../display-path.js';
 
 /**
  * `distseal channel add CHANNEL_DIR FILE...`: place, sign, index, sign the index. The key is
@@ -67,7 +68,7 @@ export const command: LeafCommand = {
       dryRun: argv.dryRun,
       logger: ctx.logger,
     });
-    const show = (f: string) => path.relative(ctx.cwd, f) || f;
+    const show = (f: string) => displayPath(ctx.cwd, f);
     const lines = report.results.map(
       (r) => `${r.status.padEnd(9)} ${show(r.target)} (signature ${r.signature})`,
     );

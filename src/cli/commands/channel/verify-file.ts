@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { verifyAgainstChannel, type ChannelFileReport } from '../../../core/channel/verify-file.js';
-import { DistsealError, ExitCode } from '../../../core/errors.js';
 import type { Context } from '../../context.js';
 import type { VerifySettings } from '../../verify-settings.js';
 import { renderReport } from '../verify-render.js';
+import { displayPath } from '../../display-path.js';
+import { verifyEach } from '../../verify-loop.js';
 
 /**
  * `distseal verify --channel CHANNEL FILE...` (called from the verify command): each file against
@@ -17,13 +18,11 @@ export async function runVerifyChannel(
   ctx: Context,
 ): Promise<number> {
   const where = /^https?:\/\//i.test(channel) ? channel : path.resolve(ctx.cwd, channel);
-  const show = (f: string) => path.relative(ctx.cwd, f) || f;
-  const reports: ChannelFileReport[] = [];
-  const errors: Array<ReturnType<DistsealError['toJSON']>> = [];
-  const lines: string[] = [];
-  for (const file of files) {
-    try {
-      const r = await verifyAgainstChannel(file, {
+  const show = (f: string) => displayPath(ctx.cwd, f);
+  return verifyEach(files, ctx, {
+    json: { channel: where },
+    check: (file) =>
+      verifyAgainstChannel(file, {
         channel: where,
         keys: settings.keys,
         policy: settings.policy,
@@ -31,20 +30,12 @@ export async function runVerifyChannel(
         threshold: settings.threshold,
         cwd: ctx.cwd,
         logger: ctx.logger,
-      });
-      reports.push(r);
-      lines.push(`${show(file)}: ${r.verified ? 'VERIFIED' : 'FAILED'} against ${r.channel} (${r.path})`);
-      lines.push(`  repodata.json signature: ${r.repodata?.verified ? 'good' : 'NOT verified'}`);
-      if (r.signature) lines.push(...renderReport(r.signature, show).map((l) => `  ${l}`));
-      for (const p of r.problems) lines.push(`  problem: ${p.message}${p.hint ? `\n  hint: ${p.hint}` : ''}`);
-    } catch (error) {
-      if (!(error instanceof DistsealError) || error.kind !== 'input') throw error;
-      errors.push(error.toJSON());
-      lines.push(`${show(file)}: ERROR - ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}`);
-    }
-  }
-  const ok = errors.length === 0 && reports.length > 0 && reports.every((r) => r.verified);
-  ctx.out.result(lines, { ok, channel: where, results: reports, errors });
-  if (errors.length > 0) return ExitCode.usage;
-  return ok ? ExitCode.ok : ExitCode.verification;
+      }),
+    render: (r: ChannelFileReport, file) => [
+      `${show(file)}: ${r.verified ? 'VERIFIED' : 'FAILED'} against ${r.channel} (${r.path})`,
+      `  repodata.json signature: ${r.repodata?.verified ? 'good' : 'NOT verified'}`,
+      ...(r.signature ? renderReport(r.signature, show).map((l) => `  ${l}`) : []),
+      ...r.problems.map((p) => `  problem: ${p.message}${p.hint ? `\n  hint: ${p.hint}` : ''}`),
+    ],
+  });
 }

@@ -108,7 +108,6 @@ export const command: LeafCommand = {
       const passphrase =
         (await readSecretFlag(ctx, argv.passphraseFile, argv.passphraseFd, 'passphrase')) ??
         ctx.env[PASSPHRASE_ENV];
-      ctx.out.addSecret(passphrase);
       // gpg gets the passphrase through its loopback pipe only: never our secret variables in its environment.
       const gpgEnv = Object.fromEntries(
         Object.entries(ctx.env).filter(([name]) => !/^DISTSEAL_(NEW_)?PASSPHRASE$/.test(name)),

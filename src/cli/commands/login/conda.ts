@@ -45,7 +45,6 @@ export const command: LeafCommand = {
       );
     }
     token = token.trim();
-    ctx.out.addSecret(token);
     try {
       await keychain.set(CONDA_TOKEN_SERVICE, server.url, token);
     } catch (error) {

@@ -64,7 +64,6 @@ export const command: LeafCommand = {
       );
     }
     token = token.trim();
-    ctx.out.addSecret(token);
     if (repo.isPyPI && !token.startsWith('pypi-'))
       ctx.logger.warn(
         'PyPI API tokens start with "pypi-"; this one does not. Uploads will get 403 if it is not a token.',

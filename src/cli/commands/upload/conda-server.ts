@@ -84,6 +84,5 @@ export async function resolveCondaToken(
         ? 'Create a token with the scopes "api:read api:write" on anaconda.org (Settings > Access).'
         : 'Create an API key on prefix.dev (Settings > API keys).',
   });
-  ctx.out.addSecret(value.trim());
   return value.trim();
 }

@@ -10,6 +10,7 @@ import {
 import { uploadToPrefix } from '../../../core/upload/conda/prefix.js';
 import type { LeafCommand } from '../../command.js';
 import { resolveCondaToken, resolveServer } from './conda-server.js';
+import { displayPath } from '../../display-path.js';
 
 function builder(y: Argv): Argv {
   return y
@@ -107,7 +108,7 @@ export const command: LeafCommand = {
             labels,
             private: Boolean(argv.private),
           });
-    const show = (f: string) => path.relative(ctx.cwd, f) || f;
+    const show = (f: string) => displayPath(ctx.cwd, f);
     const verb: Record<CondaUploadResult['status'], string> = {
       uploaded: 'uploaded',
       replaced: 'replaced',

@@ -79,7 +79,6 @@ export async function repositoryFromArgv(
     cert: flagOrEnv(ctx, argv.cert, '--cert', 'TWINE_CERT')?.value,
     clientCert: argv.clientCert,
   });
-  if (repo.password) ctx.out.addSecret(repo.password.value);
   ctx.logger.debug(
     `Repository: ${repo.url}${repo.name ? ` ([${repo.name}] from ${repo.configFile ?? 'the built-in defaults'})` : ''}`,
   );
@@ -111,12 +110,10 @@ export async function credentialsFromArgv(
   repo: ResolvedRepository,
 ): Promise<Credentials> {
   if (typeof argv.password === 'string' && argv.password !== '') {
-    ctx.out.addSecret(argv.password);
     ctx.logger.warn(
       '-p/--password puts the secret on the command line, where other users of this machine can read it; prefer TWINE_PASSWORD, .pypirc or `distseal login pypi`.',
     );
   }
-  if (ctx.env.TWINE_PASSWORD) ctx.out.addSecret(ctx.env.TWINE_PASSWORD);
   const creds = await resolveCredentials({
     repository: repo,
     username: flagOrEnv(ctx, argv.username, '-u/--username', 'TWINE_USERNAME'),
@@ -125,7 +122,6 @@ export async function credentialsFromArgv(
     prompts: mayPrompt(ctx, argv) ? terminalPrompts(ctx) : undefined,
     logger: ctx.logger,
   });
-  ctx.out.addSecret(creds.password.value);
   return creds;
 }
 

@@ -12,6 +12,10 @@ import type { LeafCommand } from '../../command.js';
 import type { Context } from '../../context.js';
 import { unlockOwnKey, withPassphraseOptions } from '../../unlock.js';
 import { credentialsFromArgv, repositoryFromArgv, tlsFiles, withRepositoryOptions } from './pypi-settings.js';
+import { printError } from '../../render-error.js';
+import { distsealVersion } from '../../version.js';
+import { userAgentFor } from '../../../core/net/http.js';
+import { displayPath } from '../../display-path.js';
 
 /**
  * `distseal upload pypi FILE...`: twine upload's flags and behaviour (specs/pypi-upload.md), with
@@ -140,6 +144,7 @@ export const command: LeafCommand = {
       skipExisting: argv.skipExisting,
       dryRun: argv.dryRun,
       tls: await tlsFiles(repo),
+      userAgent: userAgentFor(distsealVersion()),
       retries: argv.retries,
       retryBaseMs: argv.retryDelay,
       timeoutMs: argv.timeout * 1000,
@@ -208,10 +213,7 @@ function render(
   url: string,
   credentialSource: string | undefined,
 ): number {
-  const show = (f: string) => {
-    const rel = path.relative(ctx.cwd, f);
-    return rel && !rel.startsWith('..') ? rel : f;
-  };
+  const show = (f: string) => displayPath(ctx.cwd, f);
   const lines: string[] = [];
   const dry = results.some((r) => r.status === 'dry-run');
   if (dry) {
@@ -244,8 +246,6 @@ function render(
   });
   if (!failure) return ExitCode.ok;
   const e = failure.error!;
-  ctx.out.err(`distseal: ${e.message}`);
-  if (e.hint) ctx.out.err(`  hint: ${e.hint}`);
-  if (ctx.verbose && e.cause instanceof Error) ctx.out.err(`  cause: ${e.cause.message}`);
+  printError(ctx.out, e, ctx.verbose);
   return exitCodeFor(e);
 }

@@ -22,9 +22,9 @@ export interface SplitInputs {
 
 export async function splitInputs(
   files: string[],
-  options: { attestations?: boolean; cwd?: string } = {},
+  options: { attestations?: boolean; cwd: string },
 ): Promise<SplitInputs> {
-  const resolve = (f: string) => path.resolve(options.cwd ?? process.cwd(), f);
+  const resolve = (f: string) => path.resolve(options.cwd, f);
   const ascs = new Map<string, string>();
   const attestationFiles: string[] = [];
   const dists: string[] = [];

@@ -59,6 +59,8 @@ export interface PypiUploadOptions {
   skipExisting?: boolean;
   dryRun?: boolean;
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  /** The User-Agent to send (the CLI passes `distseal/<version> node/<version>`). */
+  userAgent?: string;
   retries?: number;
   retryBaseMs?: number;
   timeoutMs?: number;
@@ -256,7 +258,11 @@ async function sendOne(
     : {};
   const boundary = newBoundary();
   const partsInput = { fields, file: p.file, size: p.digests.size, signature: sendSignature };
-  const headers: Record<string, string> = { ...auth, ...multipartHeaders(partsInput, boundary) };
+  const headers: Record<string, string> = {
+    ...(options.userAgent ? { 'user-agent': options.userAgent } : {}),
+    ...auth,
+    ...multipartHeaders(partsInput, boundary),
+  };
   const length = Number(headers['content-length']);
   logger.info(`Uploading ${basename} to ${maskUrl(repo.url)}`);
   const response: HttpResponse = await requestWithRetry(
