@@ -2,7 +2,7 @@ import * as openpgp from 'openpgp';
 import type { LeafCommand } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
 import { KeyStore } from '../core/keys/store.js';
-import { Keychain, PASSPHRASE_SERVICE } from '../core/secrets/keychain.js';
+import { Keychain } from '../core/secrets/keychain.js';
 import type { KeysLeaf, WizardDeps } from './deps.js';
 import { inquirerPrompter } from './inquirer-prompter.js';
 import { runMenu } from './menu.js';
@@ -25,12 +25,6 @@ export function defaultDeps(ctx: Context): WizardDeps {
     prompter: inquirerPrompter(ctx),
     listKeys: async () => (await store()).listOwn({ keychain }),
     loadLeaf: loadKeysLeaf,
-    // listKeys asks the keychain about each key; with no key, one lookup tells whether it answers.
-    keychainAvailable: async () => {
-      if (keychain.reason === undefined)
-        await keychain.has(PASSPHRASE_SERVICE, 'distseal-probe').catch(() => false);
-      return keychain.reason === undefined;
-    },
     hasPassphrase: async (fingerprint) => {
       const own = await (await store()).findOwn(fingerprint);
       if (own.info.passphraseProtected !== undefined) return own.info.passphraseProtected;
