@@ -62,6 +62,7 @@ export {
   type HttpResponse,
   type RetryOptions,
 } from './core/net/http.js';
+export { bypassProxy, proxyFor, type ProxyConfig } from './core/net/proxy.js';
 export { uploadToPypi, type PypiUploadOptions, type FileResult } from './core/upload/pypi/upload.js';
 export { resolveRepository, type ResolvedRepository } from './core/config/repository.js';
 export { resolveCredentials, type Credentials } from './core/config/credentials.js';
@@ -87,3 +88,31 @@ export {
   DEFAULT_ARCHIVE_LIMITS,
   type ArchiveLimits,
 } from './core/archive/index.js';
+// Consumers (issue 13): download-and-verify, keys from WKD/keyservers/URLs, whole trees.
+export * from './core/download/index.js';
+// Audit (issue 11): Bandit's code scan mapped into dists, and the PyPA advisory database for pins and Requires-Dist.
+export {
+  audit,
+  toSarif,
+  updateDatabase,
+  loadDatabase,
+  readRequirements,
+  readSitePackages,
+  checkRequiresDist,
+  vulnsFor,
+  isAffected,
+  parseIgnoreFlag,
+  ignoresFromPyproject,
+  CREDIT as ADVISORY_CREDIT,
+  type AuditOptions,
+  type AuditReport,
+  type DependencyResult,
+  type Vuln,
+  type CodeFinding,
+  type SpecifierFinding,
+  type NotAudited,
+  type AdvisoryDatabase,
+  type Ignore,
+  type FailOn,
+  type Severity as AuditSeverity,
+} from './core/audit/index.js';

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../core/logger.js';
+import type { ProxyConfig } from '../core/net/proxy.js';
 import { Output } from './output.js';
 
 /**
@@ -27,6 +28,8 @@ export interface Context {
   quiet: boolean;
   out: Output;
   logger: Logger;
+  /** Proxies from the environment (see proxyFromEnv), handed to every network call. */
+  proxy: ProxyConfig;
 }
 
 export interface GlobalFlags {
@@ -60,6 +63,27 @@ export function resolveHome(
     return { home: path.join(env.XDG_CONFIG_HOME, 'distseal'), homeSource: 'XDG_CONFIG_HOME' };
   }
   return { home: path.join(userHome, '.config', 'distseal'), homeSource: 'default' };
+}
+
+/**
+ * HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY as Python's urllib (so requests, twine and pip)
+ * reads them: the lower-case name wins over the upper-case one, even when it is empty (which
+ * turns that proxy off); ALL_PROXY serves a scheme with no proxy of its own; and in a CGI script
+ * (REQUEST_METHOD set) upper-case HTTP_PROXY is ignored, since a request header can set it.
+ */
+export function proxyFromEnv(env: Context['env']): ProxyConfig {
+  const read = (name: string): string | undefined => {
+    const lower = env[name];
+    const upper =
+      name === 'http_proxy' && env.REQUEST_METHOD !== undefined ? undefined : env[name.toUpperCase()];
+    const value = lower !== undefined ? lower : upper;
+    return value?.trim() ? value.trim() : undefined;
+  };
+  const all = read('all_proxy');
+  const http = read('http_proxy') ?? all;
+  const https = read('https_proxy') ?? all;
+  const noProxy = read('no_proxy');
+  return { ...(http ? { http } : {}), ...(https ? { https } : {}), ...(noProxy ? { noProxy } : {}) };
 }
 
 /** True when a CI variable is set to anything but an explicit false. */
@@ -105,5 +129,6 @@ export function createContext(flags: GlobalFlags, io: ContextIO = {}): Context {
     quiet: Boolean(flags.quiet),
     out,
     logger: out.logger,
+    proxy: proxyFromEnv(env),
   };
 }

@@ -36,6 +36,16 @@ const COMMANDS: Entry[] = [
     load: () => import('./commands/verify.js').then((m) => m.command),
   },
   {
+    name: 'download',
+    describe: 'Download from an index or conda channel; files land only when verified',
+    load: () => import('./commands/download.js').then((m) => m.command),
+  },
+  {
+    name: 'audit',
+    describe: 'Scan dists with Bandit and check dependencies against the PyPA advisory database',
+    load: () => import('./commands/audit.js').then((m) => m.command),
+  },
+  {
     name: 'check',
     describe: 'Check dist metadata and scan for leaked secrets before upload',
     load: () => import('./commands/check.js').then((m) => m.command),

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { Logger, ProgressEvent } from '../core/logger.js';
+import { stripControls } from '../core/safe-text.js';
 
 export interface OutputOptions {
   stdout: Writable & { isTTY?: boolean; columns?: number };
@@ -62,8 +63,13 @@ export class Output {
     };
   }
 
+  /**
+   * Mask secrets, and strip terminal control characters and escape sequences: server replies and
+   * archive member names end up in messages, and must not recolour, retitle or rewrite the
+   * terminal (issue 10 G). JSON output is unaffected (JSON.stringify escapes controls itself).
+   */
   redact(text: string): string {
-    return redact(text);
+    return redact(stripControls(text));
   }
 
   /** Print a command's result: `text` normally, `data` as JSON under --json. */

@@ -71,6 +71,10 @@ export function verifyBuilder(y: Argv): Argv {
       describe:
         'Also check each conda FILE against this channel (DIR or URL): its signed repodata.json must list the same sha256 and size',
     })
+    .option('max-repodata-size', {
+      type: 'string',
+      describe: 'With --channel: the largest repodata.json to read or download (default 256M)',
+    })
     .example('$0 verify dist/*.whl', 'against the trusted keyring in the home')
     .example('$0 verify pkg-1.0.tar.gz --keyring maintainer.asc --signer FPR', 'against one key, pinned')
     .example('$0 verify --manifest SHA256SUMS', 'the signed checksums, then every listed file');

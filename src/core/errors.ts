@@ -12,12 +12,13 @@ export const ExitCode = {
   operational: 1,
   usage: 2,
   verification: 3,
+  findings: 4,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** What kind of failure this is; decides the exit code. */
-export type ErrorKind = 'usage' | 'input' | 'operational' | 'verification' | 'interrupted';
+export type ErrorKind = 'usage' | 'input' | 'operational' | 'verification' | 'findings' | 'interrupted';
 
 export interface DistsealErrorOptions {
   /** What to do next, in the user's words ("Run `distseal trust add KEYFILE` ..."). */
@@ -90,6 +91,13 @@ export class VerificationError extends DistsealError {
   }
 }
 
+/** An audit found problems at or above the --fail-on threshold. Exit 4. */
+export class FindingsError extends DistsealError {
+  constructor(message: string, options?: DistsealErrorOptions) {
+    super('E_FINDINGS', 'findings', message, options);
+  }
+}
+
 /** The user pressed Ctrl-C or closed a prompt. Exit 130. */
 export class InterruptedError extends DistsealError {
   constructor(message = 'Interrupted.', options?: DistsealErrorOptions) {
@@ -121,6 +129,8 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
       return ExitCode.usage;
     case 'verification':
       return ExitCode.verification;
+    case 'findings':
+      return ExitCode.findings;
     case 'interrupted':
       return ExitCode.interrupted;
     default:

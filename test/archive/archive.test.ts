@@ -14,7 +14,7 @@ import {
 } from '../../src/core/archive/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { peerTest } from '../helpers/peers.js';
-import { makeZip } from '../helpers/zip-writer.js';
+import { makeOverlappingZip, makeZip } from '../helpers/zip-writer.js';
 
 async function makeTar(members: Array<{ name: string; data: string | Buffer }>): Promise<Buffer> {
   const pack = tarStream.pack();
@@ -55,14 +55,17 @@ test('a zip lists its members and reads them, stored and deflated', async (t) =>
   await zip.close();
 });
 
-test('a zip bomb is refused by its declared ratio, and a member that lies about its size is caught', async (t) => {
+test('a zip member is read whole only up to the limit (declared size), and a liar is caught', async (t) => {
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
-  const bomb = path.join(dir, 'bomb.zip');
-  await writeFile(bomb, makeZip([{ name: 'zeros', data: Buffer.alloc(64 * 1024 * 1024) }]));
-  const zip = await openZip(bomb);
-  const error = await t.throwsAsync(zip.readEntry('zeros'));
+  const big = path.join(dir, 'big.zip');
+  await writeFile(big, makeZip([{ name: 'zeros', data: Buffer.alloc(4 * 1024 * 1024) }]));
+  const zip = await openZip(big);
+  const error = await t.throwsAsync(zip.readEntry('zeros', 1024 * 1024));
   t.is((error as { code?: string }).code, 'E_ARCHIVE_BOMB');
+  t.regex(error!.message, /declares 4194304 bytes.*limit.*1048576/);
+  // A head read decompresses only what it asks for, whatever the member's size or ratio.
+  t.is((await zip.readHead('zeros', 100)).length, 100);
   await zip.close();
 
   const liar = path.join(dir, 'liar.zip');
@@ -172,4 +175,15 @@ test('the Duplex forms decode and surface corruption as errors', async (t) => {
   t.is((await drain(Readable.from([gz]).pipe(gunzip('ok.gz')))).length, 100_000);
   const error = await t.throwsAsync(drain(Readable.from([gz.subarray(0, 40)]).pipe(gunzip('cut.gz'))));
   t.is((error as { code?: string }).code, 'E_ARCHIVE_CORRUPT');
+});
+
+test('the overlapping-file zip bomb is refused when opened, naming the members', async (t) => {
+  const { dir, cleanup } = await tempDir();
+  t.teardown(cleanup);
+  const file = path.join(dir, 'overlap.whl');
+  await writeFile(file, makeOverlappingZip(['a', 'b', 'c'], Buffer.alloc(1 << 20)));
+  const error = await t.throwsAsync(openZip(file));
+  t.is((error as { code?: string }).code, 'E_ARCHIVE_BOMB');
+  t.regex(error!.message, /members a and b overlap/);
+  t.true(error!.message.includes(file));
 });

@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { chmod, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { condaDigests } from '../../src/core/distributions/conda/digests.js';
 import { readCondaMeta } from '../../src/core/distributions/conda/read.js';
 import { BIN, tempDir } from '../helpers/cli.js';
+import { havePeer, peerTest } from '../helpers/peers.js';
 import { BZ2, cli, CONDA, homeWithKey, PUBLIC_KEY, TINY } from './helpers.js';
 
 let home = '';
@@ -50,7 +52,32 @@ test('add places packages by subdir, writes .asc and repodata.json exactly as co
   t.regex(v.stdout, /VERIFIED \(5 checks in linux-64, noarch\)/);
 });
 
-test('a read-only channel directory: exit 1, a clear message, nothing changed', async (t) => {
+// nobody keeps CAP_DAC_READ_SEARCH (read and search anywhere, write nowhere it may not), so the
+// checkout and node can be wherever CI cloned them (a 0700 /root included) while the
+// read-only channel still refuses the write.
+const NOBODY = [
+  '--reuid=65534',
+  '--regid=65534',
+  '--clear-groups',
+  '--inh-caps=+dac_read_search',
+  '--ambient-caps=+dac_read_search',
+];
+
+/**
+ * As root, permissions do not apply, so the CLI runs as nobody (setpriv), who must be able to
+ * reach node, the CLI and the temp directory; when it cannot, the test is skipped visibly (a
+ * failure under DISTSEAL_REQUIRE_PEERS=1), never counted as a pass.
+ */
+function nobodyCanRun(): { ok: boolean; why: string } {
+  if (process.getuid?.() !== 0 || !havePeer('setpriv')) return { ok: true, why: '' };
+  const probe = `const fs = require('fs'); fs.accessSync(${JSON.stringify(BIN)}, fs.constants.R_OK); fs.accessSync(${JSON.stringify(os.tmpdir())}, fs.constants.X_OK);`;
+  const r = spawnSync('setpriv', [...NOBODY, process.execPath, '-e', probe], { stdio: 'ignore' });
+  return { ok: r.status === 0, why: `user nobody cannot reach ${BIN} or ${os.tmpdir()}` };
+}
+
+const readOnlyTest = process.getuid?.() === 0 ? peerTest(['setpriv'], nobodyCanRun()) : test;
+
+readOnlyTest('a read-only channel directory: exit 1, a clear message, nothing changed', async (t) => {
   const channel = path.join(root, 'c6');
   t.is((await cli(home, ['channel', 'add', channel, CONDA])).code, 0);
   const before = await readFile(path.join(channel, 'noarch', 'repodata.json'), 'utf8');
@@ -62,18 +89,10 @@ test('a read-only channel directory: exit 1, a clear message, nothing changed', 
     if (process.getuid?.() === 0) {
       // root ignores permissions: run the CLI as nobody (it can read the package but not write the channel).
       await chmod(root, 0o755);
-      // nobody must be able to reach the package (under the temp dir) and the CLI.
-      if (((await stat(path.dirname(root))).mode & 0o001) === 0) {
-        t.log(`skipping the unprivileged run: ${path.dirname(root)} is not world-searchable`);
-        t.pass();
-        return;
-      }
       const r = spawnSync(
         'setpriv',
         [
-          '--reuid=65534',
-          '--regid=65534',
-          '--clear-groups',
+          ...NOBODY,
           process.execPath,
           BIN,
           '--home',

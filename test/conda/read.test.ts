@@ -46,7 +46,7 @@ withTools('a .conda without info-*.tar.zst is refused', async (t) => {
 withTools('a zstd bomb in the info tarball is refused without exhausting memory', async (t) => {
   const file = path.join(root, 'bomb-1.0-0.conda');
   await writeConda(file, 'bomb-1.0-0', [
-    { name: 'info/zeros.bin', data: Buffer.alloc(8 << 20) },
+    { name: 'info/zeros.bin', data: Buffer.alloc(64 << 20) },
     { name: 'info/index.json', data: indexJson({ name: 'bomb' }) },
   ]);
   t.true((await readFile(file)).length < 200_000, 'the bomb is small on disk');
@@ -60,7 +60,7 @@ withTools('a bzip2 bomb in a .tar.bz2 is refused', async (t) => {
     file,
     bzip2(
       await tarOf([
-        { name: 'info/zeros.bin', data: Buffer.alloc(8 << 20) },
+        { name: 'info/zeros.bin', data: Buffer.alloc(64 << 20) },
         { name: 'info/index.json', data: indexJson() },
       ]),
     ),

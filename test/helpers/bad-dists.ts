@@ -4,8 +4,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { peerTest } from './peers.js';
 
 const PY = '/usr/bin/python3';
+
+/** Register tests that make dists with these helpers: skipped visibly (or failing in CI) without python3. */
+export const withPython = peerTest([PY]);
 
 const SCRIPT = String.raw`
 import io, sys, tarfile, zipfile, json

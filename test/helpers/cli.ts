@@ -36,7 +36,8 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
       k.startsWith('TWINE_') ||
       k === 'CI' ||
       k.endsWith('_API_TOKEN') ||
-      k === 'PREFIX_API_KEY'
+      k === 'PREFIX_API_KEY' ||
+      /_proxy$/i.test(k) // the runner's proxies would catch the loopback test servers
     )
       continue;
     base[k] = v;

@@ -6,6 +6,8 @@ export interface ZipMember {
   data: Buffer | string;
   method?: 'stored' | 'deflate';
   declaredSize?: number;
+  /** A Unix mode for the external attributes (e.g. 0o120777 for a symlink); marks the zip as made on Unix. */
+  unixMode?: number;
 }
 
 /**
@@ -35,8 +37,9 @@ export function makeZip(members: ZipMember[]): Buffer {
     locals.push(local, name, body);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(m.unixMode === undefined ? 20 : (3 << 8) | 20, 4);
     central.writeUInt16LE(20, 6);
+    if (m.unixMode !== undefined) central.writeUInt32LE((m.unixMode << 16) >>> 0, 38);
     central.writeUInt16LE(0x0800, 8);
     central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc >>> 0, 16);
@@ -55,4 +58,29 @@ export function makeZip(members: ZipMember[]): Buffer {
   end.writeUInt32LE(cd.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);
+}
+
+/**
+ * The overlapping-file zip bomb: one deflated kernel, and a central directory whose `names` all
+ * point at it, so N members cost the disk of one.
+ */
+export function makeOverlappingZip(names: string[], data: Buffer): Buffer {
+  const one = makeZip([{ name: names[0]!, data }]);
+  const localLength = one.readUInt32LE(one.length - 6); // the central directory's offset
+  const central = one.subarray(localLength, one.length - 22);
+  const entries: Buffer[] = [];
+  for (const name of names) {
+    const head = Buffer.from(central.subarray(0, 46));
+    const bytes = Buffer.from(name, 'utf8');
+    head.writeUInt16LE(bytes.length, 28);
+    entries.push(head, bytes);
+  }
+  const cd = Buffer.concat(entries);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(names.length, 8);
+  end.writeUInt16LE(names.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(localLength, 16);
+  return Buffer.concat([one.subarray(0, localLength), cd, end]);
 }

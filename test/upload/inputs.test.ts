@@ -38,11 +38,20 @@ test('inputs split twine-style: wheels first, .asc by basename or beside the dis
   t.deepEqual(split.attestations.get(f('p-1.0.tar.gz')), [f('p-1.0.tar.gz.publish.attestation')]);
   const ignored = await splitInputs(['p-1.0.tar.gz', 'p-1.0.tar.gz.publish.attestation'], { cwd: dir });
   t.is(ignored.attestations.size, 0, 'attestations are ignored without --attestations');
+  // Each dist on its own: an attestation file beside it is not enough, it must be passed too.
+  await t.throwsAsync(splitInputs(['p-1.0-py3-none-any.whl'], { attestations: true, cwd: dir }), {
+    message: /p-1\.0-py3-none-any\.whl has no associated attestations/,
+  });
+  await t.throwsAsync(splitInputs(['p-1.0.tar.gz'], { attestations: true, cwd: dir }), {
+    message: /p-1\.0\.tar\.gz has no associated attestations/,
+  });
+  // The wheel's attestation does not count for the sdist (matched by the dist's own basename).
   await t.throwsAsync(
-    splitInputs(['p-1.0-py3-none-any.whl'], { attestations: true, cwd: dir }).then(() =>
-      splitInputs(['p-1.0.tar.gz'], { attestations: true, cwd: dir }),
-    ),
-    { message: /no associated attestations/ },
+    splitInputs(['p-1.0.tar.gz', 'p-1.0-py3-none-any.whl.publish.attestation'], {
+      attestations: true,
+      cwd: dir,
+    }),
+    { message: /p-1\.0\.tar\.gz has no associated attestations/ },
   );
   await t.throwsAsync(splitInputs(['p-1.0.tar.gz.asc'], { cwd: dir }), { message: /No dists to upload/ });
   await t.throwsAsync(splitInputs(['p-1.0-py3-none-any.whl', 'other-2.0.tar.gz.asc'], { cwd: dir }), {

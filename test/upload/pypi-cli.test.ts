@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { copyFile, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
+import { peerTest } from '../helpers/peers.js';
 import { startIndexServer, TEST_TOKEN, type IndexServer } from '../helpers/pypi-server.js';
 import { FIXTURES, KEYS_EXAMPLE, runCli, tempDir } from '../helpers/cli.js';
 
@@ -8,6 +10,16 @@ const PY = path.join(FIXTURES, 'python');
 const WHEEL = path.join(PY, 'distseal_sample-1.0.0-py3-none-any.whl');
 const SDIST = path.join(PY, 'distseal-sample-1.0.0.tar.gz');
 const PASSPHRASE = 'example-passphrase-do-not-use';
+/** Tests that change a wheel with Debian's python3 (same name, different bytes). */
+const python = peerTest(['/usr/bin/python3']);
+
+function addZipMember(file: string): void {
+  execFileSync('/usr/bin/python3', [
+    '-c',
+    'import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],"a");z.writestr("extra.txt","x");z.close()',
+    file,
+  ]);
+}
 
 async function withServer(
   t: { teardown: (fn: () => Promise<void>) => void },
@@ -60,49 +72,42 @@ test('uploads a wheel and an sdist, wheel first, with the fields twine 6 sends',
   t.regex(String(server.uploads[0]!.headers['user-agent']), new RegExp(`^distseal/${pkg.version} node/`));
 });
 
-test('identical re-upload is a no-op; different bytes are refused unless --skip-existing, and the batch goes on', async (t) => {
-  const server = await withServer(t);
-  const dir = await workdir(t);
-  const env = { TWINE_USERNAME: '__token__', TWINE_PASSWORD: TEST_TOKEN };
-  t.is((await upload(dir, ['--repository-url', server.uploadUrl, WHEEL], env)).code, 0);
-  t.is((await upload(dir, ['--repository-url', server.uploadUrl, WHEEL], env)).code, 0);
-  // Same name, different bytes.
-  const changed = path.join(dir, path.basename(WHEEL));
-  await copyFile(path.join(PY, 'flit_sample-0.3.0-py3-none-any.whl'), path.join(dir, 'tmp.whl'));
-  const { execFileSync } = await import('node:child_process');
-  await copyFile(WHEEL, changed);
-  execFileSync('/usr/bin/python3', [
-    '-c',
-    'import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],"a");z.writestr("extra.txt","x");z.close()',
-    changed,
-  ]);
-  const refused = await upload(dir, ['--repository-url', server.uploadUrl, changed, SDIST], env);
-  t.is(refused.code, 1);
-  t.regex(refused.stderr, /400 Bad Request: File already exists/);
-  t.regex(refused.stdout, /failed\s+distseal_sample.*\n\s+not-attempted\s+.*tar\.gz/);
-  const skipped = await upload(
-    dir,
-    ['--repository-url', server.uploadUrl, '--skip-existing', changed, SDIST],
-    env,
-  );
-  t.is(skipped.code, 0, skipped.stderr);
-  t.regex(skipped.stdout, /skipped\s+distseal_sample-1\.0\.0-py3-none-any\.whl/);
-  t.regex(skipped.stdout, /uploaded\s+.*distseal-sample-1\.0\.0\.tar\.gz/);
-});
+python(
+  'identical re-upload is a no-op; different bytes are refused unless --skip-existing, and the batch goes on',
+  async (t) => {
+    const server = await withServer(t);
+    const dir = await workdir(t);
+    const env = { TWINE_USERNAME: '__token__', TWINE_PASSWORD: TEST_TOKEN };
+    t.is((await upload(dir, ['--repository-url', server.uploadUrl, WHEEL], env)).code, 0);
+    t.is((await upload(dir, ['--repository-url', server.uploadUrl, WHEEL], env)).code, 0);
+    // Same name, different bytes.
+    const changed = path.join(dir, path.basename(WHEEL));
+    await copyFile(path.join(PY, 'flit_sample-0.3.0-py3-none-any.whl'), path.join(dir, 'tmp.whl'));
+    await copyFile(WHEEL, changed);
+    addZipMember(changed);
+    const refused = await upload(dir, ['--repository-url', server.uploadUrl, changed, SDIST], env);
+    t.is(refused.code, 1);
+    t.regex(refused.stderr, /400 Bad Request: File already exists/);
+    t.regex(refused.stdout, /failed\s+distseal_sample.*\n\s+not-attempted\s+.*tar\.gz/);
+    const skipped = await upload(
+      dir,
+      ['--repository-url', server.uploadUrl, '--skip-existing', changed, SDIST],
+      env,
+    );
+    t.is(skipped.code, 0, skipped.stderr);
+    t.regex(skipped.stdout, /skipped\s+distseal_sample-1\.0\.0-py3-none-any\.whl/);
+    t.regex(skipped.stdout, /uploaded\s+.*distseal-sample-1\.0\.0\.tar\.gz/);
+  },
+);
 
-test('pypiserver-style 409 counts as existing under --skip-existing', async (t) => {
+python('pypiserver-style 409 counts as existing under --skip-existing', async (t) => {
   const server = await withServer(t, { flavor: 'pypiserver' });
   const dir = await workdir(t);
   const env = { TWINE_USERNAME: '__token__', TWINE_PASSWORD: TEST_TOKEN };
   const changed = path.join(dir, path.basename(WHEEL));
   await copyFile(WHEEL, changed);
   t.is((await upload(dir, ['--repository-url', server.uploadUrl, WHEEL], env)).code, 0);
-  const { execFileSync } = await import('node:child_process');
-  execFileSync('/usr/bin/python3', [
-    '-c',
-    'import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],"a");z.writestr("extra.txt","x");z.close()',
-    changed,
-  ]);
+  addZipMember(changed);
   const r = await upload(
     dir,
     ['--repository-url', server.uploadUrl, '--skip-existing', '--json', changed],

@@ -9,10 +9,13 @@ import {
   simpleIndexCandidates,
 } from '../../src/core/upload/pypi/precheck.js';
 import type { Logger } from '../../src/core/logger.js';
+import { peerTest } from '../helpers/peers.js';
 import { startIndexServer, TEST_TOKEN } from '../helpers/pypi-server.js';
 import { FIXTURES, tempDir } from '../helpers/cli.js';
 
 const PY = path.join(FIXTURES, 'python');
+/** Crafted dists are made with Debian's python3 (test/helpers/bad-dists.ts). */
+const python = peerTest(['/usr/bin/python3']);
 const WHEEL = path.join(PY, 'distseal_sample-1.0.0-py3-none-any.whl');
 const creds = { username: { value: '__token__', source: 't' }, password: { value: TEST_TOKEN, source: 't' } };
 
@@ -181,29 +184,32 @@ test('attestations are sent as one JSON array text field', async (t) => {
   t.is(server.uploads[0]!.parts.at(-1)!.name, 'content');
 });
 
-test('an unsupported Metadata-Version or a name that disagrees with the filename is refused before anything is sent', async (t) => {
-  const server = await startIndexServer();
-  const { dir, cleanup } = await tempDir();
-  t.teardown(async () => {
-    await server.close();
-    await cleanup();
-  });
-  const { makeWheel } = await import('../helpers/bad-dists.js');
-  const future = makeWheel(dir, 'future', '1.0', [], { 'Metadata-Version': '3.0' });
-  const err = await t.throwsAsync(
-    uploadToPypi({
-      dists: [WHEEL, future],
-      repository: { url: server.uploadUrl, isPyPI: false },
-      credentials: creds,
-    }),
-  );
-  t.is((err as { code?: string }).code, 'E_METADATA');
-  t.regex(
-    err!.message,
-    /future-1\.0-py3-none-any\.whl has invalid metadata .*Metadata-Version 3\.0 is not supported/,
-  );
-  t.is(server.uploads.length, 0, 'not even the good wheel went out');
-});
+python(
+  'an unsupported Metadata-Version or a name that disagrees with the filename is refused before anything is sent',
+  async (t) => {
+    const server = await startIndexServer();
+    const { dir, cleanup } = await tempDir();
+    t.teardown(async () => {
+      await server.close();
+      await cleanup();
+    });
+    const { makeWheel } = await import('../helpers/bad-dists.js');
+    const future = makeWheel(dir, 'future', '1.0', [], { 'Metadata-Version': '3.0' });
+    const err = await t.throwsAsync(
+      uploadToPypi({
+        dists: [WHEEL, future],
+        repository: { url: server.uploadUrl, isPyPI: false },
+        credentials: creds,
+      }),
+    );
+    t.is((err as { code?: string }).code, 'E_METADATA');
+    t.regex(
+      err!.message,
+      /future-1\.0-py3-none-any\.whl has invalid metadata .*Metadata-Version 3\.0 is not supported/,
+    );
+    t.is(server.uploads.length, 0, 'not even the good wheel went out');
+  },
+);
 
 test('simple page digests: candidates per index, links parsed, comparisons say same/different/not-compared', (t) => {
   t.deepEqual(simpleIndexCandidates('http://127.0.0.1:8080/legacy/'), ['http://127.0.0.1:8080/simple/']);

@@ -2,19 +2,29 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { checkDist, reportFails, type CheckReport } from '../../core/distributions/check.js';
 import { DistsealError, ExitCode, exitCodeFor, UsageError } from '../../core/errors.js';
+import { audit } from '../../core/audit/run.js';
+import type { AuditReport } from '../../core/audit/types.js';
 import type { LeafCommand } from '../command.js';
 import { dropReleaseCompanions } from './sig-args.js';
+import { auditFlags, auditOptionsFrom } from './audit.js';
+import { renderAudit } from './audit-render.js';
 
 /**
  * `distseal check FILE... [--strict]`: twine check's metadata rules plus a leak scan. Exit 0
  * when clean, 1 when findings fail (errors, or warnings under --strict), 2 when a file cannot
- * be read as a dist. Every file is checked even when an earlier one fails.
+ * be read as a dist. Every file is checked even when an earlier one fails. `--audit` also runs
+ * `distseal audit` on the readable dists (its flags apply); its findings exit 4 when nothing else failed.
  */
 export const command: LeafCommand = {
   command: 'check <files..>',
   describe: 'Check dist metadata and scan for leaked secrets before upload',
   builder: (y: Argv) =>
-    y
+    auditFlags(y)
+      .option('audit', {
+        type: 'boolean',
+        default: false,
+        describe: 'Also run `distseal audit` (Bandit + advisories) on the dists',
+      })
       .positional('files', {
         type: 'string',
         array: true,
@@ -69,8 +79,19 @@ export const command: LeafCommand = {
     if (notRendered && !ctx.quiet)
       lines.push(`note: the descriptions were not render-checked: ${notRendered.description!.reason}.`);
     const failed = reports.filter((r) => r.status === 'failed').length;
+    let audited: AuditReport | undefined;
+    if (argv.audit && reports.length > 0) {
+      const dists = reports.map((r) => ({ file: path.resolve(ctx.cwd, r.file), name: r.file }));
+      audited = await audit({ ...(await auditOptionsFrom(argv, ctx)), dists });
+      if (!ctx.json) for (const w of audited.warnings) ctx.logger.warn(w);
+      lines.push(
+        '',
+        `Audit: ${audited.ok ? 'PASSED' : 'FAILED'}`,
+        ...renderAudit(audited).map((l) => (l ? `  ${l}` : l)),
+      );
+    }
     ctx.out.result(lines, {
-      ok: failed === 0 && unreadable.length === 0,
+      ok: failed === 0 && unreadable.length === 0 && (audited?.ok ?? true),
       strict,
       results: [
         ...reports,
@@ -80,8 +101,10 @@ export const command: LeafCommand = {
           error: u.error instanceof DistsealError ? u.error.toJSON() : { message: u.error.message },
         })),
       ],
+      ...(audited ? { audit: audited } : {}),
     });
     if (unreadable.length > 0) return ExitCode.usage;
-    return failed > 0 ? ExitCode.operational : ExitCode.ok;
+    if (failed > 0) return ExitCode.operational;
+    return audited && !audited.ok ? ExitCode.findings : ExitCode.ok;
   },
 };

@@ -10,6 +10,7 @@ import { dropSignaturesOfListed } from './sig-args.js';
 import { quietManifest, quietReport, renderManifest, renderReport } from './verify-render.js';
 import { displayPath } from '../display-path.js';
 import { verifyEach } from '../verify-loop.js';
+import { remoteAndTreeOptions, runVerifyTree, runVerifyUrls, verifyMode } from './verify-remote.js';
 
 /**
  * `distseal verify FILE... | --manifest SHA256SUMS [FILE...]`. Exit 0 when everything verified,
@@ -18,8 +19,13 @@ import { verifyEach } from '../verify-loop.js';
 export const command: LeafCommand = {
   command: 'verify [files..]',
   describe: 'Verify files against their .asc signatures and the trusted keyring (fail-closed)',
-  builder: verifyBuilder,
+  builder: (y) => remoteAndTreeOptions(verifyBuilder(y)),
   run: async (argv, ctx) => {
+    // URLs and directories have their own modes (src/cli/commands/verify-remote.ts).
+    const args = ((argv.files as string[] | undefined) ?? []).map(String);
+    const mode = await verifyMode(args, ctx.cwd);
+    if (mode === 'url') return runVerifyUrls(args, argv, ctx);
+    if (mode === 'tree') return runVerifyTree(args, argv, ctx);
     const { files, dropped } = dropSignaturesOfListed(
       ((argv.files as string[] | undefined) ?? []).map((f) => path.resolve(ctx.cwd, f)),
     );
@@ -53,7 +59,8 @@ export const command: LeafCommand = {
       if (argv.manifest || argv.signature)
         throw new UsageError('--channel does not combine with --manifest or --signature.');
       const { runVerifyChannel } = await import('./channel/verify-file.js');
-      return runVerifyChannel(files, argv.channel, settings, ctx);
+      const { channelLimits } = await import('./channel/limit-options.js');
+      return runVerifyChannel(files, argv.channel, settings, ctx, channelLimits(argv));
     }
 
     if (argv.manifest) {

@@ -1,19 +1,19 @@
-import { createRequire } from 'node:module';
-import { Duplex, PassThrough, pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Duplex, PassThrough, Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { Decompress as ZstdDecompress } from 'fzstd';
 import { DistsealError } from '../errors.js';
-import { ByteBound, corruptError, resolveLimits, type ArchiveLimits } from './limits.js';
-
-const require = createRequire(import.meta.url);
+import { bunzip2Chunks } from './bzip2.js';
+import { corruptError, ExpansionMeter, resolveLimits, type ArchiveLimits } from './limits.js';
+import { unzstdChunks } from './zstd.js';
 
 export type CompressionFormat = 'gzip' | 'bzip2' | 'zstd';
 
 /**
- * Decompress `input` as a stream, bounded: the result errors with E_ARCHIVE_BOMB once more than
- * `maxTotalBytes` came out or the output outgrew `maxRatio` times the input, and with
- * E_ARCHIVE_CORRUPT (naming `what`) on invalid or truncated data. Destroying the result early
- * (having read what you needed) stops reading the input.
+ * Decompress `input` as a stream, bounded while it decodes: the result errors with
+ * E_ARCHIVE_BOMB the moment more than `maxTotalBytes` came out or the output outgrew `maxRatio`
+ * times the input (past RATIO_GRACE_BYTES), and with E_ARCHIVE_CORRUPT (naming `what`) on invalid
+ * or truncated data. Decoding follows the reader (back-pressure), so memory stays flat however
+ * much the input expands. Destroying the result early (having read what you needed) stops
+ * reading the input.
  */
 export function decompress(
   input: Readable,
@@ -21,67 +21,46 @@ export function decompress(
   what: string,
   limits?: Partial<ArchiveLimits>,
 ): Readable {
-  const l = resolveLimits(limits);
-  let inputBytes = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, callback) {
-      inputBytes += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  const bound = new ByteBound(what, l.maxTotalBytes, () => inputBytes, l.maxRatio);
-  const out = new PassThrough();
-  let finished = false;
-  pipeline(input, counter, decoderFor(format), bound, (error) => {
-    finished = true;
-    if (error && !out.destroyed) out.destroy(mapError(error, what, format));
-  });
-  bound.pipe(out);
-  out.on('close', () => {
-    if (!finished) input.destroy(); // the reader stopped early: stop the whole chain
-  });
-  return out;
+  const meter = new ExpansionMeter(what, resolveLimits(limits));
+  async function* run(): AsyncGenerator<Buffer> {
+    try {
+      if (format === 'gzip') yield* gunzipChunks(input, meter);
+      else if (format === 'bzip2') yield* bunzip2Chunks(counted(input), meter);
+      else yield* unzstdChunks(counted(input), meter, what);
+    } catch (error) {
+      throw mapError(error, what, format);
+    } finally {
+      input.destroy(); // done, failed, or the reader stopped early: stop reading the file
+    }
+  }
+  return Readable.from(run(), { objectMode: false });
 }
 
-function decoderFor(format: CompressionFormat): Duplex {
-  switch (format) {
-    case 'gzip':
-      return zlib.createGunzip();
-    case 'bzip2':
-      return (require('unbzip2-stream') as () => Duplex)();
-    case 'zstd':
-      return new ZstdTransform();
+async function* counted(input: Readable): AsyncGenerator<Buffer> {
+  for await (const chunk of input) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+}
+
+/** zlib's gunzip follows back-pressure itself; the meter sees what it consumed and produced. */
+async function* gunzipChunks(input: Readable, meter: ExpansionMeter): AsyncGenerator<Buffer> {
+  const gunzip = zlib.createGunzip();
+  input.on('error', (error) => gunzip.destroy(error));
+  input.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) {
+      meter.input(gunzip.bytesWritten - meter.inputBytes);
+      meter.output((chunk as Buffer).length);
+      yield chunk as Buffer;
+    }
+  } finally {
+    input.unpipe(gunzip);
+    gunzip.destroy();
   }
 }
 
-function mapError(error: Error, what: string, format: string): Error {
+function mapError(error: unknown, what: string, format: string): Error {
   if (error instanceof DistsealError) return error;
-  return corruptError(what, `its ${format} data is invalid or truncated (${error.message})`, error);
-}
-
-/** fzstd's push-based streaming decoder as a Node Transform. */
-class ZstdTransform extends Transform {
-  private readonly decoder = new ZstdDecompress((data) => {
-    this.push(Buffer.from(data)); // copy: fzstd may reuse its window buffer
-  });
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
-    try {
-      this.decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-      callback();
-    } catch (error) {
-      callback(error as Error);
-    }
-  }
-
-  override _flush(callback: TransformCallback): void {
-    try {
-      this.decoder.push(new Uint8Array(0), true);
-      callback();
-    } catch (error) {
-      callback(error as Error);
-    }
-  }
+  const message = error instanceof Error ? error.message : String(error);
+  return corruptError(what, `its ${format} data is invalid or truncated (${message})`, error);
 }
 
 /**

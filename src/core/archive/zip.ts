@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { DistsealError, errnoCode } from '../errors.js';
 import { wrapFsError } from '../io/atomic.js';
-import { bombError, ByteBound, corruptError, resolveLimits, type ArchiveLimits } from './limits.js';
+import { bombError, corruptError, resolveLimits, type ArchiveLimits } from './limits.js';
 
 /** One member of a zip archive, from the central directory. */
 export interface ZipEntry {
@@ -12,6 +12,8 @@ export interface ZipEntry {
   /** 0 stored, 8 deflate; anything else cannot be read. */
   compressionMethod: number;
   isDirectory: boolean;
+  /** A Unix symlink (made on Unix, mode S_IFLNK in the external attributes); its content is the target. */
+  isSymlink: boolean;
   localHeaderOffset: number;
 }
 
@@ -20,15 +22,23 @@ export interface ZipArchive {
   readonly entries: ZipEntry[];
   /** The whole member, at most `maxBytes` (default: the member limit); larger is an error. */
   readEntry(name: string, maxBytes?: number): Promise<Buffer>;
-  /** The member as a stream, bounded by the limits (declared and actual size, ratio). */
+  /** The first `n` bytes of a member (or fewer); only that much is decompressed, whatever its size. */
+  readHead(name: string, n: number): Promise<Buffer>;
+  /** The member as a stream; yauzl checks its actual size against the declared one. */
   openEntry(name: string): Promise<Readable>;
   close(): Promise<void>;
 }
 
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+/** A local file header is 30 bytes plus the name (and an extra field we cannot see from here). */
+const LOCAL_HEADER_BYTES = 30;
+
 /**
  * Open a zip file by its central directory (random access, nothing extracted to disk). Refuses
- * archives with too many entries and members whose declared size or compression ratio is over
- * the limits; yauzl also checks each member's actual size against its declared size.
+ * archives with too many members, with two members of one name (distseal would read one copy,
+ * pip and Warehouse the other), and with members whose data overlap (the overlapping-file zip
+ * bomb). Member sizes are not judged here: reads are bounded by what the caller asks for.
  */
 export async function openZip(file: string, partial?: Partial<ArchiveLimits>): Promise<ZipArchive> {
   const limits = resolveLimits(partial);
@@ -47,22 +57,27 @@ export async function openZip(file: string, partial?: Partial<ArchiveLimits>): P
   }
   const raw = new Map<string, yauzl.Entry>();
   const entries: ZipEntry[] = [];
+  const nameBytes: number[] = [];
   try {
     if (zip.entryCount > limits.maxEntries)
       throw bombError(file, `it lists ${zip.entryCount} members (the limit is ${limits.maxEntries})`);
     for await (const entry of zip.eachEntry()) {
       const name = entry.fileName;
-      const info: ZipEntry = {
+      if (raw.has(name)) throw duplicateError(file, name);
+      raw.set(name, entry);
+      nameBytes.push(entry.fileNameLength);
+      const madeOnUnix = entry.versionMadeBy >> 8 === 3;
+      entries.push({
         name,
         compressedSize: entry.compressedSize,
         uncompressedSize: entry.uncompressedSize,
         compressionMethod: entry.compressionMethod,
         isDirectory: name.endsWith('/'),
+        isSymlink: madeOnUnix && ((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK,
         localHeaderOffset: entry.relativeOffsetOfLocalHeader,
-      };
-      if (!raw.has(name)) raw.set(name, entry);
-      entries.push(info);
+      });
     }
+    refuseOverlaps(file, entries, nameBytes);
   } catch (error) {
     zip.close();
     if (error instanceof DistsealError) throw error;
@@ -78,20 +93,9 @@ export async function openZip(file: string, partial?: Partial<ArchiveLimits>): P
     return entry;
   };
 
-  const openEntry = async (name: string, maxBytes = limits.maxMemberBytes): Promise<Readable> => {
+  const openEntry = async (name: string): Promise<Readable> => {
     const entry = find(name);
     const what = `${file} (member ${name})`;
-    if (entry.uncompressedSize > maxBytes)
-      throw bombError(what, `it declares ${entry.uncompressedSize} bytes (the limit is ${maxBytes})`);
-    if (
-      entry.uncompressedSize > 1024 * 1024 &&
-      entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.maxRatio
-    ) {
-      throw bombError(
-        what,
-        `it declares ${entry.uncompressedSize} bytes from ${entry.compressedSize} compressed`,
-      );
-    }
     if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
       throw corruptError(
         what,
@@ -104,24 +108,72 @@ export async function openZip(file: string, partial?: Partial<ArchiveLimits>): P
     } catch (error) {
       throw corruptError(what, (error as Error).message, error);
     }
-    const bound = new ByteBound(what, maxBytes);
-    stream.on('error', (error) =>
-      bound.destroy(error instanceof DistsealError ? error : corruptError(what, error.message, error)),
-    );
-    return stream.pipe(bound);
+    return stream;
+  };
+
+  const collect = async (name: string, n: number, truncate: boolean): Promise<Buffer> => {
+    const entry = find(name);
+    if (!truncate && entry.uncompressedSize > n)
+      throw bombError(
+        `${file} (member ${name})`,
+        `it declares ${entry.uncompressedSize} bytes (the limit for reading it whole is ${n})`,
+      );
+    const stream = await openEntry(name);
+    const chunks: Buffer[] = [];
+    let got = 0;
+    try {
+      for await (const chunk of stream) {
+        const buf = chunk as Buffer;
+        chunks.push(buf.subarray(0, n - got));
+        got += buf.length;
+        if (got >= n) break; // a head read stops decompressing here
+      }
+    } catch (error) {
+      // yauzl reports a member longer than declared (or a bad CRC) as a plain error: name the member.
+      if (error instanceof DistsealError) throw error;
+      throw corruptError(`${file} (member ${name})`, (error as Error).message, error);
+    } finally {
+      stream.destroy();
+    }
+    return Buffer.concat(chunks);
   };
 
   return {
     entries,
-    openEntry: (name) => openEntry(name),
-    async readEntry(name, maxBytes) {
-      const stream = await openEntry(name, maxBytes ?? limits.maxMemberBytes);
-      const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
-    },
+    openEntry,
+    readEntry: (name, maxBytes) => collect(name, maxBytes ?? limits.maxMemberBytes, false),
+    readHead: (name, n) => (n > 0 ? collect(name, n, true) : Promise.resolve(Buffer.alloc(0))),
     async close() {
       zip.close();
     },
   };
+}
+
+function duplicateError(file: string, name: string): DistsealError {
+  return new DistsealError(
+    'E_ARCHIVE_DUPLICATE',
+    'input',
+    `${file} holds two members named ${name}; distseal would read one and pip or PyPI the other.`,
+    {
+      subject: file,
+      hint: 'Do not trust this file. If it is yours, rebuild it: no build tool writes a name twice.',
+    },
+  );
+}
+
+/**
+ * Members whose compressed data overlap another member's local header are the overlapping-file
+ * zip bomb (one kernel of data counted many times): refuse them.
+ */
+function refuseOverlaps(file: string, entries: ZipEntry[], nameBytes: number[]): void {
+  const byOffset = entries
+    .map((entry, i) => ({ entry, end: entry.localHeaderOffset + LOCAL_HEADER_BYTES + nameBytes[i]! }))
+    .sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
+  for (let i = 1; i < byOffset.length; i += 1) {
+    const prev = byOffset[i - 1]!.entry;
+    const next = byOffset[i]!.entry;
+    const prevEnd = byOffset[i - 1]!.end + prev.compressedSize;
+    if (prevEnd > next.localHeaderOffset)
+      throw bombError(file, `the data of members ${prev.name} and ${next.name} overlap`);
+  }
 }

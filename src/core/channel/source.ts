@@ -4,6 +4,7 @@ import path from 'node:path';
 import { errnoCode, InputError, UsageError } from '../errors.js';
 import { wrapFsError } from '../io/atomic.js';
 import { downloadToFile } from '../net/download.js';
+import type { ProxyConfig } from '../net/proxy.js';
 import { maskUrl } from '../net/http.js';
 import { listSubdirs } from './store.js';
 
@@ -39,8 +40,11 @@ export interface ChannelSource {
   /** The channel as the user named it (URL with any password masked). */
   display: string;
   isRemote: boolean;
-  /** A local path for `<subdir>/<name>`, or undefined when it does not exist (404). */
-  fetch(relative: string): Promise<string | undefined>;
+  /**
+   * A local path for `<subdir>/<name>`, or undefined when it does not exist (404). A file over
+   * `limit.maxBytes` is refused (InputError E_TOO_LARGE): a download is cut off as it arrives.
+   */
+  fetch(relative: string, limit?: FetchLimit): Promise<string | undefined>;
   /** Subdirs worth looking at (local: the directories; URL: conda's known list). */
   subdirs(): Promise<string[]>;
   /** Drop a fetched copy early (big packages). */
@@ -48,12 +52,31 @@ export interface ChannelSource {
   close(): Promise<void>;
 }
 
+/** The most bytes a fetched file may have, and the limit's name for the message. */
+export interface FetchLimit {
+  maxBytes: number;
+  name: string;
+  /** Total time this download may take (small files get a short deadline). */
+  deadlineMs?: number;
+}
+
+export interface ChannelSourceOptions {
+  /** Total time one download may take (default DEFAULT_DOWNLOAD_DEADLINE_MS). */
+  deadlineMs?: number;
+  /** Proxies for a channel URL (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
+  proxy?: ProxyConfig;
+}
+
 /**
  * Open a channel by URL or directory. A relative directory needs the caller's `cwd` (the core
- * never guesses the working directory).
+ * never guesses the working directory). A URL is fetched through `options.proxy` when one applies.
  */
-export async function openChannelSource(channel: string, cwd?: string): Promise<ChannelSource> {
-  if (/^https?:\/\//i.test(channel)) return openRemote(channel.replace(/\/+$/, ''));
+export async function openChannelSource(
+  channel: string,
+  cwd?: string,
+  options: ChannelSourceOptions = {},
+): Promise<ChannelSource> {
+  if (/^https?:\/\//i.test(channel)) return openRemote(channel.replace(/\/+$/, ''), options);
   if (!path.isAbsolute(channel) && cwd === undefined)
     throw new UsageError(`The channel ${channel} is a relative path; pass an absolute path or a cwd.`);
   const root = path.resolve(cwd ?? '/', channel);
@@ -72,11 +95,15 @@ export async function openChannelSource(channel: string, cwd?: string): Promise<
   return {
     display: root,
     isRemote: false,
-    fetch: async (relative) => {
+    fetch: async (relative, limit) => {
       const file = path.join(root, ...relative.split('/'));
       try {
-        return (await stat(file)).isFile() ? file : undefined;
+        const info = await stat(file);
+        if (!info.isFile()) return undefined;
+        if (limit && info.size > limit.maxBytes) throw tooLarge(file, info.size, limit);
+        return file;
       } catch (error) {
+        if (error instanceof InputError) throw error;
         if (errnoCode(error) === 'ENOENT') return undefined;
         throw wrapFsError(error, file, 'read');
       }
@@ -87,19 +114,33 @@ export async function openChannelSource(channel: string, cwd?: string): Promise<
   };
 }
 
-async function openRemote(base: string): Promise<ChannelSource> {
+function tooLarge(file: string, size: number, limit: FetchLimit): InputError {
+  return new InputError(
+    'E_TOO_LARGE',
+    `${file} is ${size} bytes, more than ${limit.maxBytes} (${limit.name}).`,
+    { subject: file, hint: 'No honest file of this kind is that large. Check the channel.' },
+  );
+}
+
+async function openRemote(base: string, options: ChannelSourceOptions): Promise<ChannelSource> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'distseal-channel-'));
   let n = 0;
   return {
     display: maskUrl(base),
     isRemote: true,
-    fetch: async (relative) => {
+    fetch: async (relative, limit) => {
       n += 1;
       const dest = path.join(dir, `${n}-${path.basename(relative)}`);
       const status = await downloadToFile(
         `${base}/${relative.split('/').map(encodeURIComponent).join('/')}`,
         dest,
-        { maxRedirects: 3 },
+        {
+          maxRedirects: 3,
+          maxBytes: limit?.maxBytes,
+          limitName: limit?.name,
+          deadlineMs: limit?.deadlineMs ?? options.deadlineMs,
+          proxy: options.proxy,
+        },
       );
       return status === 200 ? dest : undefined;
     },

@@ -9,6 +9,7 @@ import { fileSize } from './store.js';
 import { problemsText } from '../verify/reasons.js';
 import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { parseRepodata, sectionFor, type RepodataRecord } from './repodata.js';
+import { fetchOrProblem, repodataLimit } from './fetch-limits.js';
 import { openChannelSource } from './source.js';
 import { REPODATA_FILE } from './store.js';
 import {
@@ -52,19 +53,35 @@ export async function verifyAgainstChannel(
     );
   if ((await fileSize(file)) === undefined)
     throw new InputError('E_NOT_FOUND', `${file} does not exist.`, { subject: file });
-  // The subdir comes from index.json; a file too damaged to read is still looked up by name, so
-  // tampering shows up as a sha256 mismatch (exit 3) rather than as unreadable input.
+  // Signatures before contents (issue 10 A): with FILE.asc beside the download, the package is
+  // verified first and its index.json is read only when that signature holds. Without one, the
+  // channel's .asc sits in a subdir that index.json names; the (bounded) reader finds it.
+  const beside = (await fileSize(`${file}.asc`)) !== undefined;
+  const localSignature = beside
+    ? await verifyFile({
+        file,
+        keys: options.keys,
+        policy: options.policy,
+        signers: options.signers,
+        threshold: options.threshold,
+        logger: options.logger,
+      })
+    : undefined;
+  // The subdir comes from index.json; a file too damaged to read (or not signed) is looked up by
+  // name, so tampering shows up as a sha256 mismatch (exit 3) rather than as unreadable input.
   let subdirHint: string | undefined;
-  try {
-    subdirHint = deriveSubdir((await readCondaMeta(file)).index);
-  } catch (error) {
-    if (!(error instanceof DistsealError) || error.kind !== 'input') throw error;
-    options.logger?.debug(
-      `${file} is not readable as a conda package (${error.message}); looking it up by name.`,
-    );
+  if (!localSignature || localSignature.verified) {
+    try {
+      subdirHint = deriveSubdir((await readCondaMeta(file)).index);
+    } catch (error) {
+      if (!(error instanceof DistsealError) || error.kind !== 'input') throw error;
+      options.logger?.debug(
+        `${file} is not readable as a conda package (${error.message}); looking it up by name.`,
+      );
+    }
   }
   const digests = await condaDigests(file);
-  const source = await openChannelSource(options.channel, options.cwd);
+  const source = await openChannelSource(options.channel, options.cwd, options);
   const problems: ChannelProblem[] = [];
   const report: ChannelFileReport = {
     file,
@@ -81,7 +98,11 @@ export async function verifyAgainstChannel(
     ];
     let found: { subdir: string; local: string; record?: RepodataRecord; error?: DistsealError } | undefined;
     for (const subdir of candidates) {
-      const local = await source.fetch(`${subdir}/${REPODATA_FILE}`);
+      const local = await fetchOrProblem(source, `${subdir}/${REPODATA_FILE}`, repodataLimit(options));
+      if (typeof local === 'object') {
+        problems.push(local);
+        continue;
+      }
       if (!local) continue;
       try {
         const record = parseRepodata(await readFile(local, 'utf8'), `${subdir}/${REPODATA_FILE}`, subdir)[
@@ -139,16 +160,9 @@ export async function verifyAgainstChannel(
         message: `The channel's ${repodataRel} has no record for ${filename}.`,
         hint: 'This file was not published in that channel (or under another name).',
       });
-    // The package's own signature: FILE.asc beside the download, else the channel's.
-    if ((await fileSize(`${file}.asc`)) !== undefined) {
-      report.signature = await verifyFile({
-        file,
-        keys: options.keys,
-        policy: options.policy,
-        signers: options.signers,
-        threshold: options.threshold,
-        logger: options.logger,
-      });
+    // The package's own signature: FILE.asc beside the download (checked above), else the channel's.
+    if (localSignature) {
+      report.signature = localSignature;
     } else {
       const v = await verifyWithSidecar(source, rel, file, options);
       if ('verified' in v) report.signature = v;

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as openpgp from 'openpgp';
 import { condaDigests } from '../distributions/conda/digests.js';
@@ -8,6 +9,9 @@ import type { TrustPolicy } from '../trust/policy.js';
 import { problemsText } from '../verify/reasons.js';
 import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { parseRepodata, type Repodata, type RepodataRecord } from './repodata.js';
+import { recordMismatches, type ChannelProblem } from './mismatches.js';
+import { fetchOrProblem, packageLimit, repodataLimit, SIGNATURE_LIMIT } from './fetch-limits.js';
+import type { ProxyConfig } from '../net/proxy.js';
 import { openChannelSource, type ChannelSource } from './source.js';
 import { REPODATA_FILE, SIGNATURE_SUFFIX } from './store.js';
 
@@ -19,15 +23,18 @@ export interface ChannelVerifyOptions {
   signers?: string[];
   threshold?: number;
   cwd?: string;
+  /** Proxies for a channel URL (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
+  proxy?: ProxyConfig;
   logger?: Logger;
+  /** Largest repodata.json read or downloaded (default MAX_REPODATA_BYTES; `--max-repodata-size`). */
+  maxRepodataBytes?: number;
+  /** Total time one download may take (default DEFAULT_DOWNLOAD_DEADLINE_MS). */
+  deadlineMs?: number;
 }
 
-export interface ChannelProblem {
-  subject: string;
-  code: string;
-  message: string;
-  hint?: string;
-}
+export { recordMismatches } from './mismatches.js';
+
+export type { ChannelProblem } from './mismatches.js';
 
 export interface ChannelEntryResult {
   /** `<subdir>/<fn>` or `<subdir>/repodata.json`. */
@@ -53,13 +60,19 @@ export interface ChannelVerifyReport {
  */
 export async function verifyChannel(options: ChannelVerifyOptions): Promise<ChannelVerifyReport> {
   const logger = options.logger ?? silentLogger;
-  const source = await openChannelSource(options.channel, options.cwd);
+  const source = await openChannelSource(options.channel, options.cwd, options);
   const entries: ChannelEntryResult[] = [];
   const seen: string[] = [];
   try {
     for (const subdir of await source.subdirs()) {
       const repodataPath = `${subdir}/${REPODATA_FILE}`;
-      const local = await source.fetch(repodataPath);
+      const fetched = await fetchOrProblem(source, repodataPath, repodataLimit(options));
+      if (typeof fetched !== 'string' && fetched !== undefined) {
+        seen.push(subdir);
+        entries.push({ path: repodataPath, kind: 'repodata', ok: false, problems: [fetched] });
+        continue;
+      }
+      const local = fetched;
       if (!local) {
         if (subdir === 'noarch') {
           entries.push({
@@ -115,7 +128,8 @@ export async function verifyWithSidecar(
   local: string,
   options: Omit<ChannelVerifyOptions, 'channel'>,
 ): Promise<VerifyReport | ChannelProblem> {
-  const sig = await source.fetch(relative + SIGNATURE_SUFFIX);
+  const sig = await fetchOrProblem(source, relative + SIGNATURE_SUFFIX, SIGNATURE_LIMIT);
+  if (typeof sig === 'object') return sig;
   if (!sig)
     return {
       subject: relative,
@@ -184,7 +198,6 @@ async function checkRepodata(
     });
   let repodata: Repodata | undefined;
   try {
-    const { readFile } = await import('node:fs/promises');
     repodata = parseRepodata(await readFile(local, 'utf8'), rel, subdir);
   } catch (error) {
     problems.push({
@@ -198,41 +211,6 @@ async function checkRepodata(
   return { entry: { path: rel, kind: 'repodata', ok: problems.length === 0, signature, problems }, repodata };
 }
 
-/** Compare a record's size/sha256/md5 with the file's bytes. */
-export function recordMismatches(
-  rel: string,
-  record: RepodataRecord,
-  actual: { size: number; sha256: string; md5: string },
-): ChannelProblem[] {
-  const problems: ChannelProblem[] = [];
-  if (record.size !== actual.size)
-    problems.push({
-      subject: rel,
-      code: 'E_SIZE_MISMATCH',
-      message: `${rel} is ${actual.size} bytes but repodata.json says ${record.size}.`,
-    });
-  if (typeof record.sha256 !== 'string')
-    problems.push({
-      subject: rel,
-      code: 'E_NO_SHA256',
-      message: `The repodata record of ${rel} has no sha256.`,
-    });
-  else if (record.sha256.toLowerCase() !== actual.sha256)
-    problems.push({
-      subject: rel,
-      code: 'E_SHA256_MISMATCH',
-      message: `${rel} has sha256 ${actual.sha256} but repodata.json says ${record.sha256}.`,
-      hint: 'The file was changed or replaced after indexing. Do not install it.',
-    });
-  if (typeof record.md5 === 'string' && record.md5.toLowerCase() !== actual.md5)
-    problems.push({
-      subject: rel,
-      code: 'E_MD5_MISMATCH',
-      message: `${rel} has md5 ${actual.md5} but repodata.json says ${record.md5}.`,
-    });
-  return problems;
-}
-
 async function checkPackage(
   source: ChannelSource,
   subdir: string,
@@ -242,7 +220,10 @@ async function checkPackage(
   logger: Logger,
 ): Promise<ChannelEntryResult> {
   const rel = `${subdir}/${fn}`;
-  const local = await source.fetch(rel);
+  // The record says how large the file is: a server sending more is cut off there.
+  const local = await fetchOrProblem(source, rel, packageLimit(record));
+  if (typeof local === 'object')
+    return { path: rel, kind: 'package', ok: false, problems: [{ ...local, code: 'E_SIZE_MISMATCH' }] };
   if (!local)
     return {
       path: rel,

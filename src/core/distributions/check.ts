@@ -62,6 +62,14 @@ export async function checkDist(file: string, options: CheckOptions = {}): Promi
       message: `${u.member} ${u.reason}; an installer that extracts it could write outside its target.`,
     });
   }
+  for (const l of dist.unsafeLinks) {
+    findings.push({
+      rule: 'unsafe-link',
+      severity: 'error',
+      member: l.member,
+      message: `${l.member} ${l.reason}; an installer that extracts it could read or write outside its target.`,
+    });
+  }
   findings.push(...collapseGit(leaks));
   const description = await checkRendering(dist.metadata, findings, dist.metadataMember, options);
   options.logger?.debug(

@@ -4,10 +4,11 @@
  * LEAK_SCAN_BYTES of each member for private-key armor and well-known token formats.
  * Findings name the member and the rule, never the secret itself.
  */
+import { LEAK_SCAN_BYTES } from '../limits.js';
 import type { Finding } from './check-types.js';
 
-/** How many bytes of each member the content rules look at. */
-export const LEAK_SCAN_BYTES = 64 * 1024;
+/** How many bytes of each member the content rules look at (src/core/limits.ts). */
+export { LEAK_SCAN_BYTES } from '../limits.js';
 
 interface PathRule {
   rule: string;

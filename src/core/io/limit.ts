@@ -3,7 +3,11 @@ import os from 'node:os';
 /** Hashing is I/O + OpenSSL bound; a few files at a time saturate the disk and cores. */
 export const DEFAULT_SIGN_CONCURRENCY = Math.max(1, Math.min(4, os.availableParallelism()));
 
-/** Map with at most `limit` tasks in flight, keeping order; the first error wins. */
+/**
+ * Map with at most `limit` tasks in flight, keeping order. The first error wins and stops the
+ * run: no new task starts after it, and the promise rejects only once the tasks already in
+ * flight have settled, so nothing (an .asc file, say) is written after the caller saw the error.
+ */
 export async function mapLimit<T, R>(
   items: T[],
   limit: number,
@@ -11,12 +15,20 @@ export async function mapLimit<T, R>(
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+  let failed = false;
+  let firstError: unknown;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (!failed && next < items.length) {
       const i = next++;
-      results[i] = await fn(items[i]!, i);
+      try {
+        results[i] = await fn(items[i]!, i);
+      } catch (error) {
+        if (!failed) firstError = error;
+        failed = true;
+      }
     }
   });
   await Promise.all(workers);
+  if (failed) throw firstError;
   return results;
 }

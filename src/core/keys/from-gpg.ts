@@ -2,13 +2,59 @@ import { spawn } from 'node:child_process';
 import { InputError, OperationalError } from '../errors.js';
 
 export interface GpgExportOptions {
-  /** Environment for gpg (GNUPGHOME is honoured from here). */
+  /** The caller's environment; gpg gets only the names in GPG_ENV_ALLOWED from it (see gpgEnvironment). */
   env: Record<string, string | undefined>;
   /** Let gpg's pinentry talk to the terminal (interactive runs). */
   interactive: boolean;
   /** Passphrase for loopback pinentry when not interactive (gpg 2.1+ asks for it to export secrets). */
   passphrase?: string;
   gpg?: string;
+}
+
+/**
+ * What gpg (and the gpg-agent and pinentry it may start) needs to find its home, its agent, the
+ * terminal or the desktop, and the user's language. Nothing else goes through: index tokens
+ * (TWINE_PASSWORD, ANACONDA_API_TOKEN, PREFIX_API_KEY, BINSTAR_API_TOKEN), DISTSEAL_* and the
+ * rest of the caller's environment would otherwise live on in a long-running gpg-agent.
+ */
+export const GPG_ENV_ALLOWED: readonly string[] = [
+  'PATH',
+  'HOME',
+  'GNUPGHOME',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TMPDIR',
+  'GPG_TTY',
+  'TERM',
+  'DISPLAY',
+  'WAYLAND_DISPLAY',
+  'XAUTHORITY',
+  'XDG_RUNTIME_DIR',
+  'DBUS_SESSION_BUS_ADDRESS',
+  'PINENTRY_USER_DATA',
+  // Windows: where Gpg4win keeps its home and finds the system.
+  'APPDATA',
+  'LOCALAPPDATA',
+  'USERPROFILE',
+  'SYSTEMROOT',
+  'TEMP',
+  'TMP',
+];
+
+/** The allowed subset of `env` (LC_* included), by exact name; Windows names match in any case. */
+export function gpgEnvironment(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const allowed = new Set(GPG_ENV_ALLOWED);
+  const windows = process.platform === 'win32';
+  const result: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    const key = windows ? name.toUpperCase() : name;
+    if (allowed.has(key) || /^LC_[A-Z]+$/.test(key)) result[name] = value;
+  }
+  return result;
 }
 
 function run(
@@ -18,11 +64,8 @@ function run(
   input?: string,
 ): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const env = Object.fromEntries(
-      Object.entries(options.env).filter(([, v]) => v !== undefined),
-    ) as NodeJS.ProcessEnv;
     const child = spawn(gpg, args, {
-      env,
+      env: gpgEnvironment(options.env),
       stdio: [input !== undefined ? 'pipe' : options.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

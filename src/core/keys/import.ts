@@ -14,7 +14,13 @@ export interface ImportOptions {
   /** Own keys (default) or the trusted keyring (public parts only). */
   into?: 'own' | 'trusted';
   logger?: Logger;
-  /** More writes to make in the same locked transaction, after the keys (e.g. trust pins). */
+  /**
+   * Writes to make in the same locked transaction BEFORE any key file, given the fingerprints
+   * about to be written. Trust pins go here: a crash between the two leaves a pin whose key is
+   * missing (nothing verifies for that project: fail closed), never a trusted key without its pin.
+   */
+  writeFirst?: (tx: StoreTransaction, fingerprints: string[]) => Promise<void>;
+  /** More writes to make in the same locked transaction, after the keys (e.g. where they came from). */
   alsoWrite?: (tx: StoreTransaction, imported: ImportedKey[]) => Promise<void>;
 }
 
@@ -69,6 +75,11 @@ export async function importKeys(
       const merged = await mergeKey(existing.find((k) => k.fingerprint === fpr)?.key, candidate);
       plans.push({ key: merged.key, status: merged.status, changes: merged.changes });
     }
+    if (options.writeFirst)
+      await options.writeFirst(
+        tx,
+        plans.map((p) => p.key.getFingerprint().toUpperCase()),
+      );
     const results: ImportedKey[] = [];
     for (const plan of plans) {
       const fpr = plan.key.getFingerprint().toUpperCase();

@@ -69,21 +69,46 @@ export class KeyStore {
     return this.path('revocations', `${fingerprint.toUpperCase()}.rev.asc`);
   }
 
-  /** Warn when the home or a secret file is readable by others (gpg's "unsafe permissions"). */
+  /**
+   * Warn when the home or a secret file is readable by others (gpg's "unsafe permissions"), and
+   * when what decides trust (the home, trusted/, its key files, policy.json) is writable by group
+   * or others: they could add a key of theirs or change which key may sign which project.
+   */
   async checkPermissions(): Promise<void> {
+    if (process.platform === 'win32') return;
     const check = async (file: string, what: string): Promise<void> => {
       const st = await fs.stat(file).catch(() => undefined);
-      if (st && (st.mode & 0o077) !== 0 && process.platform !== 'win32') {
+      if (st && (st.mode & 0o077) !== 0) {
         const want = st.isDirectory() ? '700' : '600';
         this.logger.warn(
           `unsafe permissions on ${what} ${file} (${(st.mode & 0o777).toString(8)}); others may read it. Run: chmod ${want} '${file}'`,
         );
       }
     };
+    const writable = async (file: string, could: string): Promise<void> => {
+      const st = await fs.stat(file).catch(() => undefined);
+      if (st && (st.mode & 0o022) !== 0) {
+        const who = st.mode & 0o002 ? 'anyone on this machine' : 'your group';
+        this.logger.warn(
+          `unsafe permissions on ${file} (${(st.mode & 0o777).toString(8)}): ${who} can write it and so ${could}. Run: chmod go-w '${file}'`,
+        );
+      }
+    };
     await check(this.home, 'the distseal home');
+    await writable(this.home, 'could replace your keys, trusted keys and pins');
     for (const dir of [this.path('keys'), this.path('revocations')]) {
       await check(dir, 'the directory');
       for (const name of await listDir(dir)) await check(path.join(dir, name), 'the secret file');
+    }
+    await writable(
+      this.path('trusted'),
+      'could add a key of theirs to the trusted keyring or change the pins',
+    );
+    for (const name of await listDir(this.path('trusted'))) {
+      const file = path.join(this.path('trusted'), name);
+      if (file === this.path('policy'))
+        await writable(file, 'could change which keys may sign which project');
+      else if (name.endsWith('.asc')) await writable(file, 'could replace a trusted key with one of theirs');
     }
   }
 

@@ -10,6 +10,19 @@ import { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import {
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  MAX_RESPONSE_BYTES,
+  MAX_SERVER_TEXT_CHARS,
+} from '../limits.js';
+import { serverText } from '../safe-text.js';
+import { armDeadline } from './deadline.js';
+import { routeTo } from './connect.js';
+import { maskUrl } from './mask.js';
+import type { ProxyConfig } from './proxy.js';
+
+export { maskUrl } from './mask.js';
 
 export interface HttpRequest {
   method: string;
@@ -29,6 +42,14 @@ export interface HttpRequest {
   maxResponseBytes?: number;
   /** Upload progress: bytes of the body written so far. */
   onBodyProgress?: (sent: number) => void;
+  /**
+   * Total time for the response once the request was sent: waiting for it and reading it
+   * (default DEFAULT_DEADLINE_MS). A server trickling a byte a second is cut off here even
+   * though it never goes idle.
+   */
+  deadlineMs?: number;
+  /** Proxies to use (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them); none by default. */
+  proxy?: ProxyConfig;
 }
 
 export interface HttpResponse {
@@ -37,6 +58,10 @@ export interface HttpResponse {
   headers: Record<string, string | string[] | undefined>;
   /** The response body as text, capped at MAX_RESPONSE_BYTES. */
   body: string;
+  /** The same kept bytes, undecoded (binary downloads). */
+  bytes?: Buffer;
+  /** True when the body was longer than the cap and the rest was dropped. */
+  truncated?: boolean;
 }
 
 export interface RetryOptions {
@@ -54,8 +79,8 @@ export interface RetryOptions {
 }
 
 /** The response body is read up to this many bytes; the rest is drained and dropped. */
-export const MAX_RESPONSE_BYTES = 64 * 1024;
-export const DEFAULT_TIMEOUT_MS = 60_000;
+export { MAX_RESPONSE_BYTES, DEFAULT_DEADLINE_MS } from '../limits.js';
+export const DEFAULT_TIMEOUT_MS = DEFAULT_IDLE_TIMEOUT_MS;
 export const DEFAULT_RETRY: Required<Pick<RetryOptions, 'retries' | 'baseDelayMs' | 'maxDelayMs'>> = {
   retries: 3,
   baseDelayMs: 500,
@@ -87,14 +112,6 @@ export function defaultRetryOn(response: HttpResponse | undefined, error: unknow
   return isTransientError(error);
 }
 
-/** Hide `user:password@` in a URL for messages and logs (keeps the user name, masks the password). */
-export function maskUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/i, (_m, scheme: string, userinfo: string) => {
-    const user = userinfo.split(':')[0] ?? '';
-    return userinfo.includes(':') ? `${scheme}${user}:********@` : `${scheme}${user}@`;
-  });
-}
-
 /** One request, one response. Never follows redirects; network failures become HttpError E_NETWORK. */
 export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   let target: URL;
@@ -123,6 +140,18 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     const creds = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
     headers.authorization = `Basic ${Buffer.from(creds).toString('base64')}`;
   }
+  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const masked = maskUrl(req.url);
+  // Direct, or through the proxy (for https: once the CONNECT tunnel stands). Before the body is made.
+  const route = await routeTo(
+    target,
+    req.proxy,
+    { ca: req.ca, cert: req.cert, key: req.key },
+    timeoutMs,
+  ).catch((error: unknown) => {
+    throw wrapNetworkError(error, masked);
+  });
+  Object.assign(headers, route.headers);
   const body = req.body?.();
   if (
     (typeof body === 'string' || Buffer.isBuffer(body)) &&
@@ -130,17 +159,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   ) {
     headers['content-length'] = String(Buffer.byteLength(body));
   }
-  const options: https.RequestOptions = {
-    method: req.method,
-    hostname: target.hostname.replace(/^\[|\]$/g, ''),
-    port: target.port || (isHttps ? 443 : 80),
-    path: `${target.pathname}${target.search}`,
-    headers,
-    agent: false,
-    ...(isHttps ? { ca: req.ca, cert: req.cert, key: req.key ?? (req.cert ? req.cert : undefined) } : {}),
-  };
-  const masked = maskUrl(req.url);
-  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const options: https.RequestOptions = { method: req.method, headers, ...route.options };
 
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
@@ -160,7 +179,9 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       const chunks: Buffer[] = [];
       const cap = req.maxResponseBytes ?? MAX_RESPONSE_BYTES;
       let kept = 0;
+      let truncated = false;
       res.on('data', (chunk: Buffer) => {
+        if (kept + chunk.length > cap) truncated = true;
         if (kept < cap) {
           const part = chunk.subarray(0, cap - kept);
           chunks.push(part);
@@ -171,11 +192,14 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       res.on('end', () => {
         if (settled) return;
         settled = true;
+        const bytes = Buffer.concat(chunks);
         resolve({
           status: res.statusCode ?? 0,
-          statusText: res.statusMessage ?? '',
+          statusText: serverText(res.statusMessage ?? '', MAX_SERVER_TEXT_CHARS),
           headers: res.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
+          body: bytes.toString('utf8'),
+          bytes,
+          truncated,
         });
       });
     });
@@ -187,6 +211,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       request.destroy(error);
     });
     request.on('error', fail);
+    armDeadline(request, req.deadlineMs ?? DEFAULT_DEADLINE_MS);
     if (body === undefined) {
       request.end();
     } else if (typeof body === 'string' || Buffer.isBuffer(body)) {

@@ -1,10 +1,11 @@
 import { promises as fs } from 'node:fs';
 import * as openpgp from 'openpgp';
 import { errnoCode } from '../errors.js';
+import { MAX_SIGNATURE_BYTES } from '../limits.js';
 import { reason, type Reason } from './reasons.js';
 
-/** A detached signature file larger than this is refused unread (real ones are < 1 KiB each). */
-export const MAX_SIGNATURE_BYTES = 1 << 20;
+/** A detached signature file larger than this is refused unread (src/core/limits.ts). */
+export { MAX_SIGNATURE_BYTES } from '../limits.js';
 /** At most this many signature packets are examined (a guard against amplification). */
 export const MAX_SIGNATURES = 64;
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import test from 'ava';
 import { checkDist } from '../../../src/core/distributions/check.js';
 import { scanMemberForLeaks } from '../../../src/core/distributions/leaks.js';
-import { makeTarGz, makeWheel, metadataText } from '../../helpers/bad-dists.js';
+import { makeTarGz, makeWheel, metadataText, withPython } from '../../helpers/bad-dists.js';
 import { FIXTURES, runCli, tempDir } from '../../helpers/cli.js';
 
 const PY = path.join(FIXTURES, 'python');
@@ -43,50 +43,53 @@ test('real setuptools and flit dists pass', async (t) => {
   }
 });
 
-test('a dist with leaks, a mismatched version and unsafe names is reported member by member', async (t) => {
-  const { dir, cleanup } = await tempDir();
-  t.teardown(cleanup);
-  const wheel = makeWheel(dir, 'leaky', '1.0', [
-    ['leaky/.pypirc', '[pypi]\npassword = x\n'],
-    ['leaky/.git/config', '[core]\n'],
-    ['leaky/.git/HEAD', 'ref: refs/heads/main\n'],
-    ['leaky/key.txt', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n'],
-  ]);
-  const report = await checkDist(wheel);
-  const got = report.findings.map((f) => `${f.rule}@${f.member}`);
-  t.true(got.includes('leak-pypirc@leaky/.pypirc'));
-  t.is(got.filter((g) => g.startsWith('leak-git')).length, 1, 'one finding for the whole .git tree');
-  t.true(got.includes('leak-ssh-private-key@leaky/key.txt'));
-  // A member that climbs out of the target directory: the zip reader refuses the archive and names it.
-  const evil = makeWheel(dir, 'evil', '1.0', [['../evil.py', '']]);
-  const err = await t.throwsAsync(checkDist(evil));
-  t.regex(err!.message, /\.\.\/evil\.py/);
-  const sdist = makeTarGz(dir, 'leaky-2.0.tar.gz', [
-    [
-      'leaky-2.0/PKG-INFO',
-      metadataText(
-        {
-          'Metadata-Version': '2.1',
-          Name: 'leaky',
-          Version: '1.9',
-          'Description-Content-Type': 'text/plain',
-        },
-        'x',
+withPython(
+  'a dist with leaks, a mismatched version and unsafe names is reported member by member',
+  async (t) => {
+    const { dir, cleanup } = await tempDir();
+    t.teardown(cleanup);
+    const wheel = makeWheel(dir, 'leaky', '1.0', [
+      ['leaky/.pypirc', '[pypi]\npassword = x\n'],
+      ['leaky/.git/config', '[core]\n'],
+      ['leaky/.git/HEAD', 'ref: refs/heads/main\n'],
+      ['leaky/key.txt', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n'],
+    ]);
+    const report = await checkDist(wheel);
+    const got = report.findings.map((f) => `${f.rule}@${f.member}`);
+    t.true(got.includes('leak-pypirc@leaky/.pypirc'));
+    t.is(got.filter((g) => g.startsWith('leak-git')).length, 1, 'one finding for the whole .git tree');
+    t.true(got.includes('leak-ssh-private-key@leaky/key.txt'));
+    // A member that climbs out of the target directory: the zip reader refuses the archive and names it.
+    const evil = makeWheel(dir, 'evil', '1.0', [['../evil.py', '']]);
+    const err = await t.throwsAsync(checkDist(evil));
+    t.regex(err!.message, /\.\.\/evil\.py/);
+    const sdist = makeTarGz(dir, 'leaky-2.0.tar.gz', [
+      [
+        'leaky-2.0/PKG-INFO',
+        metadataText(
+          {
+            'Metadata-Version': '2.1',
+            Name: 'leaky',
+            Version: '1.9',
+            'Description-Content-Type': 'text/plain',
+          },
+          'x',
+        ),
+      ],
+      ['leaky-2.0/.env', 'SECRET=1'],
+    ]);
+    const s = await checkDist(sdist);
+    t.true(
+      s.findings.some(
+        (f) =>
+          f.rule === 'filename-version' && /says version '2\.0' but the metadata says '1\.9'/.test(f.message),
       ),
-    ],
-    ['leaky-2.0/.env', 'SECRET=1'],
-  ]);
-  const s = await checkDist(sdist);
-  t.true(
-    s.findings.some(
-      (f) =>
-        f.rule === 'filename-version' && /says version '2\.0' but the metadata says '1\.9'/.test(f.message),
-    ),
-  );
-  t.true(s.findings.some((f) => f.rule === 'leak-dotenv' && f.member === 'leaky-2.0/.env'));
-});
+    );
+    t.true(s.findings.some((f) => f.rule === 'leak-dotenv' && f.member === 'leaky-2.0/.env'));
+  },
+);
 
-test('metadata 2.4: License-File entries must be in the archive', async (t) => {
+withPython('metadata 2.4: License-File entries must be in the archive', async (t) => {
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
   const fields = {
@@ -101,43 +104,46 @@ test('metadata 2.4: License-File entries must be in the archive', async (t) => {
   t.regex(lf[0]!.message, /'NOTICE' is not in the archive/);
 });
 
-test('CLI: exit 0 clean, 1 on failing findings, --strict fails warnings, 2 unreadable, --json', async (t) => {
-  const { dir, cleanup } = await tempDir();
-  t.teardown(cleanup);
-  const clean = await runCli(['check', path.join(PY, 'flit_sample-0.3.0-py3-none-any.whl')]);
-  t.is(clean.code, 0, clean.stderr);
-  t.regex(clean.stdout, /PASSED/);
-  const warnOnly = makeWheel(dir, 'nodesc', '1.0', [], { 'Description-Content-Type': 'text/plain' });
-  const { execFileSync } = await import('node:child_process');
-  // Drop the description: rewrite METADATA without a body.
-  execFileSync('/usr/bin/python3', [
-    '-c',
-    `import zipfile,sys
+withPython(
+  'CLI: exit 0 clean, 1 on failing findings, --strict fails warnings, 2 unreadable, --json',
+  async (t) => {
+    const { dir, cleanup } = await tempDir();
+    t.teardown(cleanup);
+    const clean = await runCli(['check', path.join(PY, 'flit_sample-0.3.0-py3-none-any.whl')]);
+    t.is(clean.code, 0, clean.stderr);
+    t.regex(clean.stdout, /PASSED/);
+    const warnOnly = makeWheel(dir, 'nodesc', '1.0', [], { 'Description-Content-Type': 'text/plain' });
+    const { execFileSync } = await import('node:child_process');
+    // Drop the description: rewrite METADATA without a body.
+    execFileSync('/usr/bin/python3', [
+      '-c',
+      `import zipfile,sys
 src=sys.argv[1];z=zipfile.ZipFile(src);items=[(i,z.read(i)) for i in z.namelist()];z.close()
 z=zipfile.ZipFile(src,'w')
 for n,d in items: z.writestr(n, d.split(b'\\n\\n')[0]+b'\\n' if n.endswith('METADATA') else d)
 z.close()`,
-    warnOnly,
-  ]);
-  const lenient = await runCli(['check', warnOnly]);
-  t.is(lenient.code, 0, lenient.stdout);
-  t.regex(lenient.stdout, /PASSED with warnings/);
-  t.regex(lenient.stdout, /warning \[metadata-description\]/);
-  const strict = await runCli(['check', '--strict', warnOnly]);
-  t.is(strict.code, 1);
-  t.regex(strict.stdout, /FAILED/);
-  const leaky = makeWheel(dir, 'leaky', '1.0', [['leaky/.netrc', 'machine x login y password z']]);
-  const failing = await runCli(['check', '--json', leaky, path.join(PY, 'flit_sample-0.3.0.tar.gz')]);
-  t.is(failing.code, 1);
-  const json = JSON.parse(failing.stdout);
-  t.is(json.results.length, 2);
-  t.is(json.results[0].status, 'failed');
-  t.is(json.results[0].findings[0].member, 'leaky/.netrc');
-  t.is(json.results[1].status, 'passed');
-  const unreadable = await runCli(['check', path.join(PY, 'make.sh')]);
-  t.is(unreadable.code, 2);
-  t.regex(unreadable.stdout, /make\.sh: UNREADABLE/);
-});
+      warnOnly,
+    ]);
+    const lenient = await runCli(['check', warnOnly]);
+    t.is(lenient.code, 0, lenient.stdout);
+    t.regex(lenient.stdout, /PASSED with warnings/);
+    t.regex(lenient.stdout, /warning \[metadata-description\]/);
+    const strict = await runCli(['check', '--strict', warnOnly]);
+    t.is(strict.code, 1);
+    t.regex(strict.stdout, /FAILED/);
+    const leaky = makeWheel(dir, 'leaky', '1.0', [['leaky/.netrc', 'machine x login y password z']]);
+    const failing = await runCli(['check', '--json', leaky, path.join(PY, 'flit_sample-0.3.0.tar.gz')]);
+    t.is(failing.code, 1);
+    const json = JSON.parse(failing.stdout);
+    t.is(json.results.length, 2);
+    t.is(json.results[0].status, 'failed');
+    t.is(json.results[0].findings[0].member, 'leaky/.netrc');
+    t.is(json.results[1].status, 'passed');
+    const unreadable = await runCli(['check', path.join(PY, 'make.sh')]);
+    t.is(unreadable.code, 2);
+    t.regex(unreadable.stdout, /make\.sh: UNREADABLE/);
+  },
+);
 
 test('CLI: check dist/* after sign dist/* --manifest skips the .asc files and the SHA256SUMS', async (t) => {
   const { dir, cleanup } = await tempDir();

@@ -16,6 +16,7 @@ export async function runVerifyChannel(
   channel: string,
   settings: VerifySettings,
   ctx: Context,
+  limits: { maxRepodataBytes?: number } = {},
 ): Promise<number> {
   const where = /^https?:\/\//i.test(channel) ? channel : path.resolve(ctx.cwd, channel);
   const show = (f: string) => displayPath(ctx.cwd, f);
@@ -29,7 +30,9 @@ export async function runVerifyChannel(
         signers: settings.signers,
         threshold: settings.threshold,
         cwd: ctx.cwd,
+        proxy: ctx.proxy,
         logger: ctx.logger,
+        ...limits,
       }),
     render: (r: ChannelFileReport, file) => [
       `${show(file)}: ${r.verified ? 'VERIFIED' : 'FAILED'} against ${r.channel} (${r.path})`,

@@ -5,6 +5,7 @@ import { ExitCode } from '../../../core/errors.js';
 import type { LeafCommand } from '../../command.js';
 import { loadVerifySettings } from '../../verify-settings.js';
 import { renderSignature } from '../verify-render.js';
+import { channelLimits, withChannelLimitOptions } from './limit-options.js';
 
 export function renderChannelReport(report: ChannelVerifyReport): string[] {
   const lines: string[] = [];
@@ -33,7 +34,7 @@ export const command: LeafCommand = {
   describe:
     'Verify every repodata.json signature, every record against its file, and every package signature',
   builder: (y: Argv) =>
-    y
+    withChannelLimitOptions(y)
       .positional('channel', { type: 'string', describe: 'A channel directory or http(s) URL' })
       .option('keyring', {
         type: 'string',
@@ -65,7 +66,9 @@ export const command: LeafCommand = {
       signers: settings.signers,
       threshold: settings.threshold,
       cwd: ctx.cwd,
+      proxy: ctx.proxy,
       logger: ctx.logger,
+      ...channelLimits(argv),
     });
     const { entries, ...rest } = report;
     ctx.out.result(renderChannelReport(report), { ok: report.verified, ...rest, results: entries });

@@ -1,28 +1,31 @@
-import { promises as fs } from 'node:fs';
 import type { Argv } from 'yargs';
 import { errnoCode, InputError, UsageError } from '../../../core/errors.js';
 import { exportFromGpg } from '../../../core/keys/from-gpg.js';
+import { readFileBounded, readStreamBounded } from '../../../core/io/bounded-read.js';
 import { importKeys, type ImportedKey } from '../../../core/keys/import.js';
 import { hasAnySecret } from '../../../core/keys/info.js';
 import { readKeysFromBytes } from '../../../core/keys/parse.js';
+import { MAX_KEY_FILE_BYTES } from '../../../core/limits.js';
 import type { LeafCommand } from '../../command.js';
 import type { Context } from '../../context.js';
 import { readSecretFlag } from '../../passphrase-input.js';
 import { PASSPHRASE_ENV, withPassphraseOptions } from '../../unlock.js';
 import { confirmOnTerminal, openStore } from './shared.js';
 
+const KEY_LIMIT = 'the limit for a key file';
+
 /** Read a key file (or stdin for "-"); unreadable files are InputError naming the file (exit 2). */
 export async function readInputFile(ctx: Context, file: string): Promise<{ data: Buffer; source: string }> {
   // yargs hands a lone "-" positional over as an empty string.
+  // Bounded while reading: `trust add /dev/zero` or an endless pipe stops at the limit.
   if (file === '-' || file === '') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of ctx.stdin)
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-    return { data: Buffer.concat(chunks), source: 'standard input' };
+    const data = await readStreamBounded(ctx.stdin, MAX_KEY_FILE_BYTES, 'standard input', KEY_LIMIT);
+    return { data, source: 'standard input' };
   }
   try {
-    return { data: await fs.readFile(file), source: file };
+    return { data: await readFileBounded(file, MAX_KEY_FILE_BYTES, KEY_LIMIT), source: file };
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = errnoCode(error);
     const why =
       code === 'ENOENT'

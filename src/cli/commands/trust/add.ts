@@ -1,15 +1,17 @@
 import type { Argv } from 'yargs';
-import { importKeys } from '../../../core/keys/import.js';
-import { addPins, canonicalProjects, pinsOf } from '../../../core/trust/pins.js';
+import { trustKeys } from '../../../core/trust/add.js';
+import { canonicalProjects, pinsOf } from '../../../core/trust/pins.js';
 import type { LeafCommand } from '../../command.js';
 import { describeImport, readInputFile } from '../keys/import.js';
 import { openStore } from '../keys/shared.js';
+import { UsageError } from '../../../core/errors.js';
+import { fetchForTrust, recordSources, remoteKeyOptions, remoteSourceOf } from './add-remote.js';
 
 export const command: LeafCommand = {
-  command: 'add <keyfile>',
+  command: 'add [keyfile]',
   describe: "Add a third party's public key to the trusted keyring, optionally pinned to projects",
   builder: (y: Argv) =>
-    y
+    remoteKeyOptions(y)
       .positional('keyfile', {
         type: 'string',
         describe: 'Public key file (armored or binary, several keys allowed), or - for stdin',
@@ -24,23 +26,19 @@ export const command: LeafCommand = {
     const projects = canonicalProjects(
       ((argv.for as string[] | undefined) ?? []).flatMap((p) => p.split(',')).filter((p) => p.trim() !== ''),
     );
-    const { data, source } = await readInputFile(ctx, String(argv.keyfile));
+    const remoteSource = remoteSourceOf(argv);
+    if (!remoteSource && argv.keyfile === undefined)
+      throw new UsageError(
+        'Name a KEYFILE, or fetch the key with --wkd EMAIL, --keyserver URL or --url URL.',
+      );
+    const remote = remoteSource ? await fetchForTrust(remoteSource, argv, ctx) : undefined;
+    const { data, source } = remote ?? (await readInputFile(ctx, String(argv.keyfile)));
     const store = await openStore(ctx);
-    let policy = await store.trustPolicy();
-    // Keys and pins land in one locked transaction: never a pinned project without its key.
-    const results = await importKeys(store, data, {
+    const { keys: results, policy } = await trustKeys(store, data, {
       source,
-      into: 'trusted',
+      projects,
       logger: ctx.logger,
-      alsoWrite: async (tx, imported) => {
-        if (projects.length === 0) return;
-        policy = addPins(
-          await store.trustPolicy(),
-          projects,
-          imported.map((r) => r.fingerprint),
-        );
-        await tx.savePolicy(policy);
-      },
+      afterKeys: remote ? (fingerprints) => recordSources(store, fingerprints, remote.record) : undefined,
     });
     const lines = results.map((r) =>
       describeImport({ ...r, hasSecret: false }).replace(/^Imported public key/, 'Trusted'),
@@ -59,6 +57,7 @@ export const command: LeafCommand = {
         status: r.status,
         changes: r.changes,
         file: r.file,
+        ...(remote ? { source: remote.record } : {}),
         projects: pinsOf(policy, r.fingerprint),
       })),
     });

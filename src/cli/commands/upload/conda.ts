@@ -96,7 +96,7 @@ export const command: LeafCommand = {
       );
     }
     const token = await resolveCondaToken(ctx, server, argv.tokenFile);
-    const common = { files, existing, dryRun: Boolean(argv.dryRun), logger: ctx.logger };
+    const common = { files, existing, dryRun: Boolean(argv.dryRun), logger: ctx.logger, proxy: ctx.proxy };
     const report =
       server.kind === 'prefix'
         ? await uploadToPrefix({ ...common, serverUrl: server.url, channel: argv.channel, apiKey: token })

@@ -1,3 +1,4 @@
+import { DEFAULT_DEADLINE_MS } from '../../../core/limits.js';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import type * as openpgp from 'openpgp';
@@ -88,6 +89,11 @@ export const command: LeafCommand = {
           default: 300,
           describe: 'Seconds without progress before a request is abandoned',
         })
+        .option('deadline', {
+          type: 'number',
+          default: DEFAULT_DEADLINE_MS / 1000,
+          describe: 'Seconds the index may take to answer once a dist was sent (however slowly it trickles)',
+        })
         .example(
           '$0 upload pypi dist/*',
           'upload to PyPI with a token from the keychain, TWINE_PASSWORD or ~/.pypirc',
@@ -104,7 +110,7 @@ export const command: LeafCommand = {
       ctx.logger.warn(
         `--sign-with ${argv.signWith} is ignored: distseal signs with its own OpenPGP implementation.`,
       );
-    for (const n of ['retries', 'retryDelay', 'timeout'] as const) {
+    for (const n of ['retries', 'retryDelay', 'timeout', 'deadline'] as const) {
       if (!Number.isFinite(argv[n]) || argv[n] < 0)
         throw new UsageError(`--${n === 'retryDelay' ? 'retry-delay' : n} must be a number of at least 0.`);
     }
@@ -145,9 +151,11 @@ export const command: LeafCommand = {
       dryRun: argv.dryRun,
       tls: await tlsFiles(repo),
       userAgent: userAgentFor(distsealVersion()),
+      proxy: ctx.proxy,
       retries: argv.retries,
       retryBaseMs: argv.retryDelay,
       timeoutMs: argv.timeout * 1000,
+      deadlineMs: argv.deadline * 1000,
       logger,
     });
     return render(

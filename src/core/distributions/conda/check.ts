@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { unsafeMemberName } from '../../archive/limits.js';
+import { unsafeLinkTarget, unsafeMemberName } from '../../archive/limits.js';
 import { LEAK_SCAN_BYTES, scanMemberForLeaks } from '../leaks.js';
 import type { CheckOptions, CheckReport, Finding } from '../check-types.js';
 import { DistsealError } from '../../errors.js';
@@ -50,6 +50,17 @@ export async function checkCondaPackage(file: string, options: CheckOptions): Pr
         message: `Member name ${unsafe}.`,
         member: entry.name,
       });
+    if (entry.type === 'symlink' || entry.type === 'link') {
+      const kind = entry.type === 'link' ? 'hardlink' : 'symlink';
+      const reason = unsafeLinkTarget(entry.name, entry.linkname ?? '', kind);
+      if (reason)
+        findings.push({
+          rule: 'unsafe-link',
+          severity: 'error',
+          message: `Member ${reason}; conda would link or copy it from outside the environment.`,
+          member: entry.name,
+        });
+    }
     if (entry.name === 'info/repodata_record.json') {
       findings.push({
         rule: 'conda-repodata-record',
@@ -72,7 +83,9 @@ export async function checkCondaPackage(file: string, options: CheckOptions): Pr
       await walkTarBz2(file, visit);
     }
   } catch (error) {
-    if (!(error instanceof DistsealError) || error.kind !== 'input') throw error;
+    // A bomb is unreadable input (exit 2), not a finding about a package that could be read.
+    if (!(error instanceof DistsealError) || error.kind !== 'input' || error.code === 'E_ARCHIVE_BOMB')
+      throw error;
     findings.push({ rule: 'conda-archive', severity: 'error', message: error.message });
   }
   options.logger?.debug(`Checked ${file}: ${findings.length} finding(s).`);

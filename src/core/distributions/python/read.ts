@@ -9,18 +9,21 @@ import path from 'node:path';
 import {
   decompress,
   openZip,
-  unsafeMemberName,
+  unsafeLinkTarget,
   type ArchiveLimits,
   type ZipArchive,
 } from '../../archive/index.js';
 import { walkTar } from '../../archive/tar.js';
 import { InputError } from '../../errors.js';
 import { wrapFsError } from '../../io/atomic.js';
+import { MAX_METADATA_BYTES } from '../../limits.js';
 import { parsePythonFilename, type PythonFilename } from './filename.js';
 import { parseCoreMetadata, type CoreMetadata } from './metadata.js';
+import { PkgInfoCandidates } from './pkg-info.js';
+import { unsafe, zipLinks, type UnsafeLink } from './unsafe-members.js';
 
-/** Metadata files larger than this are refused (long READMEs are a few hundred KiB). */
-export const MAX_METADATA_BYTES = 16 * 1024 * 1024;
+/** Metadata files larger than this are refused (src/core/limits.ts). */
+export { MAX_METADATA_BYTES } from '../../limits.js';
 
 export interface PythonDist {
   file: string;
@@ -35,6 +38,8 @@ export interface PythonDist {
   licenseBase: string;
   /** Members whose names are unsafe to extract (absolute, `..`), with the reason. */
   unsafeMembers: Array<{ member: string; reason: string }>;
+  /** Symlinks and hard links whose targets are absolute or leave the archive, with the reason. */
+  unsafeLinks: UnsafeLink[];
 }
 
 export interface ReadPythonOptions {
@@ -93,6 +98,7 @@ async function readWheel(
     }
     const metadata = await readZipMetadata(zip, file, member, options);
     return {
+      unsafeLinks: await zipLinks(zip),
       file,
       kind: 'wheel',
       filename: parsed,
@@ -118,9 +124,11 @@ async function readZipMetadata(
   const metadata = parseCoreMetadata(text);
   requireMetadataVersion(file, member, metadata);
   if (options.onMember) {
+    // Only a prefix of each member is decompressed, so a big member (a stored 300 MB .so, a
+    // zero-filled data file) costs no more than a small one.
     for (const entry of zip.entries) {
-      if (entry.isDirectory) continue;
-      options.onMember(entry.name, await readHead(await zip.openEntry(entry.name), options.headBytes ?? 0));
+      if (entry.isDirectory || entry.isSymlink) continue;
+      options.onMember(entry.name, await zip.readHead(entry.name, options.headBytes ?? 0));
     }
   }
   return metadata;
@@ -137,6 +145,7 @@ async function readZipSdist(
     const { root, member } = sdistMetadataMember(file, names);
     const metadata = await readZipMetadata(zip, file, member, options);
     return {
+      unsafeLinks: await zipLinks(zip),
       file,
       kind: 'sdist',
       filename: parsed,
@@ -158,8 +167,10 @@ async function readTarSdist(
 ): Promise<PythonDist> {
   const names: string[] = [];
   const files = new Set<string>();
-  // The root is only known at the end (commonpath of all names), so keep every PKG-INFO seen.
-  const pkgInfos = new Map<string, Buffer>();
+  const links: UnsafeLink[] = [];
+  // Only a PKG-INFO that can still be the root one is kept (at most two), so memory stays flat
+  // however many nested PKG-INFO files an sdist holds.
+  const pkgInfos = new PkgInfoCandidates();
   const input = createReadStream(file);
   await walkTar(
     decompress(input, 'gzip', file, options.limits),
@@ -167,16 +178,21 @@ async function readTarSdist(
     async (entry, body) => {
       const name = entry.name.replace(/^\.\//, '').replace(/\/$/, '');
       names.push(name);
+      pkgInfos.see(name);
+      if (entry.type === 'symlink' || entry.type === 'link') {
+        const reason = unsafeLinkTarget(
+          name,
+          entry.linkname ?? '',
+          entry.type === 'link' ? 'hardlink' : 'symlink',
+        );
+        if (reason) links.push({ member: name, target: entry.linkname ?? '', reason });
+      }
       if (entry.type !== 'file') return;
       files.add(name);
-      const isPkgInfo = path.posix.basename(name) === 'PKG-INFO';
-      const want = Math.max(
-        options.onMember ? (options.headBytes ?? 0) : 0,
-        isPkgInfo ? MAX_METADATA_BYTES : 0,
-      );
+      const isPkgInfo = pkgInfos.wants(name);
       if (!isPkgInfo && !options.onMember) return;
-      const data = isPkgInfo ? await body.read(MAX_METADATA_BYTES) : await body.head(want);
-      if (isPkgInfo) pkgInfos.set(name, data);
+      const data = isPkgInfo ? await body.read(MAX_METADATA_BYTES) : await body.head(options.headBytes ?? 0);
+      if (isPkgInfo) pkgInfos.keep(name, data);
       options.onMember?.(name, data.subarray(0, options.headBytes ?? 0));
     },
     options.limits,
@@ -195,6 +211,7 @@ async function readTarSdist(
     members: names,
     licenseBase: `${root}/`,
     unsafeMembers: unsafe(names),
+    unsafeLinks: links,
   };
 }
 
@@ -244,29 +261,4 @@ function requireMetadataVersion(file: string, member: string, metadata: CoreMeta
       },
     );
   }
-}
-
-async function readHead(stream: NodeJS.ReadableStream, n: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let got = 0;
-  const readable = stream as NodeJS.ReadableStream & { destroy?: () => void };
-  if (n > 0) {
-    for await (const chunk of readable) {
-      const buf = chunk as Buffer;
-      chunks.push(buf.subarray(0, n - got));
-      got += buf.length;
-      if (got >= n) break;
-    }
-  }
-  readable.destroy?.();
-  return Buffer.concat(chunks);
-}
-
-function unsafe(names: string[]): Array<{ member: string; reason: string }> {
-  const out: Array<{ member: string; reason: string }> = [];
-  for (const member of names) {
-    const reason = unsafeMemberName(member);
-    if (reason) out.push({ member, reason });
-  }
-  return out;
 }

@@ -2,6 +2,7 @@ import { HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
 import { maskUrl, requestWithRetry, type HttpResponse, type RetryOptions } from '../../net/http.js';
+import type { ProxyConfig } from '../../net/proxy.js';
 
 /** The API base anaconda-client talks to by default. */
 export const DEFAULT_ANACONDA_API = 'https://api.anaconda.org';
@@ -13,6 +14,8 @@ export interface AnacondaApiOptions {
   token: string;
   logger?: Logger;
   retry?: RetryOptions;
+  /** Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
+  proxy?: ProxyConfig;
 }
 
 /**
@@ -36,6 +39,11 @@ export class AnacondaApi {
     return this.options.token;
   }
 
+  /** The proxies, for the requests that do not go through `send` (S3, the backup download). */
+  get proxy(): ProxyConfig | undefined {
+    return this.options.proxy;
+  }
+
   async send(method: string, path: string, body?: unknown): Promise<HttpResponse> {
     const url = `${this.apiUrl}${path}`;
     const headers: Record<string, string> = {
@@ -47,7 +55,13 @@ export class AnacondaApi {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     this.logger.debug(`${method} ${maskUrl(url)}`);
     return requestWithRetry(
-      { method, url, headers, body: payload === undefined ? undefined : () => payload },
+      {
+        method,
+        url,
+        headers,
+        body: payload === undefined ? undefined : () => payload,
+        proxy: this.options.proxy,
+      },
       { logger: this.logger, describe: `${method} ${maskUrl(url)}`, ...this.options.retry },
     );
   }

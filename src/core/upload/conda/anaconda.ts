@@ -9,6 +9,7 @@ import type { RetryOptions } from '../../net/http.js';
 import { AnacondaApi, anacondaError, parseJson, quote } from './anaconda-api.js';
 import { prepareArtifacts, type CondaArtifact } from './artifacts.js';
 import { downloadToFile } from '../../net/download.js';
+import type { ProxyConfig } from '../../net/proxy.js';
 import { createdPayload, releasePayload, stagePayload } from './anaconda-payloads.js';
 import { postToS3 } from './s3.js';
 
@@ -29,6 +30,8 @@ export interface AnacondaUploadOptions {
   logger?: Logger;
   /** Backoff for each API step and for re-staging after a failed storage POST. */
   retry?: RetryOptions;
+  /** Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
+  proxy?: ProxyConfig;
 }
 
 export interface CondaUploadResult {
@@ -61,7 +64,13 @@ export interface AnacondaUploadReport {
 export async function uploadToAnaconda(options: AnacondaUploadOptions): Promise<AnacondaUploadReport> {
   const logger = options.logger ?? silentLogger;
   const artifacts = await prepareArtifacts(options.files, logger);
-  const api = new AnacondaApi({ apiUrl: options.apiUrl, token: options.token, logger, retry: options.retry });
+  const api = new AnacondaApi({
+    apiUrl: options.apiUrl,
+    token: options.token,
+    logger,
+    retry: options.retry,
+    proxy: options.proxy,
+  });
   // Step 0: is this an anaconda.org API at all?
   const head = await api.send('HEAD', '/').catch((error: unknown) => {
     throw new HttpError(
@@ -238,7 +247,7 @@ async function stageAndSend(
         throw new HttpError('E_SERVER_REPLY', `The stage reply for ${a.filename} has no post_url/form_data.`);
       }
       try {
-        await postToS3(stage.post_url, stage.form_data as Record<string, unknown>, a, logger);
+        await postToS3(stage.post_url, stage.form_data as Record<string, unknown>, a, logger, api.proxy);
       } catch (error) {
         const retriable =
           error instanceof HttpError &&
@@ -304,12 +313,13 @@ async function backupExisting(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'distseal-conda-backup-'));
   const file = path.join(dir, a.filename);
   const url = `${api.apiUrl}/download/${quote(owner, '')}/${quote(a.packageName, '')}/${quote(a.version, '')}/${quote(a.remoteBasename)}`;
-  const status = await downloadToFile(url, file, { headers: { authorization: `token ${api.token}` } }).catch(
-    async (error: unknown) => {
-      await rm(dir, { recursive: true, force: true });
-      throw error;
-    },
-  );
+  const status = await downloadToFile(url, file, {
+    headers: { authorization: `token ${api.token}` },
+    proxy: api.proxy,
+  }).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
   if (status !== 200) {
     await rm(dir, { recursive: true, force: true });
     throw new HttpError(

@@ -6,6 +6,7 @@ import { HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
 import { maskUrl, requestWithRetry, type HttpResponse, type RetryOptions } from '../../net/http.js';
+import type { ProxyConfig } from '../../net/proxy.js';
 import type { CondaUploadResult, ExistingMode } from './anaconda.js';
 import { serverMessage } from './anaconda-api.js';
 import { prepareArtifacts, type CondaArtifact } from './artifacts.js';
@@ -22,6 +23,8 @@ export interface PrefixUploadOptions {
   dryRun?: boolean;
   logger?: Logger;
   retry?: RetryOptions;
+  /** Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
+  proxy?: ProxyConfig;
 }
 
 export interface PrefixUploadReport {
@@ -103,6 +106,7 @@ export async function uploadToPrefix(options: PrefixUploadOptions): Promise<Pref
         },
         body: () => buildPrefixForm(a, boundary),
         timeoutMs: 10 * 60_000,
+        proxy: options.proxy,
         onBodyProgress: (sent) =>
           logger.progress?.({ id, label: `uploading ${a.filename}`, done: Math.min(sent, total), total }),
       },

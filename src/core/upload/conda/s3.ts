@@ -3,6 +3,7 @@ import FormData from 'form-data';
 import { HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { httpRequest, maskUrl, type HttpResponse } from '../../net/http.js';
+import type { ProxyConfig } from '../../net/proxy.js';
 import type { CondaArtifact } from './artifacts.js';
 
 /**
@@ -35,6 +36,7 @@ export async function postToS3(
   formData: Record<string, unknown>,
   artifact: CondaArtifact,
   logger: Logger,
+  proxy?: ProxyConfig,
 ): Promise<void> {
   const form = buildS3Form(formData, artifact);
   const total = form.getLengthSync();
@@ -48,6 +50,7 @@ export async function postToS3(
       headers: { ...(form.getHeaders() as Record<string, string>), 'content-length': String(total) },
       body: () => form,
       timeoutMs: 10 * 60_000,
+      proxy,
       onBodyProgress: (sent) => logger.progress?.({ id, label, done: Math.min(sent, total), total }),
     });
   } catch (error) {

@@ -8,6 +8,7 @@
 import { normalizePythonName } from '../../names.js';
 import type { Logger } from '../../logger.js';
 import { requestWithRetry } from '../../net/http.js';
+import type { ProxyConfig } from '../../net/proxy.js';
 
 /** The JSON API that belongs to an upload URL (PyPI or TestPyPI), or undefined. */
 export function jsonApiFor(uploadUrl: string): string | undefined {
@@ -39,7 +40,7 @@ export function simpleIndexCandidates(uploadUrl: string): string[] {
 /** What the index says about one file: absent, present with a sha256, or present (digest unknown). */
 export type RemoteFile = { present: false } | { present: true; sha256?: string };
 
-type Http = { ca?: Buffer; cert?: Buffer; key?: Buffer };
+type Http = { ca?: Buffer; cert?: Buffer; key?: Buffer; proxy?: ProxyConfig };
 const MAX_INDEX_BYTES = 8 * 1024 * 1024;
 
 async function get(url: string, accept: string, logger: Logger, http: Http) {

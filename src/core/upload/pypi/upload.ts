@@ -17,6 +17,7 @@ import { silentLogger } from '../../logger.js';
 import type { Credentials } from '../../config/credentials.js';
 import type { ResolvedRepository } from '../../config/repository.js';
 import { maskUrl, requestWithRetry, type HttpResponse } from '../../net/http.js';
+import type { ProxyConfig } from '../../net/proxy.js';
 import { uploadFields, type FormField } from './fields.js';
 import { multipartBody, multipartHeaders, newBoundary } from './multipart.js';
 import {
@@ -61,9 +62,13 @@ export interface PypiUploadOptions {
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
   /** The User-Agent to send (the CLI passes `distseal/<version> node/<version>`). */
   userAgent?: string;
+  /** Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
+  proxy?: ProxyConfig;
   retries?: number;
   retryBaseMs?: number;
   timeoutMs?: number;
+  /** Total time for the index's answer once a dist was sent (default DEFAULT_DEADLINE_MS). */
+  deadlineMs?: number;
   /** Override the JSON API used for the --skip-existing pre-check (tests). */
   jsonApi?: string;
   logger?: Logger;
@@ -135,7 +140,7 @@ export async function uploadToPypi(options: PypiUploadOptions): Promise<FileResu
     try {
       const outcome = await sendOne(p, fields, options, logger);
       if (outcome.status === 'skipped') {
-        const simple = new SimpleIndexFiles(repo.url, logger, options.tls);
+        const simple = new SimpleIndexFiles(repo.url, logger, { ...options.tls, proxy: options.proxy });
         const remote = await simple.lookup(field(p.dist.metadata, 'name')!, basename);
         const existing = compareExisting(remote, p.digests.sha256);
         warnIfDifferent(logger, basename, repo.url, existing);
@@ -238,7 +243,7 @@ async function prepare(file: string, options: PypiUploadOptions): Promise<Prepar
 
 function precheckFor(options: PypiUploadOptions, logger: Logger): ReleaseFiles | undefined {
   const api = options.jsonApi ?? (options.repository.isPyPI ? jsonApiFor(options.repository.url) : undefined);
-  return api ? new ReleaseFiles(api, logger, options.tls) : undefined;
+  return api ? new ReleaseFiles(api, logger, { ...options.tls, proxy: options.proxy }) : undefined;
 }
 
 async function sendOne(
@@ -270,7 +275,9 @@ async function sendOne(
       method: 'POST',
       url: repo.url,
       timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
       ...options.tls,
+      proxy: options.proxy,
       headers,
       // A fresh body per attempt (same boundary, so the same Content-Length).
       body: () => {

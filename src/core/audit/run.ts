@@ -1,0 +1,257 @@
+/**
+ * `audit(options)`: both halves for dists, requirements files and installed environments, with
+ * ignores applied and the verdict against --fail-on. Unreadable input throws InputError (exit 2);
+ * Bandit failures and unreadable advisory data throw OperationalError (exit 1); findings are data.
+ */
+import type { ProxyConfig } from '../net/proxy.js';
+import { field, fieldList } from '../distributions/python/metadata.js';
+import { DistsealError, InputError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import { requireProgram, type Level } from './bandit.js';
+import { ageInDays, STALE_DAYS, vulnsFor, type AdvisoryDatabase } from './database.js';
+import { ignoreSet, type Ignore } from './ignores.js';
+import { readRequirements, type Pin } from './requirements.js';
+import { readSitePackages } from './site-packages.js';
+import { loadDatabase, type LoadDatabaseOptions } from './sources.js';
+import { checkRequiresDist } from './specifiers.js';
+import {
+  atOrAbove,
+  type AuditReport,
+  type DependencyResult,
+  type FailOn,
+  type NotAudited,
+  type SpecifierFinding,
+} from './types.js';
+
+export const DEFAULT_FAIL_ON: FailOn = 'medium';
+
+export interface AuditOptions {
+  /** Dists to audit: the path to read and the name to show. */
+  dists?: Array<{ file: string; name: string }>;
+  requirements?: string[];
+  sitePackages?: string[];
+  /** Run the code scan (default true; only dists have code). */
+  code?: boolean;
+  /** Run the dependency check (default true). */
+  deps?: boolean;
+  severity?: Level;
+  confidence?: Level;
+  failOn?: FailOn;
+  ignores?: Ignore[];
+  /** Where the advisory data comes from (--db, the home); or a database already loaded. */
+  database?: LoadDatabaseOptions | AdvisoryDatabase;
+  /** Ask the OSV API at this base URL instead of the local data for pins. */
+  online?: { api?: string; timeoutMs?: number; retries?: number; proxy?: ProxyConfig };
+  bandit?: string;
+  banditTimeoutMs?: number;
+  /** The environment Bandit runs with. */
+  env?: Record<string, string | undefined>;
+  tmpDir?: string;
+  /** Show paths relative to this directory when they lie inside it (the CLI's cwd). */
+  displayBase?: string;
+  now?: Date;
+  logger?: Logger;
+  /** Test hook: each code scan's temp directory. */
+  onTempDir?: (dir: string) => void;
+}
+
+function isDatabase(value: unknown): value is AdvisoryDatabase {
+  return typeof value === 'object' && value !== null && 'packages' in value && 'meta' in value;
+}
+
+/** Run the audit. */
+export async function audit(options: AuditOptions): Promise<AuditReport> {
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? new Date();
+  const today = now.toISOString().slice(0, 10);
+  const failOn = options.failOn ?? DEFAULT_FAIL_ON;
+  const ignores = ignoreSet(options.ignores ?? [], today);
+  const doDeps = options.deps !== false;
+  const doCode = options.code !== false && (options.dists?.length ?? 0) > 0;
+  const report: AuditReport = {
+    schema: 'distseal/audit@1',
+    ok: true,
+    fail_on: failOn,
+    dependencies: [],
+    code: [],
+    not_audited: [],
+    specifiers: [],
+    expired_ignores: ignores.expired,
+    failing: 0,
+    code_errors: [],
+    warnings: [],
+  };
+  for (const e of ignores.expired)
+    report.warnings.push(
+      `The ignore of ${e.id} expired on ${e.expires} ("${e.reason}"); it no longer ignores anything.`,
+    );
+
+  // Check Bandit first: a missing Bandit is a usage error before any work is done. (Found on
+  // PATH without running it: `bandit --version` would cost a Python start-up per audit.)
+  if (doCode) logger.debug(`Bandit: ${await requireProgram(options.bandit ?? 'bandit', options.env)}`);
+  // The dist readers and the code scan load only when there are dists (start-up of a pin audit).
+  const readDist = options.dists?.length
+    ? (await import('../distributions/read-dist.js')).readDist
+    : undefined;
+
+  const pins: Pin[] = [];
+  const requires: Array<{ dist: string; lines: string[] }> = [];
+  for (const dist of options.dists ?? []) {
+    const read = await readDist!(dist.file).catch((error: unknown) => {
+      // A dist that cannot be read at all (missing, a directory, no permission) is bad input here.
+      if (error instanceof DistsealError && error.kind !== 'operational') throw error;
+      throw new InputError(
+        'E_UNREADABLE_DIST',
+        `${dist.name} cannot be read as a dist: ${(error as Error).message}`,
+        {
+          subject: dist.name,
+          cause: error,
+          hint: 'Name the wheels, sdists or conda packages to audit (usually dist/*).',
+        },
+      );
+    });
+    if (read.ecosystem === 'python') {
+      const name = field(read.metadata, 'name');
+      const version = field(read.metadata, 'version');
+      if (name && version) pins.push({ name, version, source: dist.name });
+      requires.push({ dist: dist.name, lines: fieldList(read.metadata, 'requires_dist') });
+    } else {
+      const depends = Array.isArray(read.index.depends)
+        ? read.index.depends.filter((d): d is string => typeof d === 'string')
+        : [];
+      report.not_audited.push({
+        subject: `${String(read.index.name ?? dist.name)} ${String(read.index.version ?? '')}`.trim(),
+        source: dist.name,
+        reason: 'a conda package (no conda advisory source)',
+      });
+      for (const d of depends)
+        report.not_audited.push({
+          subject: d,
+          source: `${dist.name} depends`,
+          reason: 'a conda dependency (no conda advisory source)',
+        });
+    }
+  }
+  if (doDeps) {
+    for (const file of options.requirements ?? []) {
+      const r = await readRequirements(file, { displayBase: options.displayBase });
+      pins.push(...r.pins);
+      report.not_audited.push(...r.notAudited);
+    }
+    for (const dir of options.sitePackages ?? []) {
+      const r = await readSitePackages(dir, { displayBase: options.displayBase });
+      pins.push(...r.pins);
+      report.not_audited.push(...r.notAudited);
+    }
+    await checkDependencies(report, pins, requires, options, now);
+  }
+
+  if (doCode) {
+    const { scanDistCode } = await import('./code-scan.js');
+    for (const dist of options.dists ?? []) {
+      const scan = await scanDistCode(dist.file, dist.name, {
+        bandit: options.bandit ?? 'bandit',
+        env: options.env,
+        severity: options.severity,
+        confidence: options.confidence,
+        timeoutMs: options.banditTimeoutMs,
+        tmpDir: options.tmpDir,
+        logger,
+        onTempDir: options.onTempDir,
+      });
+      for (const f of scan.findings) {
+        const why = ignores.match([f.test_id]);
+        report.code.push(why ? { ...f, ignored: why } : f);
+      }
+      for (const e of scan.errors) report.code_errors.push({ dist: dist.name, ...e });
+      for (const s of scan.skipped)
+        report.not_audited.push({ subject: s.member, source: dist.name, reason: `not scanned: ${s.reason}` });
+    }
+  }
+
+  for (const dep of report.dependencies) {
+    dep.vulns = dep.vulns.map((v) => {
+      const why = ignores.match([v.id, ...v.aliases]);
+      return why ? { ...v, ignored: why } : v;
+    });
+  }
+  report.specifiers = report.specifiers.map((s): SpecifierFinding => {
+    const why = ignores.match([...s.advisories, ...s.aliases]);
+    return why ? { ...s, ignored: why } : s;
+  });
+  report.failing =
+    report.dependencies.reduce(
+      (n, d) => n + d.vulns.filter((v) => !v.ignored && atOrAbove(v.severity, failOn)).length,
+      0,
+    ) +
+    report.specifiers.filter((s) => !s.ignored && atOrAbove(s.severity, failOn)).length +
+    report.code.filter((c) => !c.ignored && atOrAbove(c.severity, failOn)).length;
+  report.ok = report.failing === 0;
+  return report;
+}
+
+async function checkDependencies(
+  report: AuditReport,
+  pins: Pin[],
+  requires: Array<{ dist: string; lines: string[] }>,
+  options: AuditOptions,
+  now: Date,
+): Promise<void> {
+  const needLocal = !options.online || requires.some((r) => r.lines.length > 0);
+  const db = needLocal
+    ? isDatabase(options.database)
+      ? options.database
+      : await loadDatabase(options.database ?? {})
+    : undefined;
+  let online: DependencyResult['vulns'][] | undefined;
+  if (options.online && pins.length > 0) {
+    const { queryOsv } = await import('./online.js');
+    online = await queryOsv(pins, { ...options.online, logger: options.logger });
+  }
+  report.dependencies = pins.map((pin, i) => ({
+    name: pin.name,
+    version: pin.version,
+    vulns: online ? online[i]! : vulnsFor(db!, pin.name, pin.version),
+    source: pin.source,
+  }));
+  if (db) {
+    for (const r of requires) {
+      const checked = checkRequiresDist(db, r.dist, r.lines);
+      report.specifiers.push(...checked.findings);
+      report.not_audited.push(...checked.notAudited);
+    }
+  }
+  if (options.online) {
+    report.database = {
+      source: options.online.api ?? 'https://api.osv.dev',
+      date: now.toISOString().slice(0, 10),
+      credit: 'OSV.dev (PyPA Advisory Database, CC-BY 4.0, and others)',
+      age_days: 0,
+      stale: false,
+    };
+    if (db)
+      report.warnings.push(
+        `Requires-Dist specifiers were checked against the local advisory data (${db.meta.date}); ` +
+          '--online covers pinned versions.',
+      );
+    return;
+  }
+  const age = ageInDays(db!.meta.date, now);
+  const stale = age === undefined || age > STALE_DAYS;
+  report.database = {
+    source: db!.meta.source,
+    date: db!.meta.date,
+    ...(db!.meta.commit ? { commit: db!.meta.commit } : {}),
+    credit: db!.meta.credit,
+    ...(age !== undefined ? { age_days: age } : {}),
+    stale,
+  };
+  if (stale)
+    report.warnings.push(
+      `The advisory data is from ${db!.meta.date}${age !== undefined ? ` (${age} days old)` : ''}; ` +
+        'run `distseal audit --update-db` for newer data.',
+    );
+}
+
+export type { NotAudited };
