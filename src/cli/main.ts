@@ -5,6 +5,7 @@ import { createContext, type Context, type ContextIO, type GlobalFlags } from '.
 import { printError } from './render-error.js';
 import { usageHelp, type UsageScope } from './usage-help.js';
 import { distsealVersion } from './version.js';
+import { skipHelpCache } from './startup.js';
 
 interface Entry {
   name: string;
@@ -216,7 +217,7 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
 
   // Where a usage error happened: the top level, or inside the group named by the first word.
   const scope: UsageScope = { prefix: 'distseal', names: COMMANDS.map((c) => c.name) };
-  let y = globalOptions(yargs(argv))
+  let y = globalOptions(skipHelpCache(yargs(argv)))
     .scriptName('distseal')
     .usage('$0 <command> [options]\n\nSign, upload and verify Python and conda distributions with OpenPGP.')
     .strict()

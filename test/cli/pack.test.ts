@@ -40,7 +40,7 @@ async function pack(t: { teardown: (fn: () => Promise<void>) => void }) {
     'CHANGELOG.md',
   ])
     await fs.copyFile(path.join(ROOT, f), path.join(src, f));
-  for (const d of ['bin', 'src', 'docs'])
+  for (const d of ['bin', 'src', 'docs', 'scripts', 'data'])
     await fs.cp(path.join(ROOT, d), path.join(src, d), { recursive: true });
   await fs.symlink(path.join(ROOT, 'node_modules'), path.join(src, 'node_modules'));
   const packed = await run('npm', ['pack', '--json', '--pack-destination', dir], src);

@@ -6,14 +6,16 @@ import { fileURLToPath } from 'node:url';
 /**
  * Guard against openpgp.js's detached-sign buffering trap coming back (spec section 3: plain
  * `sign()` over a stream held the whole input, 2.2 GB for 1 GiB). Signing and then verifying a
- * 512 MiB generated stream must keep the child's peak RSS under 200 MB, on openpgp.js's own
+ * 512 MiB generated stream must keep the child's peak RSS under LIMIT_MB, on openpgp.js's own
  * streaming path (forced with `prehash: false`) and on the prehash path. A bound, not a timing.
  */
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'memory-child.js');
-const LIMIT_MB = 200;
+// Node 26's heap settles near 206 MB whatever the size (64 MiB: 145 MB, 512 MiB and 1 GiB: 206 MB;
+// Node 20: 116 MB), so the bound leaves room for that; the trap itself costs over 1 GB here.
+const LIMIT_MB = 256;
 
 for (const mode of ['stream', 'prehash'] as const) {
-  test(`signing and verifying a 512 MiB stream (${mode} path) stays under 200 MB peak RSS`, (t) => {
+  test(`signing and verifying a 512 MiB stream (${mode} path) stays under ${LIMIT_MB} MB peak RSS`, (t) => {
     t.timeout(300_000); // a memory bound, not a timing: leave room for a loaded CI machine
     const r = spawnSync(process.execPath, [CHILD, '512', mode], { encoding: 'utf8', timeout: 290_000 });
     t.is(r.status, 0, r.stderr);
