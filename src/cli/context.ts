@@ -46,6 +46,8 @@ export interface ContextIO {
   stdin?: Context['stdin'];
   stdout?: Context['stdout'];
   stderr?: Context['stderr'];
+  /** Only for errors reported before a context exists: --json seen in the raw arguments. */
+  json?: boolean;
 }
 
 /** The default home: --home, else DISTSEAL_HOME, else $XDG_CONFIG_HOME/distseal, else ~/.config/distseal. */

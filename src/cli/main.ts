@@ -3,6 +3,7 @@ import { DistsealError, ExitCode, exitCodeFor, UsageError } from '../core/errors
 import { isGroup, type CommandModule, type GroupCommand, type LeafCommand } from './command.js';
 import { createContext, type Context, type ContextIO, type GlobalFlags } from './context.js';
 import { printError } from './render-error.js';
+import { usageHelp, type UsageScope } from './usage-help.js';
 import { distsealVersion } from './version.js';
 import { skipHelpCache } from './startup.js';
 
@@ -78,6 +79,11 @@ const COMMANDS: Entry[] = [
         (await import('./commands/login/conda.js')).command,
       ]),
   },
+  {
+    name: 'completion',
+    describe: 'Print a shell completion script (bash, zsh or fish)',
+    load: () => import('./commands/completion.js').then((m) => m.command),
+  },
 ];
 
 function group(command: string, describe: string, subcommands: LeafCommand[]): GroupCommand {
@@ -145,22 +151,24 @@ function globalOptions(y: Argv): Argv<any> {
 }
 
 /** Wrap a leaf's run() so errors and the context are handled in one place. */
-function leafHandler(leaf: LeafCommand, state: RunState, io: ContextIO) {
+function leafHandler(leaf: LeafCommand, state: RunState, io: ContextIO, name: string) {
   return async (argv: Record<string, any>) => {
     const ctx = createContext(argv as GlobalFlags, io);
+    ctx.out.command = name;
     state.ctx = ctx;
     const code = await leaf.run(argv, ctx);
     state.code = typeof code === 'number' ? code : ExitCode.ok;
   };
 }
 
-function registerLeaf(y: Argv, leaf: LeafCommand, state: RunState, io: ContextIO): Argv {
+function registerLeaf(y: Argv, leaf: LeafCommand, state: RunState, io: ContextIO, group?: string): Argv {
+  const name = [group, leaf.command.split(' ')[0]].filter(Boolean).join('-');
   return y.command({
     command: leaf.command,
     describe: leaf.describe,
     aliases: leaf.aliases,
     builder: (sub: Argv) => (leaf.builder ? leaf.builder(sub) : sub),
-    handler: leafHandler(leaf, state, io),
+    handler: leafHandler(leaf, state, io, name),
   });
 }
 
@@ -171,15 +179,18 @@ interface RunState {
 
 /** Render an error and return its exit code. The one place errors become exit codes. */
 export function reportError(error: unknown, ctx: Context | undefined, io: ContextIO): number {
-  const context = ctx ?? createContext({}, io);
+  const context = ctx ?? createContext({ json: Boolean(io.json) }, io);
   const code = exitCodeFor(error);
+  // Under --json an error is a JSON document on stdout too (docs/json.md, distseal/error@1).
+  const command = context.out.command === 'distseal' ? undefined : context.out.command;
+  const schema = { schema: 'distseal/error@1', ok: false, command, exitCode: code };
   if (error instanceof DistsealError) {
-    if (context.json) context.out.result('', { ok: false, error: error.toJSON() });
+    if (context.json) context.out.result('', { ...schema, error: error.toJSON() });
     printError(context.out, error, context.verbose);
   } else {
     const message = error instanceof Error ? error.message : String(error);
     if (context.json)
-      context.out.result('', { ok: false, error: { code: 'E_BUG', kind: 'operational', message } });
+      context.out.result('', { ...schema, error: { code: 'E_BUG', kind: 'operational', message } });
     context.out.err(`distseal: unexpected error: ${message}`);
     context.out.err(
       '  This is a bug in distseal. Please report it with the command you ran (re-run with --verbose for details).',
@@ -209,20 +220,23 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
     }
   }
 
+  // Where a usage error happened: the top level, or inside the group named by the first word.
+  const scope: UsageScope = { prefix: 'distseal', names: COMMANDS.map((c) => c.name) };
   let y = globalOptions(skipHelpCache(yargs(argv)))
     .scriptName('distseal')
     .usage('$0 <command> [options]\n\nSign, upload and verify Python and conda distributions with OpenPGP.')
     .strict()
-    .demandCommand(1, 'Name a command (see the list above).')
-    .recommendCommands()
+    .demandCommand(1, 'Name a command.')
     .exitProcess(false)
     .showHelpOnFail(false)
     .fail((message, error) => {
-      throw (
-        error ??
-        new UsageError(message, { hint: 'Run `distseal --help` for the commands and their options.' })
-      );
+      if (error) throw error;
+      const help = usageHelp(message ?? '', scope);
+      throw new UsageError(help.message, { hint: help.hint });
     })
+    // Answers `--get-yargs-completions` for the scripts of `distseal completion SHELL`; yargs's own
+    // script command is hidden under a name nobody types.
+    .completion('__yargs-completion-script', false)
     .help()
     .alias('help', 'h')
     .version(distsealVersion())
@@ -240,9 +254,13 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
     }
     const module = await entry.load();
     if (isGroup(module)) {
+      const names = module.subcommands.map((leaf) => leaf.command.split(' ')[0]!);
+      const rest = argv.slice(argv.indexOf(entry.name) + 1).filter((a) => !a.startsWith('-'));
+      if (!rest.some((a) => names.includes(a)))
+        Object.assign(scope, { prefix: `distseal ${entry.name}`, names });
       y = y.command(module.command, module.describe, (sub: Argv) => {
-        let g = sub.demandCommand(1, `Name a ${module.command} subcommand (see the list above).`);
-        for (const leaf of module.subcommands) g = registerLeaf(g, leaf, state, io);
+        let g = sub.demandCommand(1, 'Name a subcommand.');
+        for (const leaf of module.subcommands) g = registerLeaf(g, leaf, state, io, module.command);
         return g;
       });
     } else {
@@ -254,6 +272,7 @@ export async function main(argv: string[], io: ContextIO = {}): Promise<number> 
     await y.parseAsync();
     return state.code;
   } catch (error) {
-    return reportError(error, state.ctx, io);
+    // A usage error from yargs comes before any command ran: honour --json from the raw argv.
+    return reportError(error, state.ctx, { ...io, json: argv.includes('--json') });
   }
 }

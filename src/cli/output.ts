@@ -39,6 +39,10 @@ export function redact(text: string): string {
 export class Output {
   readonly logger: Logger;
   private readonly progressState = new Map<string, number>();
+  /** The command being run (`keys-list`), naming the JSON schema: `distseal/keys-list@1`. */
+  command = 'distseal';
+  /** A terminal progress bar is drawn and its line not yet ended. */
+  private barOpen = false;
 
   constructor(private readonly options: OutputOptions) {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the logger's methods are plain functions
@@ -71,15 +75,34 @@ export class Output {
   /** Print a command's result: `text` normally, `data` as JSON under --json. */
   result(text: string | string[], data?: unknown): void {
     if (this.options.json) {
-      if (data !== undefined) this.options.stdout.write(`${this.redact(JSON.stringify(data, null, 2))}\n`);
+      if (data !== undefined)
+        this.options.stdout.write(`${this.redact(JSON.stringify(this.envelope(data), null, 2))}\n`);
       return;
+    }
+    if (this.barOpen) {
+      this.options.stderr.write('\n');
+      this.barOpen = false;
     }
     const lines = Array.isArray(text) ? text.join('\n') : text;
     if (lines !== '') this.options.stdout.write(`${this.redact(lines)}\n`);
   }
 
+  /**
+   * Every JSON document names its versioned schema (docs/json.md) and says `ok`; a command's own
+   * `schema` or `ok` wins.
+   */
+  private envelope(data: unknown): unknown {
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return data;
+    return { schema: `distseal/${this.command}@1`, ok: true, ...(data as Record<string, unknown>) };
+  }
+
   /** A line on stderr (not suppressed by --json; used for errors and prompts' context). */
   err(message: string): void {
+    // End a progress bar's line first, so the message does not run on after "136 MiB".
+    if (this.barOpen) {
+      this.options.stderr.write('\n');
+      this.barOpen = false;
+    }
     this.options.stderr.write(`${this.redact(message)}\n`);
   }
 
@@ -109,6 +132,7 @@ export class Output {
       ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(ratio * 100)}%`
       : formatBytes(event.done);
     this.options.stderr.write(`\r\x1b[K${this.redact(event.label)} ${bar}${event.finished ? '\n' : ''}`);
+    this.barOpen = !event.finished;
     if (event.finished) this.progressState.delete(event.id);
   }
 }

@@ -142,7 +142,8 @@ export async function resolveNewPassphrase(
   if (ctx.interactive) return promptNewPassphrase(ctx, options.what);
   const noFlag =
     options.flag === 'passphrase' ? '--no-passphrase' : '--no-passphrase (remove the protection)';
-  throw new UsageError(`No passphrase was given for ${options.what}.`, {
+  const which = options.flag === 'passphrase' ? 'No passphrase' : 'No NEW passphrase';
+  throw new UsageError(`${which} was given for ${options.what}.`, {
     hint: `Supply it with one of: --${options.flag}-file FILE, --${options.flag}-fd N${envNames.length ? `, ${envNames.join(', ')}` : ''}, a prompt (run in a terminal); or ${noFlag} for an unprotected key.`,
   });
 }

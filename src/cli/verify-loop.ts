@@ -43,7 +43,9 @@ export async function verifyEach<R extends { verified: boolean }>(
     } else {
       errors.push(o.error.toJSON());
       const hint = o.error.hint ? `\n  hint: ${o.error.hint}` : '';
-      lines.push(`${displayPath(ctx.cwd, o.file)}: ERROR - ${o.error.message}${hint}`);
+      // -q: one line per file, as sha256sum -c prints (issue 15 item 13).
+      if (ctx.quiet) lines.push(`FAIL ${displayPath(ctx.cwd, o.file)}: ${o.error.message}`);
+      else lines.push(`${displayPath(ctx.cwd, o.file)}: ERROR - ${o.error.message}${hint}`);
     }
   }
   const ok = errors.length === 0 && reports.length > 0 && reports.every((r) => r.verified);

@@ -38,5 +38,7 @@ export interface WizardDeps {
   checkPassphrase(fingerprint: string, passphrase: string): Promise<boolean>;
   /** True when the key's secret is protected by a passphrase. */
   hasPassphrase(fingerprint: string): Promise<boolean>;
+  /** True when an OS keychain answers; entries that need one are hidden otherwise (default: true). */
+  keychainAvailable?(): Promise<boolean>;
   now?: Date;
 }

@@ -33,16 +33,6 @@ export const KEY_FLOWS: Record<
   delete: deleteFlow,
 };
 
-/** Menu entries not built into the wizard yet point at their commands. */
-const ELSEWHERE: Record<Exclude<MainChoice, 'keys' | 'quit'>, string> = {
-  sign: 'Use `distseal sign FILE... [--key FPR]` (see `distseal sign --help`).',
-  verify: 'Use `distseal verify FILE... [--keyring FILE]` (see `distseal verify --help`).',
-  upload:
-    'Use `distseal upload pypi FILE...` or `distseal upload conda FILE...` (see `distseal upload --help`).',
-  trust:
-    'Use `distseal trust add KEYFILE [--for PROJECT]`, `distseal trust list`, `distseal trust remove FPR`.',
-};
-
 /**
  * Run one Keys flow and its command. A refused action (bad input, a key problem, an I/O error)
  * is reported and the menu comes back; Ctrl-C and unexpected errors end the wizard.
@@ -65,7 +55,8 @@ export async function runKeyFlow(choice: Exclude<KeysChoice, 'back'>, deps: Wiza
 /** The Keys submenu, until "Back". Returns the exit code of the last action run. */
 async function keysMenu(deps: WizardDeps, last: number): Promise<number> {
   for (;;) {
-    const choice = await deps.prompter.select(Q.keysMenu());
+    const keychain = deps.keychainAvailable ? await deps.keychainAvailable() : true;
+    const choice = await deps.prompter.select(Q.keysMenu(keychain));
     if (choice === 'back') return last;
     last = await runKeyFlow(choice, deps);
   }
@@ -78,9 +69,8 @@ async function keysMenu(deps: WizardDeps, last: number): Promise<number> {
 export async function runMenu(deps: WizardDeps): Promise<number> {
   let last = 0;
   for (;;) {
-    const choice = await deps.prompter.select(Q.main());
+    const choice: MainChoice = await deps.prompter.select(Q.main());
     if (choice === 'quit') return last;
-    if (choice === 'keys') last = await keysMenu(deps, last);
-    else deps.prompter.say(ELSEWHERE[choice]);
+    last = await keysMenu(deps, last);
   }
 }

@@ -20,7 +20,7 @@ import {
  * Every question the wizard asks, in one place. Flows call these factories; tests replay the
  * very same definitions (ids, messages, validators) with scripted answers.
  */
-export type MainChoice = 'keys' | 'sign' | 'verify' | 'upload' | 'trust' | 'quit';
+export type MainChoice = 'keys' | 'quit';
 export type KeysChoice =
   | 'generate'
   | 'import'
@@ -39,15 +39,13 @@ export const Q = {
     id: 'main',
     message: 'What do you want to do?',
     choices: [
+      // Only flows that are built: sign, verify, upload and trust are commands until their flows land.
       { value: 'keys', name: 'Keys: create, import, export and guard your signing keys' },
-      { value: 'sign', name: 'Sign dist files' },
-      { value: 'verify', name: 'Verify downloaded files' },
-      { value: 'upload', name: 'Upload to PyPI or a conda channel' },
-      { value: 'trust', name: "Trusted keyring (other people's keys)" },
       { value: 'quit', name: 'Quit' },
     ],
   }),
-  keysMenu: (): SelectQuestion<KeysChoice> => ({
+  /** Without an OS keychain, the entries that need one are not offered (issue 15 item 7). */
+  keysMenu: (keychain = true): SelectQuestion<KeysChoice> => ({
     id: 'keys-menu',
     message: 'Keys:',
     choices: [
@@ -56,8 +54,12 @@ export const Q = {
       { value: 'export', name: 'Export a key (public, secret, or signing subkey for CI)' },
       { value: 'list', name: 'List my keys' },
       { value: 'default', name: 'Set the default signing key' },
-      { value: 'remember', name: 'Remember a passphrase in the OS keychain' },
-      { value: 'forget', name: 'Forget a passphrase from the OS keychain' },
+      ...(keychain
+        ? [
+            { value: 'remember' as const, name: 'Remember a passphrase in the OS keychain' },
+            { value: 'forget' as const, name: 'Forget a passphrase from the OS keychain' },
+          ]
+        : []),
       { value: 'passwd', name: 'Change a passphrase' },
       { value: 'revoke', name: 'Revoke a key' },
       { value: 'delete', name: 'Delete a key' },

@@ -78,7 +78,7 @@ test('an edited repodata.json fails its signature; a missing package .asc fails;
   t.is(r.code, 3);
   const out = JSON.parse(r.stdout);
   t.false(out.ok);
-  const byPath = Object.fromEntries(out.entries.map((e: { path: string }) => [e.path, e]));
+  const byPath = Object.fromEntries(out.results.map((e: { path: string }) => [e.path, e]));
   t.is(byPath['noarch/repodata.json'].problems[0].code, 'E_REPODATA_SIGNATURE');
   t.is(byPath['linux-64/tinylib-0.1-h0_1.conda'].problems[0].code, 'E_NO_SIGNATURE');
   t.true(byPath['linux-64/repodata.json'].ok);

@@ -64,9 +64,9 @@ peerTest(['secret-tool'], secretService)(
       EXAMPLE_PASSPHRASE,
     );
     const list = JSON.parse((await cli(['keys', 'list', '--json'])).stdout) as {
-      keys: Array<{ passphraseInKeychain: boolean }>;
+      results: Array<{ passphraseInKeychain: boolean }>;
     };
-    t.true(list.keys[0]!.passphraseInKeychain);
+    t.true(list.results[0]!.passphraseInKeychain);
 
     // No file, no variable, no terminal: the keychain supplies the passphrase.
     const next = path.join(dir, 'next');

@@ -109,7 +109,7 @@ test('a public key where a secret is needed; a wrong passphrase; unknown and amb
       /Wrong passphrase for key 2D28D366.*--passphrase-file/,
     ],
     [
-      ['keys', 'revoke', EXAMPLE_FPR],
+      ['keys', 'revoke', EXAMPLE_FPR, '--yes'],
       /Wrong passphrase .*DISTSEAL_PASSPHRASE/,
       { DISTSEAL_PASSPHRASE: 'nope' },
     ],
@@ -122,7 +122,7 @@ test('a public key where a secret is needed; a wrong passphrase; unknown and amb
     [['keys', 'delete', 'nobody@example.org', '--yes'], /No key matching/],
     [['trust', 'remove', EXAMPLE_FPR], /No key matching .* in the trusted keyring/],
     [
-      ['keys', 'revoke', EXAMPLE_FPR, '--passphrase-file', path.join(dir, 'missing-pass')],
+      ['keys', 'revoke', EXAMPLE_FPR, '--yes', '--passphrase-file', path.join(dir, 'missing-pass')],
       /Cannot read --passphrase-file .*missing-pass: no such file/,
     ],
   ];

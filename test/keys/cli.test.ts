@@ -73,10 +73,10 @@ test('generate: v4 Ed25519 key with separate signing subkey, 0600 files, revocat
   });
   t.true(await revoked.publicKey.isRevoked(), 'the revocation certificate revokes this key');
   const list = JSON.parse((await cli(['keys', 'list', '--json'])).stdout) as {
-    keys: Array<{ fingerprint: string; isDefault: boolean; hasSecret: boolean }>;
+    results: Array<{ fingerprint: string; isDefault: boolean; hasSecret: boolean }>;
   };
   t.deepEqual(
-    list.keys.map((k) => [k.fingerprint, k.isDefault, k.hasSecret]),
+    list.results.map((k) => [k.fingerprint, k.isDefault, k.hasSecret]),
     [[out.fingerprint, true, true]],
   );
   t.false(r.stdout.includes('correct horse'), 'the passphrase is never printed');
@@ -148,18 +148,18 @@ test('import is idempotent, merges, and sets the first secret key as default; ex
   const pub = path.join(KEYS_EXAMPLE, 'example-public.asc');
   const sec = path.join(KEYS_EXAMPLE, 'example-secret.asc');
   const first = JSON.parse((await cli(['keys', 'import', pub, '--json'])).stdout) as {
-    imported: Array<{ status: string; hasSecret: boolean; madeDefault: boolean }>;
+    results: Array<{ status: string; hasSecret: boolean; madeDefault: boolean }>;
   };
   t.deepEqual(
-    first.imported.map((i) => [i.status, i.hasSecret, i.madeDefault]),
+    first.results.map((i) => [i.status, i.hasSecret, i.madeDefault]),
     [['new', false, false]],
   );
   const second = JSON.parse((await cli(['keys', 'import', sec, '--json'])).stdout) as {
-    imported: Array<{ status: string; changes: string[]; madeDefault: boolean }>;
+    results: Array<{ status: string; changes: string[]; madeDefault: boolean }>;
   };
-  t.is(second.imported[0]!.status, 'updated');
-  t.true(second.imported[0]!.changes.includes('secret key added'));
-  t.true(second.imported[0]!.madeDefault);
+  t.is(second.results[0]!.status, 'updated');
+  t.true(second.results[0]!.changes.includes('secret key added'));
+  t.true(second.results[0]!.madeDefault);
   const again = await cli(['keys', 'import', sec]);
   t.regex(again.stdout, /Unchanged secret key 2D28D366/);
   const exported = await cli(['keys', 'export', EXAMPLE_FPR]);
@@ -212,9 +212,9 @@ test('export --subkeys-only: gnu-dummy primary, only the signing subkey secret, 
   const ci = await runCli(['--home', path.join(dir, 'ci-home'), 'keys', 'import', out, '--json'], {
     env: NO_DBUS,
   });
-  const imported = JSON.parse(ci.stdout) as { imported: Array<{ hasSecret: boolean; madeDefault: boolean }> };
+  const imported = JSON.parse(ci.stdout) as { results: Array<{ hasSecret: boolean; madeDefault: boolean }> };
   t.deepEqual(
-    imported.imported.map((i) => [i.hasSecret, i.madeDefault]),
+    imported.results.map((i) => [i.hasSecret, i.madeDefault]),
     [[true, true]],
   );
   const list = await runCli(['--home', path.join(dir, 'ci-home'), 'keys', 'list'], { env: NO_DBUS });
@@ -246,7 +246,7 @@ test('delete needs --yes when not interactive; default, passwd and revoke work b
   await t.throwsAsync(openpgp.decryptKey({ privateKey: stored, passphrase: EXAMPLE_PASSPHRASE }));
   await openpgp.decryptKey({ privateKey: stored, passphrase: 'correct horse battery' });
   const rev = await cli(
-    ['keys', 'revoke', EXAMPLE_FPR, '--reason', 'retired', '--message', 'moved on', '--json'],
+    ['keys', 'revoke', EXAMPLE_FPR, '--yes', '--reason', 'retired', '--message', 'moved on', '--json'],
     { env: { DISTSEAL_PASSPHRASE: 'correct horse battery' } },
   );
   t.is(rev.code, 0, rev.stderr);
@@ -265,13 +265,14 @@ test('delete needs --yes when not interactive; default, passwd and revoke work b
 test('revoke a public-only key with the revocation certificate kept in the home', async (t) => {
   const { dir, home, cli } = await setup(t);
   await cli(['keys', 'import', path.join(KEYS_EXAMPLE, 'example-public.asc')]);
-  const r1 = await cli(['keys', 'revoke', EXAMPLE_FPR]);
+  const r1 = await cli(['keys', 'revoke', EXAMPLE_FPR, '--yes']);
   t.is(r1.code, 2);
   t.regex(r1.stderr, /no revocation certificate/);
   const r2 = await cli([
     'keys',
     'revoke',
     EXAMPLE_FPR,
+    '--yes',
     '--certificate',
     path.join(KEYS_EXAMPLE, 'example-revocation.asc'),
   ]);

@@ -81,7 +81,8 @@ peerTest(['gpg'])(
     const fromStdin = await cli(['keys', 'import', '-'], rsaExp.stdout);
     t.is(fromStdin.code, 0, `an armored secret on stdin: ${fromStdin.stderr}`);
 
-    const listed = (JSON.parse((await cli(['keys', 'list', '--json'])).stdout) as { keys: ListedKey[] }).keys;
+    const listed = (JSON.parse((await cli(['keys', 'list', '--json'])).stdout) as { results: ListedKey[] })
+      .results;
     const byFpr = new Map(listed.map((k) => [k.fingerprint, k]));
     t.deepEqual([...byFpr.keys()].sort(), [ed, rsa, old, gone].sort(), 'same fingerprints');
     for (const fpr of [ed, rsa, old, gone]) {
@@ -184,9 +185,8 @@ peerTest(['gpg'])(
       { env },
     );
     t.is(a.code, 0, a.stderr);
-    const imported = (
-      JSON.parse(a.stdout) as { imported: Array<{ fingerprint: string; hasSecret: boolean }> }
-    ).imported;
+    const imported = (JSON.parse(a.stdout) as { results: Array<{ fingerprint: string; hasSecret: boolean }> })
+      .results;
     t.deepEqual(
       imported.map((i) => [i.fingerprint, i.hasSecret]),
       [[fpr, true]],
@@ -197,6 +197,15 @@ peerTest(['gpg'])(
     );
     t.is(missing.code, 2);
     t.regex(missing.stderr, /gpg has no key matching "nobody@example\.org"/);
+    // No terminal and no passphrase: gpg cannot export the secret; not a silent public-only import.
+    const noPass = await runCli(
+      ['--home', path.join(dir, 'c'), 'keys', 'import', '--from-gpg', 'fromgpg@example.org'],
+      { env },
+    );
+    t.is(noPass.code, 2, noPass.stdout);
+    t.regex(noPass.stderr, /gpg holds the secret key fromgpg@example\.org but did not export it/);
+    t.regex(noPass.stderr, /--passphrase-file/);
+    t.is(noPass.stdout, '');
 
     const subFile = path.join(dir, 'sub.gpg');
     const exp = await g.gpg([
@@ -213,8 +222,8 @@ peerTest(['gpg'])(
     const listed = (
       JSON.parse(
         (await runCli(['--home', path.join(dir, 'b'), 'keys', 'list', '--json'], { env: NO_DBUS })).stdout,
-      ) as { keys: ListedKey[] }
-    ).keys;
+      ) as { results: ListedKey[] }
+    ).results;
     t.is(listed[0]!.fingerprint, fpr);
     t.true(listed[0]!.hasSecret);
     t.false(listed[0]!.primarySecret, 'gnu-dummy primary');

@@ -30,6 +30,8 @@ export function run(
       const raw = Buffer.concat(out);
       resolve({ code, stdout: raw.toString('utf8'), stderr, raw });
     });
+    // A program that exits without reading its input (gpg with nothing to ask) must not crash the test.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

@@ -6,7 +6,7 @@ import { DistsealError } from '../../src/core/errors.js';
 import { parseExpiry } from '../../src/core/keys/expiry.js';
 import { mergeKey } from '../../src/core/keys/merge.js';
 import { readKeysFromBytes } from '../../src/core/keys/parse.js';
-import { selectKey } from '../../src/core/keys/selector.js';
+import { selectable, selectKey } from '../../src/core/keys/selector.js';
 import { buildUserID } from '../../src/core/keys/user-id.js';
 import { KEYS_EXAMPLE } from '../helpers/cli.js';
 import { EXAMPLE_FPR } from './helpers.js';
@@ -165,4 +165,31 @@ test('merge: re-import is unchanged; new user ID and revocation merge; secret is
   t.true(r.changes.includes('now revoked'));
   t.true(r.key.isPrivate());
   t.true(await r.key.isRevoked());
+});
+
+test('a name shared with revoked or expired keys resolves to the one valid key, and says so', async (t) => {
+  const userIDs = [{ name: 'Maya', email: 'maya@example.org' }];
+  const gen = (extra: object = {}) =>
+    openpgp.generateKey({ userIDs, format: 'object', ...extra }).then((k) => k.privateKey);
+  const valid = await gen();
+  const old = await gen();
+  const { privateKey: revoked } = await openpgp.revokeKey({ key: old, format: 'object' });
+  const expired = await gen({ date: new Date(Date.now() - 10 * 86400_000), keyExpirationTime: 86400 });
+  const notes: string[] = [];
+  const logger = { info: (m: string) => notes.push(m), warn: () => undefined, debug: () => undefined };
+  const keys = await selectable([revoked, valid, expired].map((key) => ({ key })));
+  t.deepEqual(
+    keys.map((k) => k.unusable),
+    ['revoked', undefined, 'expired'],
+  );
+  const hit = selectKey(keys, 'maya@example.org', 'your keys', logger);
+  t.is(hit.fingerprint, valid.getFingerprint().toUpperCase());
+  t.is(notes.length, 2);
+  t.regex(notes[0]!, /which is revoked: using/);
+  // Two valid keys (or only unusable ones) stay ambiguous.
+  const other = await gen();
+  const two = await selectable([valid, other].map((key) => ({ key })));
+  t.throws(() => selectKey(two, 'maya@example.org', 'your keys'), { message: /matches 2 keys/ });
+  const none = await selectable([revoked, expired].map((key) => ({ key })));
+  t.throws(() => selectKey(none, 'Maya', 'your keys'), { message: /matches 2 keys/ });
 });

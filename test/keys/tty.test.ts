@@ -102,8 +102,8 @@ test('keys generate in a terminal asks name, e-mail and the passphrase twice; ke
         env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/x' },
       })
     ).stdout,
-  ) as { keys: Array<{ userIDs: string[] }> };
-  t.true(keys.keys.some((k) => k.userIDs[0] === 'Tty Person <tty@example.org>'));
+  ) as { results: Array<{ userIDs: string[] }> };
+  t.true(keys.results.some((k) => k.userIDs[0] === 'Tty Person <tty@example.org>'));
 
   const del = session(['keys', 'delete', EXAMPLE_FPR]);
   await del.waitFor(/Delete the SECRET key 2D28D366/);

@@ -145,11 +145,34 @@ test('--manifest writes a coreutils SHA256SUMS that sha256sum -c accepts, and it
   t.is(notListed.code, 3);
   const data = JSON.parse(notListed.stdout);
   t.deepEqual(
-    data.entries.map((e: { status: string }) => e.status),
+    data.results.map((e: { status: string }) => e.status),
     ['ok', 'not-listed'],
   );
   await fs.rm(s.files[1]!);
   const missing = await runCli(['--home', s.home, 'verify', '--keyring', keyring, '--manifest', manifest]);
   t.is(missing.code, 3);
   t.regex(missing.stdout, /listed but missing/);
+});
+
+test('the manifest recipe runs twice: the manifest and its .asc in dist/* are left out, the list is kept', async (t) => {
+  const s = await setup();
+  t.teardown(s.cleanup);
+  const manifest = path.join(s.dist, 'SHA256SUMS');
+  const args = ['--home', s.home, '--json', 'sign', '--manifest', manifest];
+  const first = await runCli([...args, ...s.files], { env: s.env });
+  t.is(first.code, 0, first.stderr);
+  const text = await fs.readFile(manifest, 'utf8');
+  const all = (await fs.readdir(s.dist)).map((n) => path.join(s.dist, n));
+  t.true(all.includes(`${manifest}.asc`));
+  const second = await runCli([...args, ...all], { env: s.env });
+  t.is(second.code, 0, second.stderr);
+  const out = JSON.parse(second.stdout);
+  t.is(out.status, 'unchanged');
+  t.is(out.signature.status, 'already-signed');
+  t.is(await fs.readFile(manifest, 'utf8'), text);
+  // A changed list is a replacement: refused without --force, named in the message.
+  await fs.writeFile(path.join(s.dist, 'new-1.0.tar.gz'), 'new');
+  const changed = await runCli([...args, ...all, path.join(s.dist, 'new-1.0.tar.gz')], { env: s.env });
+  t.is(changed.code, 2);
+  t.regex(changed.stderr, /already exists and lists other files/);
 });

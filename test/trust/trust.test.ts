@@ -45,7 +45,7 @@ test('trust add/list/remove: one armored file per key, pins in policy.json, kept
   ]);
   t.is(add.code, 0, add.stderr);
   t.deepEqual(
-    (JSON.parse(add.stdout) as { trusted: Array<{ fingerprint: string; projects: string[] }> }).trusted.map(
+    (JSON.parse(add.stdout) as { results: Array<{ fingerprint: string; projects: string[] }> }).results.map(
       (k) => [k.fingerprint, k.projects],
     ),
     [[EXAMPLE_FPR, ['conda:numpy', 'foo-bar-baz']]],
@@ -76,9 +76,9 @@ test('trust add/list/remove: one armored file per key, pins in policy.json, kept
   );
 
   const list = JSON.parse((await cli(['trust', 'list', '--json'])).stdout) as {
-    keys: Array<{ fingerprint: string; projects: string[] }>;
+    results: Array<{ fingerprint: string; projects: string[] }>;
   };
-  t.deepEqual(list.keys.find((k) => k.fingerprint === otherFpr)?.projects, ['foo-bar-baz']);
+  t.deepEqual(list.results.find((k) => k.fingerprint === otherFpr)?.projects, ['foo-bar-baz']);
   t.regex((await cli(['trust', 'list'])).stdout, /may sign: conda:numpy, foo-bar-baz/);
 
   const again = await cli(['trust', 'add', path.join(KEYS_EXAMPLE, 'example-public.asc')]);

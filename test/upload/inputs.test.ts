@@ -61,3 +61,13 @@ test('inputs split twine-style: wheels first, .asc by basename or beside the dis
     message: /notes\.txt is not a Python dist/,
   });
 });
+
+test('a SHA256SUMS and its .asc in dist/* are skipped, not refused as non-dists', async (t) => {
+  const { dir, cleanup } = await tempDir();
+  t.teardown(cleanup);
+  for (const n of ['p-1.0.tar.gz', 'SHA256SUMS', 'SHA256SUMS.asc']) await writeFile(path.join(dir, n), '');
+  const split = await splitInputs(['p-1.0.tar.gz', 'SHA256SUMS', 'SHA256SUMS.asc'], { cwd: dir });
+  t.deepEqual(split.dists, [path.join(dir, 'p-1.0.tar.gz')]);
+  t.deepEqual(split.skipped, [path.join(dir, 'SHA256SUMS'), path.join(dir, 'SHA256SUMS.asc')]);
+  t.is(split.signatures.size, 0);
+});

@@ -328,3 +328,66 @@ test('signatures by themselves are refused, twine-style', async (t) => {
   t.is(r.code, 2);
   t.regex(r.stderr, /Cannot upload signed files by themselves/);
 });
+
+test('--skip-existing names a different file loudly (simple page sha256); a 409 without it gets the hint', async (t) => {
+  const server = await withServer(t, { flavor: 'pypiserver' });
+  const dir = await workdir(t);
+  const env = { TWINE_USERNAME: '__token__', TWINE_PASSWORD: TEST_TOKEN };
+  t.is((await upload(dir, ['--repository-url', server.uploadUrl, WHEEL], env)).code, 0);
+  const changed = path.join(dir, path.basename(WHEEL));
+  await copyFile(WHEEL, changed);
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('/usr/bin/python3', [
+    '-c',
+    'import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],"a");z.writestr("extra.txt","x");z.close()',
+    changed,
+  ]);
+  const r = await upload(
+    dir,
+    ['--repository-url', server.uploadUrl, '--skip-existing', '--json', changed],
+    env,
+  );
+  t.is(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  t.is(json.results[0].status, 'skipped');
+  t.is(json.results[0].existing, 'different');
+  t.regex(r.stderr, /warning: .*DIFFERENT file/);
+  const refused = await upload(dir, ['--repository-url', server.uploadUrl, changed], env);
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /409 Conflict/);
+  t.regex(refused.stderr, /hint: .*--skip-existing/);
+});
+
+test("a co-maintainer's .asc by a trusted key is sent; one by an unknown key is refused; no key at all points to --from-gpg", async (t) => {
+  const server = await withServer(t);
+  const dir = await workdir(t);
+  const home = path.join(dir, 'home');
+  const { testKey } = await import('../sign/keys.js');
+  const { signFiles } = await import('../../src/core/sign/index.js');
+  const wheel = path.join(dir, path.basename(WHEEL));
+  await copyFile(WHEEL, wheel);
+  const env = { TWINE_USERNAME: '__token__', TWINE_PASSWORD: TEST_TOKEN, DISTSEAL_PASSPHRASE: PASSPHRASE };
+  const stranger = await testKey('ed25519', 'Stranger');
+  await signFiles({ files: [wheel], signingKey: stranger.privateKey });
+  const none = await upload(dir, ['--repository-url', server.uploadUrl, wheel], env);
+  t.is(none.code, 2);
+  t.regex(none.stderr, /keys import --from-gpg/);
+  const imp = await runCli(['--home', home, 'keys', 'import', path.join(KEYS_EXAMPLE, 'example-secret.asc')]);
+  t.is(imp.code, 0, imp.stderr);
+  const unknown = await upload(dir, ['--repository-url', server.uploadUrl, '--sign', wheel], env);
+  t.is(unknown.code, 3);
+  t.regex(unknown.stderr, /not a good signature .* by your own key or a trusted key/);
+  t.is(server.uploads.length, 0);
+  const co = await testKey('ed25519', 'Co Maintainer');
+  const pub = path.join(dir, 'co.asc');
+  await writeFile(pub, co.publicKey.armor());
+  const trusted = await runCli(['--home', home, 'trust', 'add', pub], { env: { HOME: dir } });
+  t.is(trusted.code, 0, trusted.stderr);
+  await signFiles({ files: [wheel], signingKey: co.privateKey, force: true });
+  const sent = await upload(dir, ['--repository-url', server.uploadUrl, '--sign', wheel], env);
+  t.is(sent.code, 0, sent.stderr);
+  const part = server.uploads[0]!.parts.find((p) => p.name === 'gpg_signature')!;
+  t.is(part.filename, `${path.basename(WHEEL)}.asc`);
+  const stored = await readFile(path.join(server.dir, 'packages', `${path.basename(WHEEL)}.asc`), 'utf8');
+  t.is(stored, await readFile(`${wheel}.asc`, 'utf8'));
+});

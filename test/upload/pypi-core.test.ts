@@ -3,6 +3,11 @@ import path from 'node:path';
 import test from 'ava';
 import { uploadToPypi } from '../../src/core/upload/pypi/upload.js';
 import { meansAlreadyExists } from '../../src/core/upload/pypi/responses.js';
+import {
+  compareExisting,
+  parseSimplePage,
+  simpleIndexCandidates,
+} from '../../src/core/upload/pypi/precheck.js';
 import type { Logger } from '../../src/core/logger.js';
 import { peerTest } from '../helpers/peers.js';
 import { startIndexServer, TEST_TOKEN } from '../helpers/pypi-server.js';
@@ -205,3 +210,61 @@ python(
     t.is(server.uploads.length, 0, 'not even the good wheel went out');
   },
 );
+
+test('simple page digests: candidates per index, links parsed, comparisons say same/different/not-compared', (t) => {
+  t.deepEqual(simpleIndexCandidates('http://127.0.0.1:8080/legacy/'), ['http://127.0.0.1:8080/simple/']);
+  t.deepEqual(simpleIndexCandidates('https://h.example/root/dev/'), [
+    'https://h.example/root/dev/simple/',
+    'https://h.example/root/dev/+simple/',
+  ]);
+  t.deepEqual(simpleIndexCandidates('https://upload.pypi.org/legacy/'), ['https://pypi.org/simple/']);
+  const hex = 'ab'.repeat(32);
+  const page = parseSimplePage(
+    `<a href="/p/x-1.0.tar.gz#sha256=${hex.toUpperCase()}">x-1.0.tar.gz</a><a href='/p/x-1.0.zip'>x-1.0.zip</a>`,
+  );
+  t.is(page.get('x-1.0.tar.gz'), hex);
+  t.true(page.has('x-1.0.zip'));
+  t.is(page.get('x-1.0.zip'), undefined);
+  t.is(compareExisting({ present: true, sha256: hex }, hex), 'same');
+  t.is(compareExisting({ present: true, sha256: hex }, 'cd'.repeat(32)), 'different');
+  t.is(compareExisting({ present: true }, hex), 'not-compared');
+  t.is(compareExisting(undefined, hex), 'not-compared');
+});
+
+test('--skip-existing via the JSON API: a different file is "different", its signature "not-sent", with a warning', async (t) => {
+  const server = await startIndexServer();
+  const { dir, cleanup } = await tempDir();
+  t.teardown(async () => {
+    await server.close();
+    await cleanup();
+  });
+  const base = {
+    repository: { url: server.uploadUrl, isPyPI: false },
+    credentials: creds,
+    retryBaseMs: 1,
+    jsonApi: `${server.url}pypi/`,
+  };
+  await uploadToPypi({ ...base, dists: [WHEEL] });
+  const changed = path.join(dir, path.basename(WHEEL));
+  await copyFile(WHEEL, changed);
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('/usr/bin/python3', [
+    '-c',
+    'import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],"a");z.writestr("extra.txt","x");z.close()',
+    changed,
+  ]);
+  const asc = `${changed}.asc`;
+  await writeFile(asc, '-----BEGIN PGP SIGNATURE-----\n\n-----END PGP SIGNATURE-----\n');
+  const { lines, logger } = recordingLogger();
+  const [r] = await uploadToPypi({
+    ...base,
+    dists: [changed],
+    signatures: new Map([[changed, asc]]),
+    skipExisting: true,
+    logger,
+  });
+  t.is(r!.status, 'skipped');
+  t.is(r!.existing, 'different');
+  t.is(r!.signature, 'not-sent');
+  t.true(lines.some((l) => l.startsWith('warn:') && /DIFFERENT file/.test(l)));
+});

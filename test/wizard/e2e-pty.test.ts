@@ -24,7 +24,7 @@ async function ownKeys(home: string): Promise<any[]> {
   const r = await runCli(['keys', 'list', '--json', '--home', home]);
   if (r.code !== 0) throw new Error(`keys list failed (${r.code}): ${r.stderr}`);
   const data = JSON.parse(r.stdout);
-  return Array.isArray(data) ? data : data.keys;
+  return Array.isArray(data) ? data : data.results;
 }
 
 test('create a key through the menu: validation as typed, passphrase twice, equivalent command, key stored', async (t) => {

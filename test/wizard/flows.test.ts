@@ -449,7 +449,7 @@ test('revoke without the primary secret asks no reason or passphrase (the stored
   t.is(r.calls[0]!.argv.fpr, pub);
   t.is(r.calls[0]!.argv.reason, undefined);
   t.is(r.calls[0]!.env.DISTSEAL_PASSPHRASE, undefined);
-  t.true(r.stderr().includes(`distseal keys revoke ${pub} --home `), r.stderr());
+  t.true(r.stderr().includes(`distseal keys revoke ${pub} --yes --home `), r.stderr());
 });
 
 test('with no keys, key actions explain what to do and return to the menu', async (t) => {
@@ -467,19 +467,42 @@ test('with no keys, key actions explain what to do and return to the menu', asyn
   t.is(s.calls.length, 0);
 });
 
-test('other menu entries point at their commands', async (t) => {
-  const s = scriptedDeps([
-    ['main', 'sign'],
-    ['main', 'verify'],
-    ['main', 'upload'],
-    ['main', 'trust'],
+test('the main menu offers only built flows; without a keychain, keychain entries and the question are hidden', async (t) => {
+  const s = scriptedDeps([['main', 'quit']]);
+  t.is(await runMenu(s.deps), 0);
+  t.deepEqual(s.prompter.asked[0]!.choices, ['keys', 'quit']);
+  const n = scriptedDeps([
+    ['main', 'keys'],
+    ['keys-menu', 'back'],
     ['main', 'quit'],
   ]);
+  n.deps.keychainAvailable = async () => false;
+  t.is(await runMenu(n.deps), 0);
+  const keysMenu = n.prompter.asked.find((q) => q.id === 'keys-menu')!;
+  t.false((keysMenu.choices as string[]).includes('remember'));
+  t.false((keysMenu.choices as string[]).includes('forget'));
+  t.true((keysMenu.choices as string[]).includes('generate'));
+});
+
+test('generate without a keychain does not offer to keep the passphrase there', async (t) => {
+  const s = scriptedDeps([
+    ['main', 'keys'],
+    ['keys-menu', 'generate'],
+    ['name', 'Ada Lovelace'],
+    ['email', 'ada@example.org'],
+    ['algo', 'ed25519'],
+    ['expires', ''],
+    ['use-passphrase', true],
+    ['new-passphrase', PASS],
+    ['repeat-passphrase', PASS],
+    ['confirm-generate', true],
+    ['keys-menu', 'back'],
+    ['main', 'quit'],
+  ]);
+  s.deps.keychainAvailable = async () => false;
   t.is(await runMenu(s.deps), 0);
-  t.regex(
-    s.prompter.said.join('\n'),
-    /distseal sign FILE.*\n.*distseal verify.*\n.*distseal upload pypi.*\n.*distseal trust add/,
-  );
+  t.false(s.prompter.asked.some((q) => q.id === 'remember'));
+  t.is(s.calls.length, 1);
 });
 
 test('every happy-path plan parses through the real CLI to the argv the leaf got', async (t) => {

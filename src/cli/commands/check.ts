@@ -5,6 +5,7 @@ import { DistsealError, ExitCode, exitCodeFor, UsageError } from '../../core/err
 import { audit } from '../../core/audit/run.js';
 import type { AuditReport } from '../../core/audit/types.js';
 import type { LeafCommand } from '../command.js';
+import { dropReleaseCompanions } from './sig-args.js';
 import { auditFlags, auditOptionsFrom } from './audit.js';
 import { renderAudit } from './audit-render.js';
 
@@ -36,8 +37,10 @@ export const command: LeafCommand = {
       })
       .example('$0 check dist/*', 'check every dist before uploading'),
   run: async (argv, ctx) => {
-    const files = (argv.files as string[]) ?? [];
-    if (files.length === 0) throw new UsageError('Name at least one dist to check.');
+    const { files, dropped } = dropReleaseCompanions((argv.files as string[]) ?? []);
+    for (const d of dropped) ctx.logger.debug(`skipping ${d}: a signature or checksum manifest, not a dist`);
+    if (files.length === 0)
+      throw new UsageError('Name at least one dist to check (signatures and SHA256SUMS are skipped).');
     const strict = Boolean(argv.strict);
     const reports: Array<CheckReport & { status: 'passed' | 'failed' }> = [];
     const unreadable: Array<{ file: string; error: DistsealError | Error }> = [];
@@ -47,7 +50,12 @@ export const command: LeafCommand = {
       try {
         const report = await checkDist(file, { strict, logger: ctx.logger });
         const failed = reportFails(report, strict);
-        reports.push({ ...report, file: given, status: failed ? 'failed' : 'passed' });
+        reports.push({ ...report, file, status: failed ? 'failed' : 'passed' });
+        if (ctx.quiet) {
+          const first = report.findings.find((f) => f.severity === 'error' || strict);
+          lines.push(failed ? `FAIL ${given}: [${first?.rule}] ${first?.message}` : `OK ${given}`);
+          continue;
+        }
         lines.push(
           `Checking ${given}: ${failed ? 'FAILED' : 'PASSED'}${!failed && report.findings.length ? ' with warnings' : ''}`,
         );
@@ -57,12 +65,19 @@ export const command: LeafCommand = {
         }
       } catch (error) {
         if (!(error instanceof DistsealError) || exitCodeFor(error) !== ExitCode.usage) throw error;
-        unreadable.push({ file: given, error });
+        unreadable.push({ file, error });
+        if (ctx.quiet) {
+          lines.push(`FAIL ${given}: ${error.message}`);
+          continue;
+        }
         lines.push(`Checking ${given}: UNREADABLE`);
         lines.push(`  ${error.message}`);
         if (error.hint) lines.push(`  hint: ${error.hint}`);
       }
     }
+    const notRendered = reports.find((r) => r.description?.render === 'not-checked');
+    if (notRendered && !ctx.quiet)
+      lines.push(`note: the descriptions were not render-checked: ${notRendered.description!.reason}.`);
     const failed = reports.filter((r) => r.status === 'failed').length;
     let audited: AuditReport | undefined;
     if (argv.audit && reports.length > 0) {

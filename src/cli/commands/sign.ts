@@ -79,14 +79,15 @@ export const command: LeafCommand = {
       const s = result.signature;
       ctx.out.result(
         [
-          `wrote ${show(result.manifest)} (${result.entries.length} file${result.entries.length === 1 ? '' : 's'})`,
-          `signed ${show(result.manifest)} -> ${show(s.signatureFile)}`,
+          `${result.status === 'written' ? 'wrote' : 'unchanged'} ${show(result.manifest)} (${result.entries.length} file${result.entries.length === 1 ? '' : 's'})`,
+          `${s.status === 'signed' ? 'signed' : 'already signed'} ${show(result.manifest)} -> ${show(s.signatureFile)}`,
           `  key ${s.primaryFingerprint}${s.signingKeyFingerprint !== s.primaryFingerprint ? `, subkey ${s.signingKeyFingerprint}` : ''}, ${s.hashAlgorithm}, ${s.created}`,
         ],
         {
           ok: true,
           manifest: result.manifest,
-          entries: result.entries.map(({ name, sha256 }) => ({ name, sha256 })),
+          status: result.status,
+          results: result.entries.map(({ name, sha256, file }) => ({ name, sha256, file })),
           signature: s,
         },
       );

@@ -84,3 +84,17 @@ export function renderManifest(m: ManifestVerifyReport, show: (f: string) => str
   if (m.manifest.verified && m.entries.length === 0) lines.push('FAILED - the manifest lists no files');
   return lines;
 }
+
+/** `-q`: one line per file, as `sha256sum -c` prints (`OK file` / `FAIL file: reason`). */
+export function quietReport(r: VerifyReport, show: (f: string) => string): string {
+  return r.verified
+    ? `OK ${show(r.file)}`
+    : `FAIL ${show(r.file)}: ${r.problems[0]?.message ?? 'no good signature'}`;
+}
+
+export function quietManifest(m: ManifestVerifyReport, show: (f: string) => string): string[] {
+  const lines = [quietReport(m.manifest, show)];
+  for (const e of m.entries)
+    lines.push(e.status === 'ok' ? `OK ${show(e.file)}` : `FAIL ${show(e.file)}: ${e.message ?? e.status}`);
+  return lines;
+}

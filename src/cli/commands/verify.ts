@@ -7,7 +7,7 @@ import type { ManifestVerifyReport } from '../../core/verify/manifest.js';
 import type { LeafCommand } from '../command.js';
 import { loadVerifySettings, verifyBuilder } from '../verify-settings.js';
 import { dropSignaturesOfListed } from './sig-args.js';
-import { renderManifest, renderReport } from './verify-render.js';
+import { quietManifest, quietReport, renderManifest, renderReport } from './verify-render.js';
 import { displayPath } from '../display-path.js';
 import { verifyEach } from '../verify-loop.js';
 import { remoteAndTreeOptions, runVerifyTree, runVerifyUrls, verifyMode } from './verify-remote.js';
@@ -69,10 +69,10 @@ export const command: LeafCommand = {
         manifest: path.resolve(ctx.cwd, argv.manifest),
         files: files.length > 0 ? files : undefined,
       });
-      ctx.out.result(renderManifest(report, show), {
+      ctx.out.result(ctx.quiet ? quietManifest(report, show) : renderManifest(report, show), {
         ok: report.verified,
         manifest: report.manifest,
-        entries: report.entries,
+        results: report.entries,
       });
       return report.verified ? ExitCode.ok : ExitCode.verification;
     }
@@ -86,7 +86,7 @@ export const command: LeafCommand = {
           project: argv.project as string | undefined,
           signatureFile: argv.signature ? path.resolve(ctx.cwd, argv.signature) : undefined,
         }),
-      render: (report) => renderReport(report, show),
+      render: (report) => (ctx.quiet ? [quietReport(report, show)] : renderReport(report, show)),
     });
   },
 };

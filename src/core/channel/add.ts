@@ -164,7 +164,8 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
           repodata[section][input.basename] = record;
           changed.add(input.subdir);
         }
-        logger.info(
+        // The command prints the result on stdout; saying it on stderr too would repeat it.
+        logger.debug(
           `${status === 'unchanged' ? 'Already in the channel' : status === 'replaced' ? 'Replaced' : 'Added'}: ${input.subdir}/${input.basename}`,
         );
         return {

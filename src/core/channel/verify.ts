@@ -138,7 +138,7 @@ export async function verifyWithSidecar(
       hint: 'Run `distseal channel add` again with the package to sign it, or ask the channel owner.',
     };
   try {
-    return await verifyFile({
+    const report = await verifyFile({
       file: local,
       signatureFile: sig,
       keys: options.keys,
@@ -150,6 +150,10 @@ export async function verifyWithSidecar(
       threshold: options.threshold,
       logger: options.logger,
     });
+    // A remote channel's signature was fetched into a temp file that is gone by now: name it
+    // by its place in the channel, in the report and every message (issue 15 item 16).
+    const shown = `${source.display.replace(/\/?$/, '/')}${relative}${SIGNATURE_SUFFIX}`;
+    return sig === shown ? report : (renamePath(report, sig, shown) as VerifyReport);
   } catch (error) {
     if (error instanceof DistsealError && error.kind === 'input')
       return {
@@ -162,6 +166,15 @@ export async function verifyWithSidecar(
   } finally {
     await source.release(sig);
   }
+}
+
+/** `value` with every occurrence of the string `from` inside its strings replaced by `to`. */
+function renamePath(value: unknown, from: string, to: string): unknown {
+  if (typeof value === 'string') return value.split(from).join(to);
+  if (Array.isArray(value)) return value.map((v) => renamePath(v, from, to));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renamePath(v, from, to)]));
+  return value;
 }
 
 async function checkRepodata(

@@ -20,12 +20,16 @@ export interface CheckReport {
   name?: string;
   version?: string;
   findings: Finding[];
+  /** Python dists: did the description render as PyPI renders it (`not-checked` says why not)? */
+  description?: { render: 'rendered' | 'failed' | 'plain' | 'not-checked' | 'missing'; reason?: string };
 }
 
 export interface CheckOptions {
   /** Treat warnings as failures (`--strict`). */
   strict?: boolean;
   logger?: Logger;
+  /** Python interpreters to try for readme_renderer (default: python3 on PATH, then /usr/bin/python3). */
+  pythons?: string[];
 }
 
 /** True when the report fails: any error, or any warning under strict. */

@@ -10,6 +10,7 @@ import { field } from './python/metadata.js';
 import { InputError } from '../errors.js';
 import { LEAK_SCAN_BYTES, scanMemberForLeaks } from './leaks.js';
 import type { CheckOptions, CheckReport, Finding } from './check-types.js';
+import { renderDescription } from './python/render.js';
 
 export type { CheckOptions, CheckReport, Finding } from './check-types.js';
 export { reportFails } from './check-types.js';
@@ -70,6 +71,7 @@ export async function checkDist(file: string, options: CheckOptions = {}): Promi
     });
   }
   findings.push(...collapseGit(leaks));
+  const description = await checkRendering(dist.metadata, findings, dist.metadataMember, options);
   options.logger?.debug(
     `${file}: metadata from ${dist.metadataMember}, ${dist.members.length} members scanned`,
   );
@@ -79,7 +81,33 @@ export async function checkDist(file: string, options: CheckOptions = {}): Promi
     name: field(dist.metadata, 'name'),
     version: field(dist.metadata, 'version'),
     findings,
+    description,
   };
+}
+
+/** What `twine check` is for: a description that PyPI would not render is an error. */
+async function checkRendering(
+  metadata: Parameters<typeof field>[0],
+  findings: Finding[],
+  member: string,
+  options: CheckOptions,
+): Promise<NonNullable<CheckReport['description']>> {
+  const text = field(metadata, 'description');
+  if (text === undefined || text.trim() === '' || text.trim() === 'UNKNOWN') return { render: 'missing' };
+  const outcome = await renderDescription(text, field(metadata, 'description_content_type'), {
+    pythons: options.pythons,
+  });
+  if (outcome.status === 'failed') {
+    findings.push({
+      rule: 'description-render',
+      severity: 'error',
+      member,
+      message: `The description has markup errors and would not be rendered on PyPI${outcome.warnings ? `: ${outcome.warnings.replace(/\s*\n\s*/g, ' ')}` : '.'}`,
+    });
+  }
+  return outcome.status === 'not-checked'
+    ? { render: 'not-checked', reason: outcome.reason }
+    : { render: outcome.status };
 }
 
 /** One finding for a whole `.git/` tree instead of one per object file. */

@@ -116,6 +116,20 @@ export async function exportFromGpg(
       hint: 'gpg needs the key passphrase to export it: run in a terminal, or give --passphrase-file FILE.',
     });
   }
+  // gpg without a terminal cannot ask for the passphrase: it exports nothing ("Inappropriate ioctl
+  // for device") and says no more. If it holds the secret, importing only the public part would
+  // look like success; fail and say how instead (issue 15 item 8).
+  const listed = await run(gpg, [...base, '--with-colons', '--list-secret-keys', '--', id], options);
+  if (listed.code === 0 && /^sec:/m.test(listed.stdout.toString('utf8'))) {
+    throw new InputError(
+      'E_GPG_PASSPHRASE',
+      `gpg holds the secret key ${id} but did not export it: ${lastLine(secret.stderr) || 'it could not ask for the passphrase'}`,
+      {
+        subject: id,
+        hint: 'Give its passphrase with --passphrase-file FILE (or DISTSEAL_PASSPHRASE), or run the command in a terminal so gpg can ask.',
+      },
+    );
+  }
   const pub = await run(gpg, [...base, '--export', '--', id], options);
   if (pub.code === 0 && pub.stdout.length > 0) return { data: pub.stdout, secret: false };
   throw new InputError(

@@ -4,6 +4,7 @@ import { silentLogger } from '../logger.js';
 import { hasAnySecret, keyInfo, type KeyInfo } from './info.js';
 import { mergeKey } from './merge.js';
 import { readKeysFromBytes } from './parse.js';
+import { unusableReason } from './selector.js';
 import type { KeyStore } from './store.js';
 import type { StoreTransaction } from './transaction.js';
 
@@ -89,7 +90,11 @@ export async function importKeys(
             ? await tx.saveOwn(plan.key)
             : await tx.saveTrusted(plan.key);
       let madeDefault = false;
-      if (into === 'own' && defaultFpr === undefined && hasAnySecret(plan.key)) {
+      // An expired or revoked key cannot sign: it does not become the default (issue 15 item 10).
+      const unusable = await unusableReason(plan.key);
+      if (into === 'own' && defaultFpr === undefined && hasAnySecret(plan.key) && unusable)
+        logger.warn(`${fpr} is ${unusable}, so it was not made the default signing key.`);
+      if (into === 'own' && defaultFpr === undefined && hasAnySecret(plan.key) && !unusable) {
         await tx.setDefault(fpr);
         defaultFpr = fpr;
         madeDefault = true;

@@ -1,10 +1,40 @@
+import type * as openpgp from 'openpgp';
 import { KeyError, UsageError } from '../errors.js';
+import type { Logger } from '../logger.js';
 
 /** What a selector is matched against: a key's fingerprints and user IDs. */
 export interface SelectableKey {
   fingerprint: string;
   subkeyFingerprints: string[];
   userIDs: string[];
+  /** Why the key can no longer sign or be relied on (`revoked`, `expired`), if so. */
+  unusable?: string;
+}
+
+/** `revoked` or `expired` when the key can no longer sign, else undefined. */
+export async function unusableReason(key: openpgp.Key, now = new Date()): Promise<string | undefined> {
+  if (await key.isRevoked().catch(() => false)) return 'revoked';
+  const expiry = await key.getExpirationTime().catch(() => null);
+  return expiry instanceof Date && expiry.getTime() <= now.getTime() ? 'expired' : undefined;
+}
+
+/** `items` with what selectKey matches against, read from each one's key. */
+export async function selectable<T extends { key: openpgp.Key }>(
+  items: T[],
+  now = new Date(),
+): Promise<Array<T & SelectableKey>> {
+  return Promise.all(
+    items.map(async (item) => {
+      const key = item.key;
+      return {
+        ...item,
+        fingerprint: key.getFingerprint().toUpperCase(),
+        subkeyFingerprints: key.subkeys.map((s) => s.getFingerprint().toUpperCase()),
+        userIDs: key.getUserIDs(),
+        unusable: await unusableReason(key, now),
+      };
+    }),
+  );
 }
 
 /** Hex digits a fingerprint suffix must have to be accepted (a "long key ID"). */
@@ -30,7 +60,12 @@ function emailOf(userID: string): string | undefined {
  * (of the primary or a subkey), an exact e-mail, or a unique user ID substring (case-insensitive).
  * `where` names the collection for messages ("your keys", "the trusted keyring").
  */
-export function selectKey<T extends SelectableKey>(keys: T[], selector: string, where: string): T {
+export function selectKey<T extends SelectableKey>(
+  keys: T[],
+  selector: string,
+  where: string,
+  logger?: Logger,
+): T {
   const trimmed = selector.trim();
   if (trimmed === '')
     throw new UsageError('An empty key selector was given.', {
@@ -54,6 +89,16 @@ export function selectKey<T extends SelectableKey>(keys: T[], selector: string, 
     hits = keys.filter((k) => k.userIDs.some((u) => emailOf(u) === needle));
     if (hits.length === 0)
       hits = keys.filter((k) => k.userIDs.some((u) => u.toLowerCase().includes(trimmed.toLowerCase())));
+    // A name outlives its keys: when it names one valid key and others that are revoked or
+    // expired, it means the valid one (issue 15 item 9). Said, so that nobody is surprised.
+    const usable = hits.filter((k) => !k.unusable);
+    if (hits.length > 1 && usable.length === 1) {
+      for (const k of hits.filter((h) => h.unusable))
+        logger?.info(
+          `"${trimmed}" also names ${k.fingerprint}, which is ${k.unusable}: using ${usable[0]!.fingerprint}.`,
+        );
+      hits = usable;
+    }
   }
   if (hits.length === 1) return hits[0]!;
   if (hits.length === 0) {

@@ -11,7 +11,7 @@ import { EMPTY_POLICY, parsePolicy, type TrustPolicy } from '../trust/policy.js'
 import { hasAnySecret, keyInfo, type KeyInfo } from './info.js';
 import { readKeysFromBytes } from './parse.js';
 import { listDir, makeDirs } from './dirs.js';
-import { selectKey } from './selector.js';
+import { selectable, selectKey } from './selector.js';
 import { HOME_LAYOUT, type StoreConfig } from './layout.js';
 import { StoreTransaction } from './transaction.js';
 
@@ -196,15 +196,7 @@ export class KeyStore {
         );
       }
     } else {
-      stored = selectKey(
-        own.map((k) => ({
-          ...k,
-          subkeyFingerprints: k.key.subkeys.map((s) => s.getFingerprint().toUpperCase()),
-          userIDs: k.key.getUserIDs(),
-        })),
-        selector,
-        'your keys',
-      );
+      stored = selectKey(await selectable(own), selector, 'your keys', this.logger);
     }
     const info = await keyInfo(stored.key, { isDefault: stored.fingerprint === def });
     return {
@@ -224,15 +216,7 @@ export class KeyStore {
   /** One trusted key by selector. */
   async findTrusted(selector: string): Promise<StoredKey> {
     const trusted = await this.loadTrusted();
-    return selectKey(
-      trusted.map((k) => ({
-        ...k,
-        subkeyFingerprints: k.key.subkeys.map((s) => s.getFingerprint().toUpperCase()),
-        userIDs: k.key.getUserIDs(),
-      })),
-      selector,
-      'the trusted keyring',
-    );
+    return selectKey(await selectable(trusted), selector, 'the trusted keyring', this.logger);
   }
 
   /** The trusted keyring (third parties) for verification — never your own keys. */

@@ -5,12 +5,16 @@ const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /** A practical e-mail form: local@domain.tld, no spaces or angle brackets. */
 const EMAIL_RE = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
 
+/** Characters a non-empty name must have. */
+export const MIN_NAME_LENGTH = 2;
+
 /** Validate a name as typed; returns true or a message (the wizard uses this as a validator). */
 export function checkName(name: string): true | string {
   if (CONTROL_RE.test(name))
     return 'The name contains control characters (such as a newline or escape); type it without them.';
   if (/[<>]/.test(name)) return 'The name must not contain < or >.';
-  if (name.trim().length > 0 && name.trim().length < 2) return 'The name is too short.';
+  if (name.trim().length > 0 && name.trim().length < MIN_NAME_LENGTH)
+    return `The name is too short: give at least ${MIN_NAME_LENGTH} characters (or none at all).`;
   return true;
 }
 

@@ -159,7 +159,12 @@ async function describeKey(
   const current = await signingValidityAt(key, packet.issuerKeyID, options.now);
   report.validNow = current.status === 'valid' ? 'valid' : current.reason.code;
   if (current.status !== 'valid' && report.validAtSigning === 'valid') {
-    report.warnings.push(`the key is not valid now (${current.reason.message}); it was valid when it signed`);
+    // Say what changed since, not the reason text written for "when it signed" (issue 15 item 11).
+    const since =
+      current.reason.code === 'E_KEY_EXPIRED'
+        ? 'the key has expired since'
+        : `the key is not valid now (${current.reason.message})`;
+    report.warnings.push(`${since}; it was valid when it signed`);
   }
   if (boundOnlyBySha1(key)) {
     report.warnings.push(

@@ -19,7 +19,9 @@ export async function generateFlow(deps: WizardDeps): Promise<Action | undefined
   let remember = false;
   if (usePassphrase) {
     passphrase = await askNewPassphrase(deps);
-    remember = await p.confirm(Q.rememberAfter());
+    // Offered only when there is a keychain to keep it in (issue 15 item 7).
+    if (!deps.keychainAvailable || (await deps.keychainAvailable()))
+      remember = await p.confirm(Q.rememberAfter());
   } else {
     p.say('Without a passphrase, anyone who can read the key file can sign as you.');
   }

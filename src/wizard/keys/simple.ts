@@ -138,7 +138,7 @@ export async function revokeFlow(deps: WizardDeps): Promise<Action | undefined> 
   const action = keyAction(
     'revoke',
     key.fingerprint,
-    { reason, message: message || undefined },
+    { reason, message: message || undefined, yes: true },
     { secrets: { passphrase } },
   );
   if (passphrase !== undefined) action.plan.secretHints = ['--passphrase-file', 'FILE'];

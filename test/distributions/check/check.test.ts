@@ -144,3 +144,22 @@ z.close()`,
     t.regex(unreadable.stdout, /make\.sh: UNREADABLE/);
   },
 );
+
+test('CLI: check dist/* after sign dist/* --manifest skips the .asc files and the SHA256SUMS', async (t) => {
+  const { dir, cleanup } = await tempDir();
+  t.teardown(cleanup);
+  const { copyFile, writeFile } = await import('node:fs/promises');
+  const names = ['distseal_sample-1.0.0-py3-none-any.whl', 'distseal-sample-1.0.0.tar.gz'];
+  for (const n of names) {
+    await copyFile(path.join(PY, n), path.join(dir, n));
+    await writeFile(path.join(dir, `${n}.asc`), '-----BEGIN PGP SIGNATURE-----\n');
+  }
+  await writeFile(path.join(dir, 'SHA256SUMS'), '');
+  await writeFile(path.join(dir, 'SHA256SUMS.asc'), '');
+  const all = [...names, ...names.map((n) => `${n}.asc`), 'SHA256SUMS', 'SHA256SUMS.asc'];
+  const r = await runCli(['--json', 'check', ...all.map((n) => path.join(dir, n))]);
+  t.is(r.code, 0, r.stdout + r.stderr);
+  const json = JSON.parse(r.stdout);
+  t.is(json.results.length, 2);
+  t.true(json.results.every((x: { status: string }) => x.status === 'passed'));
+});

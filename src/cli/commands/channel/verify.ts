@@ -70,7 +70,8 @@ export const command: LeafCommand = {
       logger: ctx.logger,
       ...channelLimits(argv),
     });
-    ctx.out.result(renderChannelReport(report), { ok: report.verified, ...report });
+    const { entries, ...rest } = report;
+    ctx.out.result(renderChannelReport(report), { ok: report.verified, ...rest, results: entries });
     return report.verified ? ExitCode.ok : ExitCode.verification;
   },
 };

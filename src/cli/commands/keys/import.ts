@@ -3,12 +3,14 @@ import { errnoCode, InputError, UsageError } from '../../../core/errors.js';
 import { exportFromGpg } from '../../../core/keys/from-gpg.js';
 import { readFileBounded, readStreamBounded } from '../../../core/io/bounded-read.js';
 import { importKeys, type ImportedKey } from '../../../core/keys/import.js';
+import { hasAnySecret } from '../../../core/keys/info.js';
+import { readKeysFromBytes } from '../../../core/keys/parse.js';
 import { MAX_KEY_FILE_BYTES } from '../../../core/limits.js';
 import type { LeafCommand } from '../../command.js';
 import type { Context } from '../../context.js';
 import { readSecretFlag } from '../../passphrase-input.js';
 import { PASSPHRASE_ENV, withPassphraseOptions } from '../../unlock.js';
-import { openStore } from './shared.js';
+import { confirmOnTerminal, openStore } from './shared.js';
 
 const KEY_LIMIT = 'the limit for a key file';
 
@@ -39,6 +41,31 @@ export async function readInputFile(ctx: Context, file: string): Promise<{ data:
       hint: 'Check the path and its permissions.',
     });
   }
+}
+
+/**
+ * The gpg habit: `keys import someone-else.asc`. A file with only public keys, none of them yours
+ * already, is most likely a key to trust; in a terminal, ask (issue 15 item 10).
+ */
+async function publicOnlyChoice(
+  ctx: Context,
+  store: Awaited<ReturnType<typeof openStore>>,
+  data: Buffer,
+  source: string,
+): Promise<'own' | 'trusted'> {
+  if (!ctx.interactive) return 'own';
+  const keys = await readKeysFromBytes(data, source);
+  if (keys.some(hasAnySecret)) return 'own';
+  const own = new Set((await store.listOwn()).map((k) => k.fingerprint));
+  if (keys.some((k) => own.has(k.getFingerprint().toUpperCase()))) return 'own';
+  const who = keys[0]?.getUserIDs()[0] ?? keys[0]?.getFingerprint().toUpperCase();
+  const trust = await confirmOnTerminal(
+    ctx,
+    `${source} holds only a public key (${who}): no secret, so it cannot sign. Add it to the trusted keyring ` +
+      'to verify its signatures instead (what `distseal trust add` does)?',
+    true,
+  );
+  return trust ? 'trusted' : 'own';
 }
 
 /** One line per imported key, in words. */
@@ -99,7 +126,18 @@ export const command: LeafCommand = {
       ({ data, source } = await readInputFile(ctx, file!));
     }
     const store = await openStore(ctx);
-    const results = await importKeys(store, data, { source, logger: ctx.logger });
-    ctx.out.result(results.map(describeImport), { imported: results.map(({ info: _info, ...r }) => r) });
+    const into = await publicOnlyChoice(ctx, store, data, source);
+    const results = await importKeys(store, data, { source, into, logger: ctx.logger });
+    const where = into === 'trusted' ? ' (into the trusted keyring)' : '';
+    ctx.out.result(
+      results.map((r) => `${describeImport(r)}${where}`),
+      { into, results: results.map(({ info: _info, ...r }) => r) },
+    );
+    if (into === 'own' && results.every((r) => !r.hasSecret && r.status === 'new')) {
+      ctx.logger.warn(
+        `${source} holds no secret key, so it cannot sign; it was stored among YOUR keys. If it is someone ` +
+          `else's key, you meant \`distseal trust add ${source}\` (then \`distseal keys delete FPR --yes\`).`,
+      );
+    }
   },
 };

@@ -13,6 +13,6 @@ export const command: LeafCommand = {
       keys.length === 0
         ? [`No keys in ${store.home}. Create one with \`distseal keys generate\`.`]
         : keys.flatMap((k, i) => [...(i ? [''] : []), ...renderKey(k)]);
-    ctx.out.result(text, { home: store.home, keys });
+    ctx.out.result(text, { home: store.home, results: keys });
   },
 };

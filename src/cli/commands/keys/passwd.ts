@@ -11,14 +11,15 @@ import { keyArg, openStore } from './shared.js';
 
 export const command: LeafCommand = {
   command: 'passwd <fpr>',
-  describe: "Change a key's passphrase (or remove it with --no-passphrase)",
+  describe:
+    "Change a key's passphrase (or remove it with --no-passphrase); the old one as for sign, the new one from --new-passphrase-file, DISTSEAL_NEW_PASSPHRASE or a prompt",
   builder: (y: Argv) =>
     withPassphraseOptions(
       y
         .positional('fpr', { type: 'string', describe: 'Fingerprint, 16+ hex suffix, e-mail or user ID' })
         .option('new-passphrase-file', {
           type: 'string',
-          describe: 'Read the NEW passphrase from the first line of FILE',
+          describe: 'Read the NEW passphrase from the first line of FILE (or set DISTSEAL_NEW_PASSPHRASE)',
         })
         .option('new-passphrase-fd', {
           type: 'number',

@@ -1,6 +1,6 @@
 import type * as openpgp from 'openpgp';
 import type { Argv } from 'yargs';
-import { errnoCode, KeyError } from '../../../core/errors.js';
+import { errnoCode, InterruptedError, KeyError, UsageError } from '../../../core/errors.js';
 import { keyInfo } from '../../../core/keys/info.js';
 import {
   applyRevocationCertificate,
@@ -10,13 +10,13 @@ import {
 import { unlockPrivateKey } from '../../../core/secrets/passphrase.js';
 import type { LeafCommand } from '../../command.js';
 import { keyLabel, passphraseSources, withPassphraseOptions } from '../../unlock.js';
-import { keyArg, openStore, renderKey } from './shared.js';
+import { confirmOnTerminal, keyArg, openStore, renderKey } from './shared.js';
 import { readInputFile } from './import.js';
 
 export const command: LeafCommand = {
   command: 'revoke <fpr>',
   describe:
-    'Revoke one of your keys (with its secret, or with the revocation certificate made at generation)',
+    'Revoke one of your keys (with its secret, or the revocation certificate made at generation; asks first, --yes when not interactive)',
   builder: (y: Argv) =>
     withPassphraseOptions(
       y
@@ -30,13 +30,28 @@ export const command: LeafCommand = {
         .option('certificate', {
           type: 'string',
           describe: 'Apply this revocation certificate instead of making one (default: the one in the home)',
-        }),
+        })
+        .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' }),
     ),
   async run(argv, ctx) {
     const store = await openStore(ctx);
     const own = await store.findOwn(keyArg(argv));
     if (own.info.revoked)
       ctx.logger.warn(`Key ${own.fingerprint} is already revoked; adding this revocation too.`);
+    // Revocation cannot be undone once published: confirmed like `keys delete` (issue 15 item 11).
+    if (!argv.yes) {
+      if (!ctx.interactive) {
+        throw new UsageError(`Revoking key ${own.fingerprint} needs confirmation.`, {
+          subject: own.fingerprint,
+          hint: 'Add --yes to revoke without asking.',
+        });
+      }
+      const ok = await confirmOnTerminal(
+        ctx,
+        `Revoke key ${own.fingerprint} (${own.info.userIDs[0] ?? 'no user ID'})? Once published, this cannot be undone.`,
+      );
+      if (!ok) throw new InterruptedError('Not revoked.');
+    }
     let revoked: openpgp.Key;
     let how: string;
     const canSignRevocation =

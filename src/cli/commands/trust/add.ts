@@ -51,7 +51,7 @@ export const command: LeafCommand = {
     }
     lines.push('Trust a key only after checking its fingerprint with its owner through a channel you trust.');
     ctx.out.result(lines, {
-      trusted: results.map((r) => ({
+      results: results.map((r) => ({
         fingerprint: r.fingerprint,
         userIDs: r.userIDs,
         status: r.status,

@@ -29,7 +29,7 @@ export const command: LeafCommand = {
       );
     ctx.out.result(text, {
       home: store.home,
-      keys: keys.map((k) => ({ ...k, projects: pinsOf(policy, k.fingerprint) })),
+      results: keys.map((k) => ({ ...k, projects: pinsOf(policy, k.fingerprint) })),
       policy,
     });
   },

@@ -118,6 +118,8 @@ export const command: LeafCommand = {
       attestations: argv.attestations,
       cwd: ctx.cwd,
     });
+    for (const f of inputs.skipped)
+      ctx.logger.info(`Skipping ${path.basename(f)}: a checksum manifest is not uploaded.`);
     const repo = await repositoryFromArgv(ctx, argv);
 
     if (argv.sign && !argv.dryRun) {
@@ -165,6 +167,11 @@ export const command: LeafCommand = {
   },
 };
 
+/**
+ * An existing .asc rides along when it is a good signature by one of your own keys or a key in
+ * your trusted keyring (a co-maintainer's, or one gpg made with a key you trust), as twine would
+ * attach it; anything else is refused before a byte is sent (issue 15 item 4).
+ */
 async function checkSignatures(
   ctx: Context,
   signatures: Map<string, string>,
@@ -172,19 +179,22 @@ async function checkSignatures(
 ): Promise<void> {
   const store = await KeyStore.open({ home: ctx.home, logger: ctx.logger });
   const own = await store.listOwn();
-  const keys: openpgp.PublicKey[] = [];
-  for (const info of own) keys.push((await store.findOwn(info.fingerprint)).key.toPublic());
-  if (keys.length === 0) {
-    const msg = `There is no own key in ${ctx.home} to check the .asc files against.`;
+  const ownKeys: openpgp.PublicKey[] = [];
+  for (const info of own) ownKeys.push((await store.findOwn(info.fingerprint)).key.toPublic());
+  const trustedKeys = await store.trustedKeys();
+  if (ownKeys.length === 0 && trustedKeys.length === 0) {
+    const msg = `There is no own or trusted key in ${ctx.home} to check the .asc files against.`;
     if (isPyPI) {
       ctx.logger.warn(`${msg} They are not sent to PyPI anyway.`);
       return;
     }
     throw new UsageError(msg, {
-      hint: 'Import your key (`distseal keys import SECRET.asc` or the public part), or remove the .asc files to upload without signatures.',
+      hint:
+        'If gpg made them, bring your key over with `distseal keys import --from-gpg KEYID`; for a ' +
+        "co-maintainer's signature, `distseal trust add THEIR-KEY.asc`. Or remove the .asc files to upload without signatures.",
     });
   }
-  await checkUploadSignatures({ signatures, ownKeys: keys, logger: ctx.logger });
+  await checkUploadSignatures({ signatures, ownKeys, trustedKeys, logger: ctx.logger });
 }
 
 /** Under --dry-run nothing is prompted or fetched; say where the password would come from. */
@@ -197,6 +207,12 @@ async function dryRunCredentialSource(
   if (ctx.env.TWINE_PASSWORD) return 'TWINE_PASSWORD';
   if (repo.password) return repo.password.source;
   return 'the OS keychain, else a prompt (not looked up in a dry run)';
+}
+
+function existingNote(r: FileResult): string {
+  if (r.existing === 'different') return '; the index has a DIFFERENT file of that name';
+  if (r.existing === 'not-compared') return '; not compared: the index gave no sha256';
+  return r.existing === 'same' ? '; same sha256' : '';
 }
 
 function render(
@@ -226,7 +242,7 @@ function render(
     lines.push(`Summary (${url}):`);
     for (const r of results)
       lines.push(
-        `  ${r.status.padEnd(13)} ${show(r.file)}${r.reason && r.status !== 'failed' ? ` (${r.reason})` : ''}`,
+        `  ${r.status.padEnd(13)} ${show(r.file)}${r.reason && r.status !== 'failed' ? ` (${r.reason}${existingNote(r)})` : ''}`,
       );
   }
   const failure = results.find((r) => r.status === 'failed');

@@ -8,6 +8,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, UsageError } from '../../errors.js';
 import { pythonDistKind } from '../../distributions/python/filename.js';
+import { isManifestName } from '../../sign/manifest.js';
 
 export interface SplitInputs {
   dists: string[];
@@ -15,6 +16,8 @@ export interface SplitInputs {
   signatures: Map<string, string>;
   /** dist path -> its attestation files (only with --attestations). */
   attestations: Map<string, string[]>;
+  /** Given files that are not uploaded: a checksum manifest (SHA256SUMS) and its .asc. */
+  skipped: string[];
 }
 
 export async function splitInputs(
@@ -25,9 +28,15 @@ export async function splitInputs(
   const ascs = new Map<string, string>();
   const attestationFiles: string[] = [];
   const dists: string[] = [];
+  const skipped: string[] = [];
   for (const given of files) {
     const file = resolve(given);
     const base = path.basename(file);
+    // A signed SHA256SUMS is published beside the release, not uploaded (issue 15 item 1).
+    if (isManifestName(base) || (base.endsWith('.asc') && isManifestName(base.slice(0, -4)))) {
+      skipped.push(file);
+      continue;
+    }
     if (base.endsWith('.asc')) {
       if (ascs.has(base))
         throw new UsageError(`Two signatures named ${base} were given.`, { hint: 'Pass one .asc per dist.' });
@@ -85,7 +94,7 @@ export async function splitInputs(
       attestations.set(dist, mine);
     }
   }
-  return { dists: orderDists(dists), signatures, attestations };
+  return { dists: orderDists(dists), signatures, attestations, skipped };
 }
 
 /** Wheels before sdists, each group in the given order (twine does the same). */

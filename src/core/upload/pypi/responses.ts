@@ -112,7 +112,7 @@ export function refusedError(file: string, url: string, response: HttpResponse):
   if (response.status === 401 || response.status === 403) {
     hint =
       'Check the user name and token/password (for PyPI the user is __token__ and the password a pypi-... API token). Store one with `distseal login pypi`.';
-  } else if (response.status === 400 && /already exist/i.test(message)) {
+  } else if (response.status === 409 || (response.status === 400 && /already exist/i.test(message))) {
     hint =
       'A file with this name but different content is already on the index; bump the version, or pass --skip-existing to leave it alone.';
   } else if (response.status === 400) {

@@ -20,7 +20,13 @@ import { maskUrl, requestWithRetry, type HttpResponse } from '../../net/http.js'
 import type { ProxyConfig } from '../../net/proxy.js';
 import { uploadFields, type FormField } from './fields.js';
 import { multipartBody, multipartHeaders, newBoundary } from './multipart.js';
-import { jsonApiFor, ReleaseFiles } from './precheck.js';
+import {
+  compareExisting,
+  jsonApiFor,
+  ReleaseFiles,
+  SimpleIndexFiles,
+  type ExistingComparison,
+} from './precheck.js';
 import { meansAlreadyExists, redirectError, refusedError, serverMessage } from './responses.js';
 
 export type FileStatus = 'uploaded' | 'skipped' | 'failed' | 'not-attempted' | 'dry-run';
@@ -36,6 +42,8 @@ export interface FileResult {
   /** `sent`, `not-sent` (PyPI discards signatures) or `none`. */
   signature: 'sent' | 'not-sent' | 'none';
   attestations: number;
+  /** Skipped files: does the index's copy have the same sha256 (`not-compared` when it cannot say)? */
+  existing?: ExistingComparison;
   /** --dry-run: the text fields that would be sent (file parts summarized). */
   fields?: FormField[];
   error?: DistsealError;
@@ -119,20 +127,27 @@ export async function uploadToPypi(options: PypiUploadOptions): Promise<FileResu
     }
     const basename = path.basename(p.file);
     if (release) {
-      const there = await release.has(
-        field(p.dist.metadata, 'name')!,
-        field(p.dist.metadata, 'version')!,
-        basename,
-      );
-      if (there) {
+      const name = field(p.dist.metadata, 'name')!;
+      const remote = await release.lookup(name, field(p.dist.metadata, 'version')!, basename);
+      if (remote?.present) {
+        const existing = compareExisting(remote, p.digests.sha256);
         logger.info(`Skipping ${basename}: it is already on ${maskUrl(repo.url)} (JSON API).`);
-        results.push({ ...base, status: 'skipped', reason: 'already on the index (JSON API)' });
+        warnIfDifferent(logger, basename, repo.url, existing);
+        results.push({ ...skippedBase(base), reason: 'already on the index (JSON API)', existing });
         continue;
       }
     }
     try {
       const outcome = await sendOne(p, fields, options, logger);
-      results.push({ ...base, ...outcome });
+      if (outcome.status === 'skipped') {
+        const simple = new SimpleIndexFiles(repo.url, logger, { ...options.tls, proxy: options.proxy });
+        const remote = await simple.lookup(field(p.dist.metadata, 'name')!, basename);
+        const existing = compareExisting(remote, p.digests.sha256);
+        warnIfDifferent(logger, basename, repo.url, existing);
+        results.push({ ...skippedBase(base), ...outcome, existing });
+      } else {
+        results.push({ ...base, ...outcome });
+      }
     } catch (error) {
       const e =
         error instanceof DistsealError
@@ -151,6 +166,25 @@ export async function uploadToPypi(options: PypiUploadOptions): Promise<FileResu
     }
   }
   return results;
+}
+
+/** A skipped file's signature was not sent either. */
+function skippedBase(base: FileResult): FileResult {
+  return { ...base, status: 'skipped', signature: base.signature === 'none' ? 'none' : 'not-sent' };
+}
+
+/** --skip-existing must not hide a different file of the same name: say it loudly, and what to do. */
+function warnIfDifferent(logger: Logger, basename: string, url: string, existing: ExistingComparison): void {
+  if (existing === 'different') {
+    logger.warn(
+      `${basename} on ${maskUrl(url)} is a DIFFERENT file (its sha256 is not the one of yours); yours was not uploaded. ` +
+        'Bump the version and rebuild: an index never replaces a released file.',
+    );
+  } else if (existing === 'not-compared') {
+    logger.warn(
+      `${basename}: the index has a file of that name, but could not say its sha256, so it was not compared with yours.`,
+    );
+  }
 }
 
 async function prepare(file: string, options: PypiUploadOptions): Promise<Prepared> {
@@ -274,13 +308,6 @@ async function sendOne(
     }
     throw error;
   });
-  logger.progress?.({
-    id: p.file,
-    label: `Uploading ${basename}`,
-    done: length,
-    total: length,
-    finished: true,
-  });
   if (response.status >= 300 && response.status < 400) throw redirectError(repo.url, response);
   // Whatever the index said, bytes that differ from the ones hashed mean the file changed under us.
   const sent = streamed as string | undefined;
@@ -295,6 +322,14 @@ async function sendOne(
     );
   }
   if (response.status >= 200 && response.status < 300) {
+    // "done" only once the index accepted the file (never before a 403/409/503).
+    logger.progress?.({
+      id: p.file,
+      label: `Uploading ${basename}`,
+      done: length,
+      total: length,
+      finished: true,
+    });
     const note = response.body.trim();
     if (note && !/^<!DOCTYPE|^<html/i.test(note))
       logger.warn(`${maskUrl(repo.url)} says about ${basename}: ${serverMessage(response)}`);
