@@ -21,6 +21,14 @@ export interface VerifySettings {
   binaryOnly: boolean;
 }
 
+/** The verifier's options from the settings: what every verify mode passes to the core. */
+export function verifierOptions(
+  settings: VerifySettings,
+): Pick<VerifySettings, 'keys' | 'policy' | 'signers' | 'threshold' | 'ownFingerprints' | 'binaryOnly'> {
+  const { keys, policy, signers, threshold, ownFingerprints, binaryOnly } = settings;
+  return { keys, policy, signers, threshold, ownFingerprints, binaryOnly };
+}
+
 /** Build the yargs options (exported so other verify modes, e.g. --channel, can add theirs). */
 export function verifyBuilder(y: Argv): Argv {
   return y

@@ -3,7 +3,7 @@ import { downloadConda } from '../../core/download/conda.js';
 import type { FetchOptions } from '../../core/download/fetch.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import type { Context } from '../context.js';
-import type { VerifySettings } from '../verify-settings.js';
+import { verifierOptions, type VerifySettings } from '../verify-settings.js';
 import { renderReport } from './verify-render.js';
 
 /** conda's name for this machine's platform subdir. */
@@ -42,12 +42,7 @@ export async function runCondaDownload(
     cwd: ctx.cwd,
     subdirs,
     dest,
-    keys: settings.keys,
-    policy: settings.policy,
-    signers: settings.signers,
-    threshold: settings.threshold,
-    binaryOnly: settings.binaryOnly,
-    ownFingerprints: settings.ownFingerprints,
+    ...verifierOptions(settings),
     logger: ctx.logger,
     fetch,
   });

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { DEFAULT_INDEX_URL, downloadPython } from '../../core/download/python.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import type { LeafCommand } from '../command.js';
-import { loadVerifySettings } from '../verify-settings.js';
+import { loadVerifySettings, verifierOptions } from '../verify-settings.js';
 import { fetchOptionsFrom, networkOptions, renderFetched, trustOptions } from './download-options.js';
 
 /**
@@ -79,12 +79,7 @@ export const command: LeafCommand = {
       onlyWheels: Boolean(argv['only-wheels']),
       globs: argv.file === undefined ? undefined : [argv.file].flat().map(String),
       signatureUrlTemplate: argv['signature-url-template'],
-      keys: settings.keys,
-      policy: settings.policy,
-      signers: settings.signers,
-      threshold: settings.threshold,
-      binaryOnly: settings.binaryOnly,
-      ownFingerprints: settings.ownFingerprints,
+      ...verifierOptions(settings),
       logger: ctx.logger,
       fetch,
     });

@@ -5,7 +5,7 @@ import { verifyTree, type TreeReport } from '../../core/download/verify-tree.js'
 import { verifyUrls } from '../../core/download/verify-url.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import type { Context } from '../context.js';
-import { loadVerifySettings } from '../verify-settings.js';
+import { loadVerifySettings, verifierOptions } from '../verify-settings.js';
 import { fetchOptionsFrom, networkOptions, renderFetched } from './download-options.js';
 
 /** The flags of `verify URL...` and `verify DIR...`, added to verify's own. */
@@ -59,12 +59,7 @@ export async function runVerifyUrls(
     urls,
     signature,
     output,
-    keys: settings.keys,
-    policy: settings.policy,
-    signers: settings.signers,
-    threshold: settings.threshold,
-    binaryOnly: settings.binaryOnly,
-    ownFingerprints: settings.ownFingerprints,
+    ...verifierOptions(settings),
     project: argv.project === undefined ? undefined : String(argv.project),
     logger: ctx.logger,
     fetch: await fetchOptionsFrom(argv, ctx),
@@ -108,12 +103,7 @@ export async function runVerifyTree(
   const report = await verifyTree({
     roots,
     requireAll: Boolean(argv['require-all']),
-    keys: settings.keys,
-    policy: settings.policy,
-    signers: settings.signers,
-    threshold: settings.threshold,
-    binaryOnly: settings.binaryOnly,
-    ownFingerprints: settings.ownFingerprints,
+    ...verifierOptions(settings),
     project: argv.project === undefined ? undefined : String(argv.project),
     logger: ctx.logger,
   });

@@ -5,7 +5,7 @@ import { DEFAULT_SIGN_CONCURRENCY } from '../../core/io/limit.js';
 import { verifyFile, verifyManifest } from '../../core/verify/index.js';
 import type { ManifestVerifyReport } from '../../core/verify/manifest.js';
 import type { LeafCommand } from '../command.js';
-import { loadVerifySettings, verifyBuilder } from '../verify-settings.js';
+import { loadVerifySettings, verifierOptions, verifyBuilder } from '../verify-settings.js';
 import { dropSignaturesOfListed } from './sig-args.js';
 import { quietManifest, quietReport, renderManifest, renderReport } from './verify-render.js';
 import { displayPath } from '../display-path.js';
@@ -46,15 +46,7 @@ export const command: LeafCommand = {
       throw new UsageError(
         '--project names the project of the FILEs verified directly (not --manifest or --channel).',
       );
-    const common = {
-      keys: settings.keys,
-      policy: settings.policy,
-      signers: settings.signers,
-      threshold: settings.threshold,
-      logger: ctx.logger,
-      ownFingerprints: settings.ownFingerprints,
-      binaryOnly: settings.binaryOnly,
-    };
+    const common = { ...verifierOptions(settings), logger: ctx.logger };
     if (argv.channel) {
       if (argv.manifest || argv.signature)
         throw new UsageError('--channel does not combine with --manifest or --signature.');
