@@ -82,7 +82,8 @@ peerTest(['secret-tool'], secretService)(
     t.false(`${passwd.stdout}${passwd.stderr}`.includes('the next passphrase'), 'never printed');
 
     const forget = await cli(['keys', 'forget', EXAMPLE_FPR, '--json']);
-    t.deepEqual(JSON.parse(forget.stdout), { fingerprint: EXAMPLE_FPR, removed: true });
+    t.like(JSON.parse(forget.stdout), { ok: true, fingerprint: EXAMPLE_FPR, removed: true });
+    t.is(JSON.parse(forget.stdout).schema, 'distseal/keys-forget@1');
     t.is(
       (await run('secret-tool', ['lookup', 'service', PASSPHRASE_SERVICE, 'account', EXAMPLE_FPR])).stdout,
       '',

@@ -230,11 +230,13 @@ export const command: LeafCommand = {
         githubApiUrl: argv.githubApiUrl,
       }),
     });
+    // The receipt file is the very document --json prints (schema and all).
+    const document = { schema: 'distseal/release@1', ...receipt };
     if (argv.receipt)
-      await writeFileAtomic(path.resolve(ctx.cwd, argv.receipt), `${JSON.stringify(receipt, null, 2)}\n`, {
+      await writeFileAtomic(path.resolve(ctx.cwd, argv.receipt), `${JSON.stringify(document, null, 2)}\n`, {
         mode: 0o644,
       });
-    ctx.out.result(renderReceipt(receipt), receipt);
+    ctx.out.result(renderReceipt(receipt), document);
     const failed = outcomes.find((o) => o.error);
     if (failed) {
       const published = outcomes.filter((o) => o.ok).map((o) => o.target);
