@@ -1,4 +1,4 @@
-import type { KeysLeaf, WizardDeps } from './deps.js';
+import type { WizardDeps, WizardLeaf } from './deps.js';
 import type { Plan } from './command-line.js';
 
 /** Secrets a flow gathered; they reach the command in memory, never through argv. */
@@ -13,7 +13,7 @@ export interface Secrets {
 
 /** What a flow produces: the leaf to run, its options, the secrets, and what to do after. */
 export interface Action {
-  leaf: KeysLeaf;
+  leaf: WizardLeaf;
   plan: Plan;
   secrets?: Secrets;
   /** A follow-up, decided after this action ran (e.g. remember the new key's passphrase). */

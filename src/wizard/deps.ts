@@ -20,6 +20,9 @@ export type KeysLeaf =
   | 'remember'
   | 'forget';
 
+/** Every leaf command a wizard flow runs: the keys commands and `audit`. */
+export type WizardLeaf = KeysLeaf | 'audit';
+
 /**
  * Everything a flow touches, injected so tests can script the prompts, record the run() calls
  * and fix the clock. `defaultDeps` (src/wizard/index.ts) wires the real ones.
@@ -30,7 +33,7 @@ export interface WizardDeps {
   /** The user's own keys, fresh each time (KeyStore.listOwn()). */
   listKeys(): Promise<WizardKey[]>;
   /** Load a keys leaf command; the wizard calls its run() exactly as the CLI would. */
-  loadLeaf(name: KeysLeaf): Promise<LeafCommand>;
+  loadLeaf(name: WizardLeaf): Promise<LeafCommand>;
   /**
    * True when `passphrase` unlocks the key's secret (used to check the current passphrase as it
    * is typed); true as well for a key that has no passphrase.

@@ -1,6 +1,7 @@
 import { DistsealError, exitCodeFor, InterruptedError } from '../core/errors.js';
 import type { Action } from './action.js';
 import type { WizardDeps } from './deps.js';
+import { auditFlow } from './audit/flow.js';
 import { executeAction } from './execute.js';
 import { generateFlow } from './keys/generate.js';
 import { exportFlow, importFlow } from './keys/import-export.js';
@@ -38,8 +39,19 @@ export const KEY_FLOWS: Record<
  * is reported and the menu comes back; Ctrl-C and unexpected errors end the wizard.
  */
 export async function runKeyFlow(choice: Exclude<KeysChoice, 'back'>, deps: WizardDeps): Promise<number> {
+  return runFlow(KEY_FLOWS[choice], deps);
+}
+
+/**
+ * Run one flow and the command it plans. A refused action (bad input, a key problem, an I/O
+ * error) is reported and the menu comes back; Ctrl-C and unexpected errors end the wizard.
+ */
+export async function runFlow(
+  flow: (deps: WizardDeps) => Promise<Action | undefined>,
+  deps: WizardDeps,
+): Promise<number> {
   try {
-    const action = await KEY_FLOWS[choice](deps);
+    const action = await flow(deps);
     if (!action) {
       deps.prompter.say('Cancelled: nothing was changed.');
       return 0;
@@ -71,6 +83,6 @@ export async function runMenu(deps: WizardDeps): Promise<number> {
   for (;;) {
     const choice: MainChoice = await deps.prompter.select(Q.main());
     if (choice === 'quit') return last;
-    last = await keysMenu(deps, last);
+    last = choice === 'audit' ? await runFlow(auditFlow, deps) : await keysMenu(deps, last);
   }
 }

@@ -20,7 +20,7 @@ import {
  * Every question the wizard asks, in one place. Flows call these factories; tests replay the
  * very same definitions (ids, messages, validators) with scripted answers.
  */
-export type MainChoice = 'keys' | 'quit';
+export type MainChoice = 'keys' | 'audit' | 'quit';
 export type KeysChoice =
   | 'generate'
   | 'import'
@@ -41,6 +41,7 @@ export const Q = {
     choices: [
       // Only flows that are built: sign, verify, upload and trust are commands until their flows land.
       { value: 'keys', name: 'Keys: create, import, export and guard your signing keys' },
+      { value: 'audit', name: 'Audit: Bandit on dists, known vulnerabilities in dependencies' },
       { value: 'quit', name: 'Quit' },
     ],
   }),

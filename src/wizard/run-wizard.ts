@@ -3,7 +3,7 @@ import type { LeafCommand } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
 import { KeyStore } from '../core/keys/store.js';
 import { Keychain } from '../core/secrets/keychain.js';
-import type { KeysLeaf, WizardDeps } from './deps.js';
+import type { KeysLeaf, WizardDeps, WizardLeaf } from './deps.js';
 import { inquirerPrompter } from './inquirer-prompter.js';
 import { runMenu } from './menu.js';
 
@@ -16,6 +16,13 @@ async function loadKeysLeaf(name: KeysLeaf): Promise<LeafCommand> {
   return module.command;
 }
 
+/** The leaf a flow runs: `audit`, or one of the keys commands. */
+async function loadLeaf(name: WizardLeaf): Promise<LeafCommand> {
+  if (name === 'audit')
+    return ((await import('../cli/commands/audit.js')) as { command: LeafCommand }).command;
+  return loadKeysLeaf(name);
+}
+
 /** The real dependencies: inquirer on the terminal, the key store in ctx.home, the keys commands. */
 export function defaultDeps(ctx: Context): WizardDeps {
   const keychain = new Keychain(ctx.logger);
@@ -24,7 +31,7 @@ export function defaultDeps(ctx: Context): WizardDeps {
     ctx,
     prompter: inquirerPrompter(ctx),
     listKeys: async () => (await store()).listOwn({ keychain }),
-    loadLeaf: loadKeysLeaf,
+    loadLeaf: loadLeaf,
     hasPassphrase: async (fingerprint) => {
       const own = await (await store()).findOwn(fingerprint);
       if (own.info.passphraseProtected !== undefined) return own.info.passphraseProtected;

@@ -470,7 +470,7 @@ test('with no keys, key actions explain what to do and return to the menu', asyn
 test('the main menu offers only built flows; without a keychain, keychain entries and the question are hidden', async (t) => {
   const s = scriptedDeps([['main', 'quit']]);
   t.is(await runMenu(s.deps), 0);
-  t.deepEqual(s.prompter.asked[0]!.choices, ['keys', 'quit']);
+  t.deepEqual(s.prompter.asked[0]!.choices, ['keys', 'audit', 'quit']);
   const n = scriptedDeps([
     ['main', 'keys'],
     ['keys-menu', 'back'],
@@ -539,4 +539,48 @@ test('a plan with a flag the leaf does not know, or a value outside its choices,
   t.is(ok.algo, 'rsa4096');
   // Defaults come from the builder, as they do for the flags.
   t.is(ok.expires, (await argvFromPlan(command, plan({ name: 'Ada' }))).expires);
+});
+
+test('audit: dists, a requirements file or an environment, through the real audit options', async (t) => {
+  await writeFile(path.join(workDir, 'reqs.txt'), 'requests==2.19.0\n');
+  const AUDIT: Array<[string, Answer]> = [
+    ['main', 'audit'],
+    ['audit-what', 'requirements'],
+    ['audit-requirements', 'missing.txt'],
+    ['audit-requirements', 'reqs.txt'],
+    ['audit-fail-on', 'high'],
+    ['main', 'quit'],
+  ];
+  const r = run('audit', AUDIT);
+  t.is(await r.done, 0);
+  t.is(r.prompter.leftover, 0);
+  t.regex(r.prompter.asked.find((a) => a.id === 'audit-requirements')!.rejected[0]!.message, /missing\.txt/);
+  t.is(r.calls.length, 1);
+  t.is(r.calls[0]!.leaf, 'audit');
+  // Parsed by the audit command's own builder: -r's array form and the fail-on choice.
+  t.deepEqual(r.calls[0]!.argv.requirement, [path.join(workDir, 'reqs.txt')]);
+  t.is(r.calls[0]!.argv['fail-on'], 'high');
+  t.is(r.calls[0]!.argv.severity, 'low', 'defaults come from the builder');
+  t.regex(
+    r.stderr(),
+    /The same without the wizard:\n {2}distseal audit --requirement \S+reqs\.txt --fail-on high/,
+  );
+
+  const d = run('audit', [
+    ['main', 'audit'],
+    ['audit-what', 'dists'],
+    ['audit-files', 'KEYFILE reqs.txt'],
+    ['audit-fail-on', 'none'],
+    ['main', 'quit'],
+  ]);
+  t.is(await d.done, 0);
+  t.deepEqual(d.calls[0]!.argv.files, [path.join(workDir, 'KEYFILE'), path.join(workDir, 'reqs.txt')]);
+
+  // Ctrl-C at any question: nothing runs.
+  for (let k = 1; k < 5; k += 1) {
+    const cut: Array<[string, Answer]> = [...AUDIT.slice(0, k), [AUDIT[k]![0], CTRL_C]];
+    const c = run('audit', cut);
+    await t.throwsAsync(c.done, { instanceOf: InterruptedError });
+    t.is(c.calls.length, 0);
+  }
 });

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { LeafCommand } from '../../src/cli/command.js';
 import { createContext, type Context } from '../../src/cli/context.js';
-import type { KeysLeaf, WizardDeps, WizardKey } from '../../src/wizard/deps.js';
+import type { WizardDeps, WizardKey, WizardLeaf } from '../../src/wizard/deps.js';
 import {
   mapPromptError,
   type BaseQuestion,
@@ -134,19 +134,21 @@ export function memoryContext(options: { home?: string; cwd?: string; env?: Reco
 
 /** One recorded run() call: the argv the leaf got, and the secrets visible in its context. */
 export interface RunCall {
-  leaf: KeysLeaf;
+  leaf: WizardLeaf;
   argv: Record<string, any>;
   env: Record<string, string | undefined>;
   interactive: boolean;
   stdinText?: string;
 }
 
-async function realLeaf(name: KeysLeaf): Promise<LeafCommand> {
+async function realLeaf(name: WizardLeaf): Promise<LeafCommand> {
+  if (name === 'audit')
+    return ((await import('../../src/cli/commands/audit.js')) as { command: LeafCommand }).command;
   return ((await import(`../../src/cli/commands/keys/${name}.js`)) as { command: LeafCommand }).command;
 }
 
 /** Leaves that record their calls instead of touching a key store. */
-export function recordingLeaves(calls: RunCall[]): (name: KeysLeaf) => Promise<LeafCommand> {
+export function recordingLeaves(calls: RunCall[]): (name: WizardLeaf) => Promise<LeafCommand> {
   return async (name) => ({
     // The real command's name and yargs builder (the wizard's plan is parsed by them, strictly),
     // with a run() that records instead of touching a key store.
