@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -13,6 +12,7 @@ import { bypassProxy, proxyFor } from '../../src/core/net/proxy.js';
 import { listenLocal, type LocalServer } from '../helpers/local-server.js';
 import { peerTest } from '../helpers/peers.js';
 import { startProxy } from './proxy-server.js';
+import { makeTestCert } from '../helpers/test-cert.js';
 
 /** A plain target server: answers every request with what it saw. */
 async function startTarget(t: { teardown(fn: () => Promise<void>): void }): Promise<LocalServer> {
@@ -190,32 +190,12 @@ test('consumer fetches (download, key fetch, verify URL) go through the proxy to
   t.is(proxy.seen[0]!.url, `${target.origin}/simple/pkg/`);
 });
 
-function makeCert(dir: string): { cert: string; key: string } {
-  const key = path.join(dir, 'server.key');
-  const cert = path.join(dir, 'server.crt');
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2'].concat([
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ]),
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
-
 peerTest(['openssl'])(
   'https through a CONNECT tunnel: TLS to the target is checked end to end',
   async (t) => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'distseal-proxy-tls-'));
     t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
-    const files = makeCert(dir);
+    const files = makeTestCert(dir);
     const [cert, key] = [await fs.readFile(files.cert), await fs.readFile(files.key)];
     const server = https.createServer({ cert, key }, (req, res) => res.end(`secure ${req.url}`));
     const target = await listenLocal(server as unknown as http.Server);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
@@ -11,6 +10,7 @@ import { wkdHash, wkdUrls } from '../../src/core/download/wkd.js';
 import { listenLocal } from '../helpers/local-server.js';
 import { peerTest } from '../helpers/peers.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { makeTestCert } from '../helpers/test-cert.js';
 
 const NO_DBUS = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/distseal-test-bus' };
 
@@ -33,37 +33,8 @@ test('WKD hash and URLs follow the draft (its own example address)', (t) => {
   );
 });
 
-function makeCert(dir: string): { cert: string; key: string } {
-  const key = path.join(dir, 'server.key');
-  const cert = path.join(dir, 'server.crt');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=wkd',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
-
 async function httpsServer(dir: string, handler: http.RequestListener) {
-  const { cert, key } = makeCert(dir);
+  const { cert, key } = makeTestCert(dir);
   const server = https.createServer({ cert: await readFile(cert), key: await readFile(key) }, handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;

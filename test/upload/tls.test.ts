@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
@@ -6,44 +5,15 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { peerTest } from '../helpers/peers.js';
 import { FIXTURES, runCli, tempDir } from '../helpers/cli.js';
-
-/** A self-signed certificate for 127.0.0.1 (server) and one for a client, made by openssl at test time. */
-function makeCert(dir: string, name: string, san: string): { cert: string; key: string; pem: string } {
-  const key = path.join(dir, `${name}.key`);
-  const cert = path.join(dir, `${name}.crt`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      `subjectAltName=${san}`,
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key, pem: path.join(dir, `${name}.pem`) };
-}
+import { makeTestCert } from '../helpers/test-cert.js';
 
 peerTest(['openssl'])(
   '--cert trusts a private CA and --client-cert does mutual TLS; without them the TLS failure is explained',
   async (t) => {
     const { dir, cleanup } = await tempDir();
     t.teardown(cleanup);
-    const server = makeCert(dir, 'server', 'IP:127.0.0.1');
-    const client = makeCert(dir, 'client', 'DNS:client');
+    const server = makeTestCert(dir, 'server', 'IP:127.0.0.1');
+    const client = makeTestCert(dir, 'client', 'DNS:client');
     await writeFile(client.pem, Buffer.concat([await readFile(client.cert), await readFile(client.key)]));
     let clientCN = '';
     const srv = https.createServer(
