@@ -183,6 +183,14 @@ test('trust add --keyserver: the key must have --fingerprint; the source is reco
   t.regex(r3.stdout, /FAILED, kept as it was/);
   t.is(await readFile(path.join(home, 'trusted', `${maint.fpr}.asc`), 'utf8'), before);
   t.false((await readdir(path.join(home, 'trusted'))).includes(`${other.fpr}.asc`));
+
+  // trust remove forgets where the key came from too: re-adding it by file starts with no source.
+  const removed = await cli(['remove', maint.fpr]);
+  t.is(removed.code, 0, removed.stderr);
+  const after = JSON.parse(await readFile(path.join(home, 'trusted', 'sources.json'), 'utf8')) as {
+    keys: Record<string, unknown>;
+  };
+  t.is(after.keys[maint.fpr], undefined);
 });
 
 peerTest(['openssl'])(
