@@ -7,14 +7,12 @@ import path from 'node:path';
 const MAX_LINES = 250;
 // Files over the limit that are being split elsewhere; this list only ever shrinks.
 const ALLOWED = new Set([
-  'src/core/upload/pypi/upload.ts',
   'src/core/download/fetch.ts',
   'src/core/net/http.ts',
   'src/core/keys/store.ts',
   'src/cli/main.ts',
   'src/core/distributions/python/read.ts',
   'src/core/download/conda.ts',
-  'src/cli/commands/upload/pypi.ts',
   'src/core/channel/verify.ts',
   'src/core/audit/run.ts',
   'src/core/channel/add.ts',

@@ -10,7 +10,7 @@ import { condaDigests } from '../../distributions/conda/digests.js';
 import { DistsealError, HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { downloadToFile } from '../../net/download.js';
-import { AnacondaApi, artifactPath } from './anaconda-api.js';
+import { type AnacondaApi, artifactPath } from './anaconda-api.js';
 import { distPath, stageAndSend, type SendOptions } from './anaconda-send.js';
 import type { CondaArtifact } from './artifacts.js';
 

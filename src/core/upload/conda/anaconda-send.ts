@@ -6,7 +6,7 @@
 import { HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { RetryOptions } from '../../net/http.js';
-import { AnacondaApi, anacondaError, artifactPath, parseJson, quote } from './anaconda-api.js';
+import { type AnacondaApi, anacondaError, artifactPath, parseJson, quote } from './anaconda-api.js';
 import { createdPayload, releasePayload, stagePayload } from './anaconda-payloads.js';
 import type { CondaArtifact } from './artifacts.js';
 import { postToS3 } from './s3.js';
