@@ -11,7 +11,7 @@ import { normalizeCondaName } from '../names.js';
 import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { openDownloadSource } from './channel-remote.js';
 import type { TrustInputs } from './fetch-verified.js';
-import type { FetchOptions } from './fetch.js';
+import type { FetchOptions } from './open-url.js';
 import { isSafeFilename } from './select.js';
 import { openStage } from './stage.js';
 
