@@ -8,7 +8,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HttpError } from '../errors.js';
 import { silentLogger } from '../logger.js';
-import { DEFAULT_RETRY, isTransientError, maskUrl } from '../net/http.js';
+import { DEFAULT_RETRY, maskUrl } from '../net/http.js';
+import { isTransientError } from '../net/network-error.js';
 import { openUrl, type FetchOptions } from './open-url.js';
 
 /** Run `attempt` with retries on 5xx (HttpError with a status) and broken connections. */

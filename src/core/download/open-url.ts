@@ -8,9 +8,11 @@ import https from 'node:https';
 import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { routeTo } from '../net/connect.js';
-import { DEFAULT_TIMEOUT_MS, maskUrl, USER_AGENT } from '../net/http.js';
+import { DEFAULT_TIMEOUT_MS, maskUrl } from '../net/http.js';
+import { USER_AGENT } from '../net/user-agent.js';
 import type { ProxyConfig } from '../net/proxy.js';
 import { withoutAuthorization } from '../net/redirect.js';
+import { basicAuth } from '../net/request-target.js';
 
 export interface FetchOptions {
   headers?: Record<string, string>;
@@ -127,12 +129,6 @@ export async function openUrl(url: string, options: FetchOptions = {}): Promise<
     next.password = '';
     current = next;
   }
-}
-
-/** `Authorization: Basic ...` from a URL's user info. */
-export function basicAuth(url: URL): string {
-  const creds = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-  return `Basic ${Buffer.from(creds).toString('base64')}`;
 }
 
 /** The credentials in `url` (user info), for its origin only; undefined when it has none. */

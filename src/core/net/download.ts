@@ -7,7 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { HttpError, InputError } from '../errors.js';
 import { DEFAULT_DOWNLOAD_DEADLINE_MS, DEFAULT_IDLE_TIMEOUT_MS, MAX_PACKAGE_BYTES } from '../limits.js';
 import { routeTo } from './connect.js';
-import { maskUrl, USER_AGENT } from './http.js';
+import { maskUrl } from './http.js';
+import { USER_AGENT } from './user-agent.js';
 import type { ProxyConfig } from './proxy.js';
 import { nextHop } from './redirect.js';
 

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { HttpError } from '../errors.js';
-import { maskUrl, USER_AGENT } from './http.js';
+import { maskUrl } from './http.js';
+import { USER_AGENT } from './user-agent.js';
 import { nextHop } from './redirect.js';
 
 export interface FetchOptions {

@@ -20,7 +20,7 @@ import { unlockOwnKey, withPassphraseOptions } from '../../unlock.js';
 import { credentialsFromArgv, repositoryFromArgv, tlsFiles, withRepositoryOptions } from './pypi-settings.js';
 import { dryRunCredentialSource, renderUpload } from './pypi-render.js';
 import { distsealVersion } from '../../version.js';
-import { userAgentFor } from '../../../core/net/http.js';
+import { userAgentFor } from '../../../core/net/user-agent.js';
 
 /**
  * `distseal upload pypi FILE...`: twine upload's flags and behaviour (specs/pypi-upload.md), with
