@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { distDigests, type DistDigests } from '../../distributions/digests.js';
-import { readPythonDist, type PythonDist } from '../../distributions/python/read.js';
+import type { PythonDist } from '../../distributions/python/python-dist.js';
+import { readPythonDist } from '../../distributions/python/read.js';
 import { validateMetadata } from '../../distributions/python/validate.js';
 import { InputError } from '../../errors.js';
 import { wrapFsError } from '../../io/atomic.js';
