@@ -7,7 +7,6 @@ import path from 'node:path';
 const MAX_LINES = 250;
 // Files over the limit that are being split elsewhere; this list only ever shrinks.
 const ALLOWED = new Set([
-  'src/core/channel/add.ts',
   'src/core/release/publish.ts',
   'src/core/release/verify-published.ts',
   'src/cli/commands/release.ts',
