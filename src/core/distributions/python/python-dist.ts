@@ -1,7 +1,7 @@
 import type { ArchiveLimits } from '../../archive/index.js';
 import type { PythonFilename } from './filename.js';
 import type { CoreMetadata } from './metadata.js';
-import type { UnsafeLink } from './unsafe-members.js';
+import { unsafe, type UnsafeLink } from './unsafe-members.js';
 
 export interface PythonDist {
   file: string;
@@ -25,4 +25,26 @@ export interface ReadPythonOptions {
   /** Called with each regular member's first `headBytes` bytes (leak scan). */
   onMember?: (name: string, head: Buffer) => void;
   headBytes?: number;
+}
+
+/** A dist read from its names, its metadata member and its unsafe links (wheels and sdists alike). */
+export function pythonDist(
+  file: string,
+  kind: PythonDist['kind'],
+  parsed: PythonFilename,
+  names: string[],
+  found: { member: string; metadata: CoreMetadata; licenseBase: string },
+  unsafeLinks: UnsafeLink[],
+): PythonDist {
+  return {
+    file,
+    kind,
+    filename: parsed,
+    metadata: found.metadata,
+    metadataMember: found.member,
+    members: names,
+    licenseBase: found.licenseBase,
+    unsafeMembers: unsafe(names),
+    unsafeLinks,
+  };
 }

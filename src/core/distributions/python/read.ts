@@ -10,9 +10,9 @@ import { InputError } from '../../errors.js';
 import { wrapFsError } from '../../io/atomic.js';
 import { parsePythonFilename, type PythonFilename } from './filename.js';
 import { readZipMetadata } from './metadata-member.js';
-import type { PythonDist, ReadPythonOptions } from './python-dist.js';
+import { pythonDist, type PythonDist, type ReadPythonOptions } from './python-dist.js';
 import { readTarSdist, readZipSdist } from './sdist.js';
-import { unsafe, zipLinks } from './unsafe-members.js';
+import { zipLinks } from './unsafe-members.js';
 
 /** Metadata files larger than this are refused (src/core/limits.ts). */
 export { MAX_METADATA_BYTES } from '../../limits.js';
@@ -65,17 +65,8 @@ async function readWheel(
       });
     }
     const metadata = await readZipMetadata(zip, file, member, options);
-    return {
-      unsafeLinks: await zipLinks(zip),
-      file,
-      kind: 'wheel',
-      filename: parsed,
-      metadata,
-      metadataMember: member,
-      members: names,
-      licenseBase: `${member.slice(0, -'METADATA'.length)}licenses/`,
-      unsafeMembers: unsafe(names),
-    };
+    const licenseBase = `${member.slice(0, -'METADATA'.length)}licenses/`;
+    return pythonDist(file, 'wheel', parsed, names, { member, metadata, licenseBase }, await zipLinks(zip));
   } finally {
     await zip.close();
   }

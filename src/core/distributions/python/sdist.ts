@@ -8,32 +8,11 @@ import { walkTar } from '../../archive/tar.js';
 import { InputError } from '../../errors.js';
 import { MAX_METADATA_BYTES } from '../../limits.js';
 import type { PythonFilename } from './filename.js';
-import { parseCoreMetadata, type CoreMetadata } from './metadata.js';
+import { parseCoreMetadata } from './metadata.js';
 import { readZipMetadata, requireMetadataVersion } from './metadata-member.js';
 import { PkgInfoCandidates } from './pkg-info.js';
-import type { PythonDist, ReadPythonOptions } from './python-dist.js';
-import { unsafe, zipLinks, type UnsafeLink } from './unsafe-members.js';
-
-/** The dist an sdist's names, root, metadata member and unsafe links make (zip or tar alike). */
-function sdistResult(
-  file: string,
-  parsed: PythonFilename,
-  names: string[],
-  found: { root: string; member: string; metadata: CoreMetadata },
-  unsafeLinks: UnsafeLink[],
-): PythonDist {
-  return {
-    file,
-    kind: 'sdist',
-    filename: parsed,
-    metadata: found.metadata,
-    metadataMember: found.member,
-    members: names,
-    licenseBase: `${found.root}/`,
-    unsafeMembers: unsafe(names),
-    unsafeLinks,
-  };
-}
+import { pythonDist, type PythonDist, type ReadPythonOptions } from './python-dist.js';
+import { zipLinks, type UnsafeLink } from './unsafe-members.js';
 
 export async function readZipSdist(
   file: string,
@@ -45,7 +24,8 @@ export async function readZipSdist(
     const names = zip.entries.map((e) => e.name);
     const { root, member } = sdistMetadataMember(file, names);
     const metadata = await readZipMetadata(zip, file, member, options);
-    return sdistResult(file, parsed, names, { root, member, metadata }, await zipLinks(zip));
+    const found = { member, metadata, licenseBase: `${root}/` };
+    return pythonDist(file, 'sdist', parsed, names, found, await zipLinks(zip));
   } finally {
     await zip.close();
   }
@@ -93,7 +73,7 @@ export async function readTarSdist(
   if (!data || !files.has(member)) throw noPkgInfo(file, member);
   const metadata = parseCoreMetadata(data.toString('utf8'));
   requireMetadataVersion(file, member, metadata);
-  return sdistResult(file, parsed, names, { root, member, metadata }, links);
+  return pythonDist(file, 'sdist', parsed, names, { member, metadata, licenseBase: `${root}/` }, links);
 }
 
 /** twine's rule: root = commonpath(all names); it must be one directory, holding PKG-INFO. */

@@ -21,14 +21,19 @@ export const DEFAULT_UPLOAD_RETRIES = 5;
 /** What sending one dist needs of the upload's options. */
 export interface SendOptions {
   repository: ResolvedRepository;
+  /** Not needed for a dry run. */
   credentials?: Credentials;
   skipExisting?: boolean;
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  /** The User-Agent to send (the CLI passes `distseal/<version> node/<version>`). */
   userAgent?: string;
+  /** Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
   proxy?: ProxyConfig;
+  /** Retries after a 5xx, a reset connection or a timeout (default DEFAULT_UPLOAD_RETRIES). */
   retries?: number;
   retryBaseMs?: number;
   timeoutMs?: number;
+  /** Total time for the index's answer once a dist was sent (default DEFAULT_DEADLINE_MS). */
   deadlineMs?: number;
 }
 

@@ -9,10 +9,7 @@ import { field } from '../../distributions/python/metadata.js';
 import { DistsealError, HttpError, OperationalError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
-import type { Credentials } from '../../config/credentials.js';
-import type { ResolvedRepository } from '../../config/repository.js';
 import { maskUrl } from '../../net/http.js';
-import type { ProxyConfig } from '../../net/proxy.js';
 import { uploadFields, type FormField } from './fields.js';
 import {
   compareExisting,
@@ -21,8 +18,8 @@ import {
   SimpleIndexFiles,
   type ExistingComparison,
 } from './precheck.js';
-import { prepareDist, type Prepared } from './prepare.js';
-import { sendOne } from './send.js';
+import { prepareDist, type Prepared, type PrepareOptions } from './prepare.js';
+import { sendOne, type SendOptions } from './send.js';
 import { signaturePolicy } from './signature-policy.js';
 
 export type FileStatus = 'uploaded' | 'skipped' | 'failed' | 'not-attempted' | 'dry-run';
@@ -45,29 +42,12 @@ export interface FileResult {
   error?: DistsealError;
 }
 
-export interface PypiUploadOptions {
+export interface PypiUploadOptions extends PrepareOptions, SendOptions {
   dists: string[];
-  signatures?: Map<string, string>;
-  attestations?: Map<string, string[]>;
-  repository: ResolvedRepository;
-  /** Not needed for a dry run. */
-  credentials?: Credentials;
   comment?: string;
-  skipExisting?: boolean;
   dryRun?: boolean;
-  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
-  /** The User-Agent to send (the CLI passes `distseal/<version> node/<version>`). */
-  userAgent?: string;
-  /** Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY as the CLI read them). */
-  proxy?: ProxyConfig;
-  retries?: number;
-  retryBaseMs?: number;
-  timeoutMs?: number;
-  /** Total time for the index's answer once a dist was sent (default DEFAULT_DEADLINE_MS). */
-  deadlineMs?: number;
   /** Override the JSON API used for the --skip-existing pre-check (tests). */
   jsonApi?: string;
-  logger?: Logger;
 }
 
 export async function uploadToPypi(options: PypiUploadOptions): Promise<FileResult[]> {
