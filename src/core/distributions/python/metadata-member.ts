@@ -1,12 +1,36 @@
-/** The core-metadata member of a Python dist: read from a zip, and required to be core metadata. */
-import type { ZipArchive } from '../../archive/index.js';
+/** Zip dists (wheels, old `.zip` sdists), and the core-metadata member every dist must have. */
+import { openZip, type ZipArchive } from '../../archive/index.js';
 import { InputError } from '../../errors.js';
 import { MAX_METADATA_BYTES } from '../../limits.js';
 import { parseCoreMetadata, type CoreMetadata } from './metadata.js';
-import type { ReadPythonOptions } from './python-dist.js';
+import type { PythonFilename } from './filename.js';
+import { pythonDist, type PythonDist, type ReadPythonOptions } from './python-dist.js';
+import { zipLinks } from './unsafe-members.js';
+
+/**
+ * A zip dist (a wheel, or an old `.zip` sdist): `locate` names its metadata member and the
+ * directory License-File paths are relative to; the rest is the same for both.
+ */
+export async function readZipDist(
+  file: string,
+  kind: PythonDist['kind'],
+  parsed: PythonFilename,
+  options: ReadPythonOptions,
+  locate: (names: string[]) => { member: string; licenseBase: string },
+): Promise<PythonDist> {
+  const zip = await openZip(file, options.limits);
+  try {
+    const names = zip.entries.map((e) => e.name);
+    const { member, licenseBase } = locate(names);
+    const metadata = await readZipMetadata(zip, file, member, options);
+    return pythonDist(file, kind, parsed, names, { member, metadata, licenseBase }, await zipLinks(zip));
+  } finally {
+    await zip.close();
+  }
+}
 
 /** Parse the metadata member of a zip dist, and hand every member's head to the leak scan. */
-export async function readZipMetadata(
+async function readZipMetadata(
   zip: ZipArchive,
   file: string,
   member: string,

@@ -5,14 +5,12 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { openZip } from '../../archive/index.js';
 import { InputError } from '../../errors.js';
 import { wrapFsError } from '../../io/atomic.js';
 import { parsePythonFilename, type PythonFilename } from './filename.js';
-import { readZipMetadata } from './metadata-member.js';
-import { pythonDist, type PythonDist, type ReadPythonOptions } from './python-dist.js';
+import { readZipDist } from './metadata-member.js';
+import type { PythonDist, ReadPythonOptions } from './python-dist.js';
 import { readTarSdist, readZipSdist } from './sdist.js';
-import { zipLinks } from './unsafe-members.js';
 
 /** Metadata files larger than this are refused (src/core/limits.ts). */
 export { MAX_METADATA_BYTES } from '../../limits.js';
@@ -42,14 +40,8 @@ export async function readPythonDist(file: string, options: ReadPythonOptions = 
     : readTarSdist(file, parsed, options);
 }
 
-async function readWheel(
-  file: string,
-  parsed: PythonFilename,
-  options: ReadPythonOptions,
-): Promise<PythonDist> {
-  const zip = await openZip(file, options.limits);
-  try {
-    const names = zip.entries.map((e) => e.name);
+function readWheel(file: string, parsed: PythonFilename, options: ReadPythonOptions): Promise<PythonDist> {
+  return readZipDist(file, 'wheel', parsed, options, (names) => {
     // Warehouse reads exactly <name>-<version>.dist-info/METADATA from the filename's first two
     // pieces; fall back to the shallowest *.dist-info/METADATA (twine picks the shallowest too).
     const expected = `${parsed.name}-${parsed.version}.dist-info/METADATA`;
@@ -64,10 +56,6 @@ async function readWheel(
         hint: 'This is not a complete wheel. Rebuild it with your build backend (python -m build).',
       });
     }
-    const metadata = await readZipMetadata(zip, file, member, options);
-    const licenseBase = `${member.slice(0, -'METADATA'.length)}licenses/`;
-    return pythonDist(file, 'wheel', parsed, names, { member, metadata, licenseBase }, await zipLinks(zip));
-  } finally {
-    await zip.close();
-  }
+    return { member, licenseBase: `${member.slice(0, -'METADATA'.length)}licenses/` };
+  });
 }

@@ -3,32 +3,26 @@
  * PKG-INFO there, found the way twine and Warehouse find them.
  */
 import { createReadStream } from 'node:fs';
-import { decompress, openZip, unsafeLinkTarget } from '../../archive/index.js';
+import { decompress, unsafeLinkTarget } from '../../archive/index.js';
 import { walkTar } from '../../archive/tar.js';
 import { InputError } from '../../errors.js';
 import { MAX_METADATA_BYTES } from '../../limits.js';
 import type { PythonFilename } from './filename.js';
 import { parseCoreMetadata } from './metadata.js';
-import { readZipMetadata, requireMetadataVersion } from './metadata-member.js';
+import { readZipDist, requireMetadataVersion } from './metadata-member.js';
 import { PkgInfoCandidates } from './pkg-info.js';
 import { pythonDist, type PythonDist, type ReadPythonOptions } from './python-dist.js';
-import { zipLinks, type UnsafeLink } from './unsafe-members.js';
+import type { UnsafeLink } from './unsafe-members.js';
 
-export async function readZipSdist(
+export function readZipSdist(
   file: string,
   parsed: PythonFilename,
   options: ReadPythonOptions,
 ): Promise<PythonDist> {
-  const zip = await openZip(file, options.limits);
-  try {
-    const names = zip.entries.map((e) => e.name);
+  return readZipDist(file, 'sdist', parsed, options, (names) => {
     const { root, member } = sdistMetadataMember(file, names);
-    const metadata = await readZipMetadata(zip, file, member, options);
-    const found = { member, metadata, licenseBase: `${root}/` };
-    return pythonDist(file, 'sdist', parsed, names, found, await zipLinks(zip));
-  } finally {
-    await zip.close();
-  }
+    return { member, licenseBase: `${root}/` };
+  });
 }
 
 export async function readTarSdist(
