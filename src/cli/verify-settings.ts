@@ -29,6 +29,12 @@ export function verifierOptions(
   return { keys, policy, signers, threshold, ownFingerprints, binaryOnly };
 }
 
+/** What a channel check (`channel verify`, `verify --channel`) takes from the settings and the context. */
+export function channelVerifierOptions(settings: VerifySettings, ctx: Context) {
+  const { keys, policy, signers, threshold } = settings;
+  return { keys, policy, signers, threshold, cwd: ctx.cwd, proxy: ctx.proxy, logger: ctx.logger };
+}
+
 /** Build the yargs options (exported so other verify modes, e.g. --channel, can add theirs). */
 export function verifyBuilder(y: Argv): Argv {
   return y

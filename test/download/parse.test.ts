@@ -1,6 +1,7 @@
 import http from 'node:http';
 import test from 'ava';
-import { fetchBytes, openUrl } from '../../src/core/download/fetch.js';
+import { fetchBytes } from '../../src/core/download/fetch.js';
+import { openUrl } from '../../src/core/download/open-url.js';
 import { globToRegExp, parseRequirement, selectFiles } from '../../src/core/download/select.js';
 import { parseSimpleHtml, parseSimpleJson, projectUrl } from '../../src/core/download/simple-index.js';
 import { listenLocal } from '../helpers/local-server.js';

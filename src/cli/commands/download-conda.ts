@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { downloadConda } from '../../core/download/conda.js';
-import type { FetchOptions } from '../../core/download/fetch.js';
+import type { FetchOptions } from '../../core/download/open-url.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import type { Context } from '../context.js';
 import { verifierOptions, type VerifySettings } from '../verify-settings.js';

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import type { FetchedResult } from '../../core/download/fetch-verified.js';
-import type { FetchOptions } from '../../core/download/fetch.js';
+import type { FetchOptions } from '../../core/download/open-url.js';
 import { InputError, UsageError } from '../../core/errors.js';
 import type { Context } from '../context.js';
 import { renderSignature } from './verify-render.js';

@@ -3,26 +3,18 @@
  * ignores applied and the verdict against --fail-on. Unreadable input throws InputError (exit 2);
  * Bandit failures and unreadable advisory data throw OperationalError (exit 1); findings are data.
  */
-import type { ProxyConfig } from '../net/proxy.js';
 import { field, fieldList } from '../distributions/python/metadata.js';
 import { DistsealError, InputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { requireProgram, type Level } from './bandit.js';
-import { ageInDays, STALE_DAYS, vulnsFor, type AdvisoryDatabase } from './database.js';
+import type { AdvisoryDatabase } from './database.js';
+import { checkDependencies, type OnlineAuditOptions } from './dependencies.js';
 import { ignoreSet, type Ignore } from './ignores.js';
 import { readRequirements, type Pin } from './requirements.js';
 import { readSitePackages } from './site-packages.js';
-import { loadDatabase, type LoadDatabaseOptions } from './sources.js';
-import { checkRequiresDist } from './specifiers.js';
-import {
-  atOrAbove,
-  type AuditReport,
-  type DependencyResult,
-  type FailOn,
-  type NotAudited,
-  type SpecifierFinding,
-} from './types.js';
+import type { LoadDatabaseOptions } from './sources.js';
+import { atOrAbove, type AuditReport, type FailOn, type NotAudited, type SpecifierFinding } from './types.js';
 
 export const DEFAULT_FAIL_ON: FailOn = 'medium';
 
@@ -42,7 +34,7 @@ export interface AuditOptions {
   /** Where the advisory data comes from (--db, the home); or a database already loaded. */
   database?: LoadDatabaseOptions | AdvisoryDatabase;
   /** Ask the OSV API at this base URL instead of the local data for pins. */
-  online?: { api?: string; timeoutMs?: number; retries?: number; proxy?: ProxyConfig };
+  online?: OnlineAuditOptions;
   bandit?: string;
   banditTimeoutMs?: number;
   /** The environment Bandit runs with. */
@@ -54,10 +46,6 @@ export interface AuditOptions {
   logger?: Logger;
   /** Test hook: each code scan's temp directory. */
   onTempDir?: (dir: string) => void;
-}
-
-function isDatabase(value: unknown): value is AdvisoryDatabase {
-  return typeof value === 'object' && value !== null && 'packages' in value && 'meta' in value;
 }
 
 /** Run the audit. */
@@ -189,69 +177,6 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     report.code.filter((c) => !c.ignored && atOrAbove(c.severity, failOn)).length;
   report.ok = report.failing === 0;
   return report;
-}
-
-async function checkDependencies(
-  report: AuditReport,
-  pins: Pin[],
-  requires: Array<{ dist: string; lines: string[] }>,
-  options: AuditOptions,
-  now: Date,
-): Promise<void> {
-  const needLocal = !options.online || requires.some((r) => r.lines.length > 0);
-  const db = needLocal
-    ? isDatabase(options.database)
-      ? options.database
-      : await loadDatabase(options.database ?? {})
-    : undefined;
-  let online: DependencyResult['vulns'][] | undefined;
-  if (options.online && pins.length > 0) {
-    const { queryOsv } = await import('./online.js');
-    online = await queryOsv(pins, { ...options.online, logger: options.logger });
-  }
-  report.dependencies = pins.map((pin, i) => ({
-    name: pin.name,
-    version: pin.version,
-    vulns: online ? online[i]! : vulnsFor(db!, pin.name, pin.version),
-    source: pin.source,
-  }));
-  if (db) {
-    for (const r of requires) {
-      const checked = checkRequiresDist(db, r.dist, r.lines);
-      report.specifiers.push(...checked.findings);
-      report.not_audited.push(...checked.notAudited);
-    }
-  }
-  if (options.online) {
-    report.database = {
-      source: options.online.api ?? 'https://api.osv.dev',
-      date: now.toISOString().slice(0, 10),
-      credit: 'OSV.dev (PyPA Advisory Database, CC-BY 4.0, and others)',
-      age_days: 0,
-      stale: false,
-    };
-    if (db)
-      report.warnings.push(
-        `Requires-Dist specifiers were checked against the local advisory data (${db.meta.date}); ` +
-          '--online covers pinned versions.',
-      );
-    return;
-  }
-  const age = ageInDays(db!.meta.date, now);
-  const stale = age === undefined || age > STALE_DAYS;
-  report.database = {
-    source: db!.meta.source,
-    date: db!.meta.date,
-    ...(db!.meta.commit ? { commit: db!.meta.commit } : {}),
-    credit: db!.meta.credit,
-    ...(age !== undefined ? { age_days: age } : {}),
-    stale,
-  };
-  if (stale)
-    report.warnings.push(
-      `The advisory data is from ${db!.meta.date}${age !== undefined ? ` (${age} days old)` : ''}; ` +
-        'run `distseal audit --update-db` for newer data.',
-    );
 }
 
 export type { NotAudited };

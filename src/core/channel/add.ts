@@ -1,15 +1,15 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { condaDigests, type CondaDigests } from '../distributions/conda/digests.js';
 import { filenameProblems, isValidSubdir } from '../distributions/conda/filename.js';
 import { requireValidIndex, type CondaIndex } from '../distributions/conda/index-json.js';
 import { readCondaMeta } from '../distributions/conda/read.js';
-import { errnoCode, InputError, OperationalError, UsageError } from '../errors.js';
-import { copyFileAtomic, ensureDir, syncDir, wrapFsError, writeFileAtomic } from '../io/atomic.js';
+import { InputError, OperationalError, UsageError } from '../errors.js';
+import { copyFileAtomic, ensureDir, syncDir, writeFileAtomic } from '../io/atomic.js';
 import { mapLimit } from '../io/limit.js';
 import { withLock } from '../io/lock.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import { rebuildSubdir } from './rebuild.js';
 import { pythonJson, recordFor, sectionFor, type Repodata } from './repodata.js';
 import {
   CHANNEL_LOCK,
@@ -115,7 +115,7 @@ export async function addToChannel(options: ChannelAddOptions): Promise<ChannelA
     const changed = new Set<string>();
     for (const subdir of subdirs) {
       const { repodata, existed } = options.rebuild
-        ? { repodata: await rebuildSubdir(channel, subdir, logger), existed: false }
+        ? { repodata: await rebuildSubdir(channel, subdir, CHANNEL_CONCURRENCY, logger), existed: false }
         : await readSubdirRepodata(channel, subdir);
       repodatas.set(subdir, repodata);
       if (!existed) changed.add(subdir); // noarch/repodata.json must always exist
@@ -219,38 +219,4 @@ async function placeSignature(
   await beforeWrite();
   await writeFileAtomic(targetSig, await sign(target), { syncDir: false });
   return 'signed';
-}
-
-/** Reindex every package file in a subdir from scratch (for a damaged repodata.json). */
-async function rebuildSubdir(channel: string, subdir: string, logger: Logger): Promise<Repodata> {
-  const dir = path.join(channel, subdir);
-  const repodata: Repodata = {
-    info: { subdir },
-    packages: {},
-    'packages.conda': {},
-    removed: [],
-    repodata_version: 1,
-  };
-  let names: string[] = [];
-  try {
-    names = await fs.readdir(dir);
-  } catch (error) {
-    if (errnoCode(error) !== 'ENOENT') throw wrapFsError(error, dir, 'read');
-  }
-  const packages = names.filter((n) => n.endsWith('.conda') || n.endsWith('.tar.bz2')).sort();
-  const records = await mapLimit(packages, CHANNEL_CONCURRENCY, async (name) => {
-    const file = path.join(dir, name);
-    try {
-      const meta = await readCondaMeta(file);
-      const index = requireValidIndex(meta.index, file, meta.filename);
-      return recordFor(index, await condaDigests(file));
-    } catch (error) {
-      logger.warn(`Skipping ${file}: ${(error as Error).message}`);
-      return undefined;
-    }
-  });
-  packages.forEach((name, i) => {
-    if (records[i]) repodata[sectionFor(name)][name] = records[i]!;
-  });
-  return repodata;
 }

@@ -12,12 +12,9 @@ import { parseRepodata, sectionFor, type RepodataRecord } from './repodata.js';
 import { fetchOrProblem, repodataLimit } from './fetch-limits.js';
 import { openChannelSource } from './source.js';
 import { REPODATA_FILE } from './store.js';
-import {
-  recordMismatches,
-  verifyWithSidecar,
-  type ChannelProblem,
-  type ChannelVerifyOptions,
-} from './verify.js';
+import { recordMismatches, type ChannelProblem } from './mismatches.js';
+import { signatureSummary, verifyWithSidecar, type SignatureSummary } from './sidecar.js';
+import type { ChannelVerifyOptions } from './verify.js';
 
 export interface ChannelFileReport {
   file: string;
@@ -26,7 +23,7 @@ export interface ChannelFileReport {
   path: string;
   verified: boolean;
   /** The channel's repodata.json signature verdict. */
-  repodata?: Pick<VerifyReport, 'verified' | 'goodSignatures' | 'signatures' | 'problems'>;
+  repodata?: SignatureSummary;
   /** The package's own signature verdict. */
   signature?: VerifyReport;
   sha256: string;
@@ -136,12 +133,7 @@ export async function verifyAgainstChannel(
     const verdict = await verifyWithSidecar(source, repodataRel, found.local, options);
     await source.release(found.local);
     if ('verified' in verdict) {
-      report.repodata = {
-        verified: verdict.verified,
-        goodSignatures: verdict.goodSignatures,
-        signatures: verdict.signatures,
-        problems: verdict.problems,
-      };
+      report.repodata = signatureSummary(verdict);
       if (!verdict.verified)
         problems.push({
           subject: repodataRel,

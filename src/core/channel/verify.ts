@@ -1,19 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type * as openpgp from 'openpgp';
 import { condaDigests } from '../distributions/conda/digests.js';
-import { DistsealError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { TrustPolicy } from '../trust/policy.js';
-import { problemsText } from '../verify/reasons.js';
-import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { parseRepodata, type Repodata, type RepodataRecord } from './repodata.js';
 import { recordMismatches, type ChannelProblem } from './mismatches.js';
-import { fetchOrProblem, packageLimit, repodataLimit, SIGNATURE_LIMIT } from './fetch-limits.js';
+import { fetchOrProblem, packageLimit, repodataLimit } from './fetch-limits.js';
 import type { ProxyConfig } from '../net/proxy.js';
 import { openChannelSource, type ChannelSource } from './source.js';
-import { REPODATA_FILE, SIGNATURE_SUFFIX } from './store.js';
+import { sidecarVerdict, verifyWithSidecar, type SignatureSummary } from './sidecar.js';
+import { REPODATA_FILE } from './store.js';
 
 export interface ChannelVerifyOptions {
   /** A channel directory or an http(s) URL. */
@@ -42,7 +39,7 @@ export interface ChannelEntryResult {
   kind: 'repodata' | 'package';
   ok: boolean;
   /** The signature verdict (signer, time, algorithms), when a signature was checked. */
-  signature?: Pick<VerifyReport, 'verified' | 'goodSignatures' | 'signatures' | 'problems'>;
+  signature?: SignatureSummary;
   problems: ChannelProblem[];
 }
 
@@ -112,71 +109,6 @@ export async function verifyChannel(options: ChannelVerifyOptions): Promise<Chan
   };
 }
 
-function summary(r: VerifyReport): ChannelEntryResult['signature'] {
-  return {
-    verified: r.verified,
-    goodSignatures: r.goodSignatures,
-    signatures: r.signatures,
-    problems: r.problems,
-  };
-}
-
-/** Fetch `relative.asc` next to `local` (remote) and verify `local` with it. */
-export async function verifyWithSidecar(
-  source: ChannelSource,
-  relative: string,
-  local: string,
-  options: Omit<ChannelVerifyOptions, 'channel'>,
-): Promise<VerifyReport | ChannelProblem> {
-  const sig = await fetchOrProblem(source, relative + SIGNATURE_SUFFIX, SIGNATURE_LIMIT);
-  if (typeof sig === 'object') return sig;
-  if (!sig)
-    return {
-      subject: relative,
-      code: 'E_NO_SIGNATURE',
-      message: `${relative} has no signature ${path.basename(relative)}${SIGNATURE_SUFFIX} in the channel.`,
-      hint: 'Run `distseal channel add` again with the package to sign it, or ask the channel owner.',
-    };
-  try {
-    const report = await verifyFile({
-      file: local,
-      signatureFile: sig,
-      keys: options.keys,
-      // repodata.json lists many projects: their pins apply to each package's own signature.
-      policy: path.basename(relative) === REPODATA_FILE ? undefined : options.policy,
-      // A remote copy is saved under another name: the pins follow the published one.
-      name: path.basename(relative),
-      signers: options.signers,
-      threshold: options.threshold,
-      logger: options.logger,
-    });
-    // A remote channel's signature was fetched into a temp file that is gone by now: name it
-    // by its place in the channel, in the report and every message (issue 15 item 16).
-    const shown = `${source.display.replace(/\/?$/, '/')}${relative}${SIGNATURE_SUFFIX}`;
-    return sig === shown ? report : (renamePath(report, sig, shown) as VerifyReport);
-  } catch (error) {
-    if (error instanceof DistsealError && error.kind === 'input')
-      return {
-        subject: relative,
-        code: error.code,
-        message: `${relative}: ${error.message}`,
-        hint: error.hint,
-      };
-    throw error;
-  } finally {
-    await source.release(sig);
-  }
-}
-
-/** `value` with every occurrence of the string `from` inside its strings replaced by `to`. */
-function renamePath(value: unknown, from: string, to: string): unknown {
-  if (typeof value === 'string') return value.split(from).join(to);
-  if (Array.isArray(value)) return value.map((v) => renamePath(v, from, to));
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renamePath(v, from, to)]));
-  return value;
-}
-
 async function checkRepodata(
   source: ChannelSource,
   subdir: string,
@@ -186,16 +118,12 @@ async function checkRepodata(
 ): Promise<{ entry: ChannelEntryResult; repodata?: Repodata }> {
   const rel = `${subdir}/${REPODATA_FILE}`;
   const problems: ChannelProblem[] = [];
-  const verdict = await verifyWithSidecar(source, rel, local, options);
-  const signature = 'verified' in verdict ? summary(verdict) : undefined;
-  if (!('verified' in verdict)) problems.push(verdict);
-  else if (!verdict.verified)
-    problems.push({
-      subject: rel,
-      code: 'E_REPODATA_SIGNATURE',
-      message: `The signature of ${rel} does not verify: ${problemsText(verdict.problems)}.`,
-      hint: verdict.problems[0]?.hint,
-    });
+  const { signature, problem } = sidecarVerdict(
+    rel,
+    await verifyWithSidecar(source, rel, local, options),
+    'E_REPODATA_SIGNATURE',
+  );
+  if (problem) problems.push(problem);
   let repodata: Repodata | undefined;
   try {
     repodata = parseRepodata(await readFile(local, 'utf8'), rel, subdir);
@@ -239,16 +167,12 @@ async function checkPackage(
     };
   try {
     const problems = recordMismatches(rel, record, await condaDigests(local));
-    const verdict = await verifyWithSidecar(source, rel, local, options);
-    const signature = 'verified' in verdict ? summary(verdict) : undefined;
-    if (!('verified' in verdict)) problems.push(verdict);
-    else if (!verdict.verified)
-      problems.push({
-        subject: rel,
-        code: 'E_PACKAGE_SIGNATURE',
-        message: `The signature of ${rel} does not verify: ${problemsText(verdict.problems)}.`,
-        hint: verdict.problems[0]?.hint,
-      });
+    const { signature, problem } = sidecarVerdict(
+      rel,
+      await verifyWithSidecar(source, rel, local, options),
+      'E_PACKAGE_SIGNATURE',
+    );
+    if (problem) problems.push(problem);
     logger.debug(`${rel}: ${problems.length ? 'FAILED' : 'ok'}`);
     return { path: rel, kind: 'package', ok: problems.length === 0, signature, problems };
   } finally {

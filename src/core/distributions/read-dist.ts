@@ -5,9 +5,10 @@
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { readCondaMeta, type CondaPackageMeta } from './conda/read.js';
-import { readPythonDist, type PythonDist, type ReadPythonOptions } from './python/read.js';
+import type { PythonDist, ReadPythonOptions } from './python/python-dist.js';
+import { readPythonDist } from './python/read.js';
 
-export type { PythonDist } from './python/read.js';
+export type { PythonDist } from './python/python-dist.js';
 export type { CondaPackageMeta } from './conda/read.js';
 
 /** A dist of any ecosystem, tagged. */

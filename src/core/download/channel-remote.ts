@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { KNOWN_SUBDIRS, openChannelSource, type ChannelSource } from '../channel/source.js';
 import { maskUrl } from '../net/http.js';
-import { credentialsOf, fetchToFile, type FetchOptions } from './fetch.js';
+import { fetchToFile } from './fetch.js';
+import { credentialsOf, type FetchOptions } from './open-url.js';
 
 /** repodata.json of the biggest public channels is a few hundred MiB; refuse more than this. */
 export const MAX_REPODATA_BYTES = 1 << 30;

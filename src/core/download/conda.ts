@@ -1,18 +1,18 @@
-import { copyFile, readFile } from 'node:fs/promises';
-import { parseRepodata, type Repodata, type RepodataRecord } from '../channel/repodata.js';
+import { copyFile } from 'node:fs/promises';
+import type { Repodata, RepodataRecord } from '../channel/repodata.js';
 import type { ChannelSource } from '../channel/source.js';
 import { REPODATA_FILE, SIGNATURE_SUFFIX } from '../channel/store.js';
-import { recordMismatches, verifyWithSidecar, type ChannelProblem } from '../channel/verify.js';
+import { recordMismatches, type ChannelProblem } from '../channel/mismatches.js';
 import { condaDigests } from '../distributions/conda/digests.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { wrapFsError } from '../io/atomic.js';
 import { silentLogger } from '../logger.js';
-import { normalizeCondaName } from '../names.js';
 import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { openDownloadSource } from './channel-remote.js';
 import type { TrustInputs } from './fetch-verified.js';
-import type { FetchOptions } from './fetch.js';
-import { isSafeFilename } from './select.js';
+import type { FetchOptions } from './open-url.js';
+import { parseCondaSpec, pickRecord } from './conda-spec.js';
+import { signedRepodata } from './conda-repodata.js';
 import { openStage } from './stage.js';
 
 export interface CondaDownloadOptions extends TrustInputs {
@@ -49,71 +49,6 @@ export interface CondaDownloadReport {
   dest: string;
   ok: boolean;
   packages: CondaDownloaded[];
-}
-
-interface Wanted {
-  spec: string;
-  name: string;
-  version?: string;
-}
-
-/** Parse `conda:NAME[==VERSION]` (also a single `=`, as conda writes it). */
-export function parseCondaSpec(spec: string): Wanted {
-  const m = /^conda:([a-z0-9_][a-z0-9._-]*)(?:={1,2}([0-9A-Za-z._+!]+))?$/i.exec(spec.trim());
-  if (!m)
-    throw new UsageError(`"${spec}" is not conda:NAME or conda:NAME==VERSION.`, {
-      hint: 'Example: distseal download conda:numpy==2.1.0 --channel URL',
-    });
-  return { spec: spec.trim(), name: normalizeCondaName(m[1]!), version: m[2] };
-}
-
-/** The newest matching record: latest timestamp, then .conda over .tar.bz2, then name order. */
-function pick(repodata: Repodata, want: Wanted): { fn: string; record: RepodataRecord } | undefined {
-  const candidates = (['packages.conda', 'packages'] as const).flatMap((section) =>
-    Object.entries(repodata[section])
-      .filter(([fn, r]) => isSafeFilename(fn) && normalizeCondaName(String(r.name)) === want.name)
-      .filter(([, r]) => want.version === undefined || String(r.version) === want.version)
-      .map(([fn, record]) => ({ fn, record })),
-  );
-  const ts = (r: RepodataRecord) => (typeof r.timestamp === 'number' ? r.timestamp : 0);
-  candidates.sort(
-    (a, b) =>
-      ts(b.record) - ts(a.record) ||
-      Number(b.fn.endsWith('.conda')) - Number(a.fn.endsWith('.conda')) ||
-      b.fn.localeCompare(a.fn),
-  );
-  return candidates[0];
-}
-
-async function signedRepodata(
-  source: ChannelSource,
-  subdir: string,
-  trust: TrustInputs,
-): Promise<{ repodata?: Repodata; verified: boolean; problems: ChannelProblem[] }> {
-  const rel = `${subdir}/${REPODATA_FILE}`;
-  const local = await source.fetch(rel);
-  if (!local) return { verified: false, problems: [] };
-  try {
-    const verdict = await verifyWithSidecar(source, rel, local, trust);
-    if (!('verified' in verdict)) return { verified: false, problems: [verdict] };
-    if (!verdict.verified)
-      return {
-        verified: false,
-        problems: [
-          {
-            subject: rel,
-            code: 'E_REPODATA_SIGNATURE',
-            message: `The signature of ${rel} does not verify: ${verdict.problems.map((p) => p.message).join(' ')}.`,
-            hint: verdict.problems[0]?.hint,
-          },
-        ],
-      };
-    // Read only after the signature verified the very bytes parsed here (the same local file).
-    const repodata = parseRepodata(await readFile(local, 'utf8'), rel, subdir);
-    return { repodata, verified: true, problems: [] };
-  } finally {
-    await source.release(local);
-  }
 }
 
 /**
@@ -159,7 +94,7 @@ export async function downloadConda(options: CondaDownloadOptions): Promise<Cond
       );
     for (const want of wanted) {
       const hit = indexes
-        .map((i) => ({ subdir: i.subdir, found: pick(i.repodata, want) }))
+        .map((i) => ({ subdir: i.subdir, found: pickRecord(i.repodata, want) }))
         .find((i) => i.found);
       if (!hit?.found)
         throw new InputError(

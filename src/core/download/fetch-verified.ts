@@ -8,7 +8,8 @@ import type { TrustPolicy } from '../trust/policy.js';
 import type { Reason } from '../verify/reasons.js';
 import { MAX_SIGNATURE_BYTES } from '../verify/signature-file.js';
 import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
-import { fetchBytes, fetchToFile, type FetchOptions } from './fetch.js';
+import { fetchBytes, fetchToFile } from './fetch.js';
+import type { FetchOptions } from './open-url.js';
 import type { Stage } from './stage.js';
 
 /** What a verification is judged against: the same inputs `distseal verify` takes. */

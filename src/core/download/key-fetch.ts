@@ -3,7 +3,8 @@ import { HttpError, InputError, UsageError, VerificationError } from '../errors.
 import { readKeysFromBytes } from '../keys/parse.js';
 import { maskUrl } from '../net/http.js';
 import { normalizeFingerprint } from '../trust/policy.js';
-import { fetchBytes, type FetchOptions } from './fetch.js';
+import { fetchBytes } from './fetch.js';
+import type { FetchOptions } from './open-url.js';
 import { defaultWkdResolver, wkdUrls, type WkdResolver } from './wkd.js';
 
 /** Where a trusted key is published, as recorded in the trust store's sources file. */

@@ -2,7 +2,7 @@ import { InputError, UsageError } from '../errors.js';
 import { mapLimit } from '../io/limit.js';
 import { silentLogger } from '../logger.js';
 import { fetchAndVerify, type FetchedResult, type RemoteFile, type TrustInputs } from './fetch-verified.js';
-import { credentialsOf, type FetchOptions } from './fetch.js';
+import { credentialsOf, type FetchOptions } from './open-url.js';
 import { parseRequirement, selectFiles, type Requirement } from './select.js';
 import { fetchProjectPage, type IndexFile } from './simple-index.js';
 import { openStage } from './stage.js';

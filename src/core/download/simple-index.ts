@@ -6,7 +6,8 @@
 import { InputError, HttpError } from '../errors.js';
 import { normalizePythonName } from '../names.js';
 import { maskUrl } from '../net/http.js';
-import { fetchBytes, type FetchOptions } from './fetch.js';
+import { fetchBytes } from './fetch.js';
+import type { FetchOptions } from './open-url.js';
 
 export interface IndexFile {
   filename: string;

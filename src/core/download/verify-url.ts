@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { ensureDir, syncDir, wrapFsError } from '../io/atomic.js';
 import { silentLogger } from '../logger.js';
 import { fetchAndVerify, type FetchedResult, type TrustInputs } from './fetch-verified.js';
-import type { FetchOptions } from './fetch.js';
+import type { FetchOptions } from './open-url.js';
 import { isSafeFilename } from './select.js';
 import { STAGE_PREFIX, type Stage } from './stage.js';
 

@@ -1,5 +1,6 @@
 /** The key-management engine: the on-disk store and what the `keys` / `trust` commands do with it. */
-export { KeyStore, HOME_LAYOUT, type OwnKey, type StoredKey } from './store.js';
+export { KeyStore, HOME_LAYOUT, type OwnKey } from './store.js';
+export type { StoredKey } from './store-read.js';
 export { StoreTransaction } from './transaction.js';
 export {
   keyInfo,

@@ -1,16 +1,16 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as openpgp from 'openpgp';
-import { DistsealError, errnoCode, InputError, KeyError, OperationalError } from '../errors.js';
+import { DistsealError, InputError, KeyError, OperationalError } from '../errors.js';
 import { wrapFsError } from '../io/atomic.js';
 import { withLock } from '../io/lock.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { PASSPHRASE_SERVICE, type Keychain } from '../secrets/keychain.js';
-import { EMPTY_POLICY, parsePolicy, type TrustPolicy } from '../trust/policy.js';
+import { EMPTY_POLICY, type TrustPolicy } from '../trust/policy.js';
 import { hasAnySecret, keyInfo, type KeyInfo } from './info.js';
-import { readKeysFromBytes } from './parse.js';
-import { listDir, makeDirs } from './dirs.js';
+import { makeDirs } from './dirs.js';
+import { warnUnsafePermissions } from './permissions.js';
+import { readKeyDir, readStoreConfig, readTrustPolicy, type StoredKey } from './store-read.js';
 import { selectable, selectKey } from './selector.js';
 import { HOME_LAYOUT, type StoreConfig } from './layout.js';
 import { StoreTransaction } from './transaction.js';
@@ -28,13 +28,6 @@ export interface OwnKey {
   hasSecret: boolean;
   info: KeyInfo;
   /** The file it is stored in. */
-  file: string;
-}
-
-/** A key read from a store directory. */
-export interface StoredKey {
-  fingerprint: string;
-  key: openpgp.Key;
   file: string;
 }
 
@@ -75,78 +68,17 @@ export class KeyStore {
    * or others: they could add a key of theirs or change which key may sign which project.
    */
   async checkPermissions(): Promise<void> {
-    if (process.platform === 'win32') return;
-    const check = async (file: string, what: string): Promise<void> => {
-      const st = await fs.stat(file).catch(() => undefined);
-      if (st && (st.mode & 0o077) !== 0) {
-        const want = st.isDirectory() ? '700' : '600';
-        this.logger.warn(
-          `unsafe permissions on ${what} ${file} (${(st.mode & 0o777).toString(8)}); others may read it. Run: chmod ${want} '${file}'`,
-        );
-      }
-    };
-    const writable = async (file: string, could: string): Promise<void> => {
-      const st = await fs.stat(file).catch(() => undefined);
-      if (st && (st.mode & 0o022) !== 0) {
-        const who = st.mode & 0o002 ? 'anyone on this machine' : 'your group';
-        this.logger.warn(
-          `unsafe permissions on ${file} (${(st.mode & 0o777).toString(8)}): ${who} can write it and so ${could}. Run: chmod go-w '${file}'`,
-        );
-      }
-    };
-    await check(this.home, 'the distseal home');
-    await writable(this.home, 'could replace your keys, trusted keys and pins');
-    for (const dir of [this.path('keys'), this.path('revocations')]) {
-      await check(dir, 'the directory');
-      for (const name of await listDir(dir)) await check(path.join(dir, name), 'the secret file');
-    }
-    await writable(
-      this.path('trusted'),
-      'could add a key of theirs to the trusted keyring or change the pins',
-    );
-    for (const name of await listDir(this.path('trusted'))) {
-      const file = path.join(this.path('trusted'), name);
-      if (file === this.path('policy'))
-        await writable(file, 'could change which keys may sign which project');
-      else if (name.endsWith('.asc')) await writable(file, 'could replace a trusted key with one of theirs');
-    }
-  }
-
-  /** Read every key file in a store directory; a damaged file is an error naming it. */
-  private async readDir(dir: string): Promise<StoredKey[]> {
-    const result: StoredKey[] = [];
-    for (const name of (await listDir(dir)).filter((n) => n.endsWith('.asc') && !n.startsWith('.')).sort()) {
-      const file = path.join(dir, name);
-      let data: Buffer;
-      try {
-        data = await fs.readFile(file);
-      } catch (error) {
-        throw wrapFsError(error, file, 'read');
-      }
-      const keys = await readKeysFromBytes(data, file).catch((error: unknown) => {
-        throw new InputError(
-          'E_STORE_DAMAGED',
-          `The key store file ${file} is damaged: ${(error as Error).message}`,
-          {
-            subject: file,
-            cause: error,
-            hint: 'Restore it from a backup, or move it away and import the key again.',
-          },
-        );
-      });
-      for (const key of keys) result.push({ fingerprint: key.getFingerprint().toUpperCase(), key, file });
-    }
-    return result;
+    await warnUnsafePermissions(this.home, (entry) => this.path(entry), this.logger);
   }
 
   /** Own keys as stored (secret when present). */
   async loadOwn(): Promise<StoredKey[]> {
-    return this.readDir(this.path('keys'));
+    return readKeyDir(this.path('keys'));
   }
 
   /** Trusted (third-party) public keys as stored. */
   async loadTrusted(): Promise<StoredKey[]> {
-    return this.readDir(this.path('trusted'));
+    return readKeyDir(this.path('trusted'));
   }
 
   /** The default signing key's fingerprint, if one is set. */
@@ -228,35 +160,12 @@ export class KeyStore {
 
   /** The per-project pins written by `trust add --for` (empty when none). */
   async trustPolicy(): Promise<TrustPolicy> {
-    const file = this.path('policy');
-    const text = await fs.readFile(file, 'utf8').catch((error: unknown) => {
-      if (errnoCode(error) === 'ENOENT') return undefined;
-      throw wrapFsError(error, file, 'read');
-    });
-    return text === undefined ? { version: 1, projects: {} } : parsePolicy(text, file);
+    return readTrustPolicy(this.path('policy'));
   }
 
   /** Settings file (default key). */
   async readConfig(): Promise<StoreConfig> {
-    const file = this.path('config');
-    const text = await fs.readFile(file, 'utf8').catch((error: unknown) => {
-      if (errnoCode(error) === 'ENOENT') return undefined;
-      throw wrapFsError(error, file, 'read');
-    });
-    if (text === undefined) return { version: 1 };
-    try {
-      const data = JSON.parse(text) as { defaultKey?: unknown };
-      return {
-        version: 1,
-        ...(typeof data.defaultKey === 'string' ? { defaultKey: data.defaultKey.toUpperCase() } : {}),
-      };
-    } catch (error) {
-      throw new InputError('E_STORE_DAMAGED', `${file} is not valid JSON.`, {
-        subject: file,
-        cause: error,
-        hint: 'Fix or delete it, then set the default key again with `distseal keys default FPR`.',
-      });
-    }
+    return readStoreConfig(this.path('config'));
   }
 
   /**

@@ -7,8 +7,10 @@ import { pipeline } from 'node:stream/promises';
 import { HttpError, InputError } from '../errors.js';
 import { DEFAULT_DOWNLOAD_DEADLINE_MS, DEFAULT_IDLE_TIMEOUT_MS, MAX_PACKAGE_BYTES } from '../limits.js';
 import { routeTo } from './connect.js';
-import { maskUrl, USER_AGENT } from './http.js';
+import { maskUrl } from './http.js';
+import { USER_AGENT } from './user-agent.js';
 import type { ProxyConfig } from './proxy.js';
+import { nextHop } from './redirect.js';
 
 export interface DownloadOptions {
   headers?: Record<string, string>;
@@ -59,7 +61,7 @@ export async function downloadToFile(
 
 async function download(url: string, dest: string, options: DownloadOptions, signal: AbortSignal) {
   let current = url;
-  let headers = { 'user-agent': USER_AGENT, ...(options.headers ?? {}) };
+  let headers: Record<string, string> = { 'user-agent': USER_AGENT, ...(options.headers ?? {}) };
   const maxBytes = options.maxBytes ?? MAX_PACKAGE_BYTES;
   for (let hop = 0; ; hop += 1) {
     const response = await get(
@@ -69,17 +71,12 @@ async function download(url: string, dest: string, options: DownloadOptions, sig
       signal,
       options.proxy,
     );
-    const status = response.statusCode ?? 0;
-    if (status >= 300 && status < 400 && response.headers.location && hop < (options.maxRedirects ?? 1)) {
-      response.resume();
-      const next = new URL(response.headers.location, current);
-      if (next.host !== new URL(current).host)
-        headers = Object.fromEntries(
-          Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'),
-        ) as typeof headers;
-      current = next.toString();
+    const hopTo = nextHop(response, current, headers, hop < (options.maxRedirects ?? 1));
+    if (hopTo) {
+      ({ url: current, headers } = hopTo);
       continue;
     }
+    const status = response.statusCode ?? 0;
     if (status !== 200) {
       response.resume();
       return status;

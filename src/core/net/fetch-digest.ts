@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { HttpError } from '../errors.js';
-import { maskUrl, USER_AGENT } from './http.js';
+import { maskUrl } from './http.js';
+import { USER_AGENT } from './user-agent.js';
+import { nextHop } from './redirect.js';
 
 export interface FetchOptions {
   headers?: Record<string, string>;
@@ -37,15 +39,9 @@ export async function fetchDigest(url: string, options: FetchOptions): Promise<F
   let headers: Record<string, string> = { 'user-agent': USER_AGENT, ...(options.headers ?? {}) };
   for (let hop = 0; ; hop += 1) {
     const res = await get(current, headers, options);
-    const status = res.statusCode ?? 0;
-    if (status >= 300 && status < 400 && res.headers.location && hop < (options.maxRedirects ?? 2)) {
-      res.resume();
-      const next = new URL(res.headers.location, current);
-      if (next.host !== new URL(current).host)
-        headers = Object.fromEntries(
-          Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'),
-        );
-      current = next.toString();
+    const hopTo = nextHop(res, current, headers, hop < (options.maxRedirects ?? 2));
+    if (hopTo) {
+      ({ url: current, headers } = hopTo);
       continue;
     }
     return read(res, current, options);

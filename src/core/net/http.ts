@@ -7,7 +7,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
-import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import {
@@ -20,7 +19,9 @@ import { serverText } from '../safe-text.js';
 import { armDeadline } from './deadline.js';
 import { routeTo } from './connect.js';
 import { maskUrl } from './mask.js';
+import { describeError, isTransientError, wrapNetworkError } from './network-error.js';
 import type { ProxyConfig } from './proxy.js';
+import { requestTarget } from './request-target.js';
 
 export { maskUrl } from './mask.js';
 
@@ -87,25 +88,6 @@ export const DEFAULT_RETRY: Required<Pick<RetryOptions, 'retries' | 'baseDelayMs
   maxDelayMs: 8_000,
 };
 
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-  'EAI_AGAIN',
-  'E_HTTP_TIMEOUT',
-  'UND_ERR_SOCKET',
-]);
-
-/** True for errors that mean "the connection broke", which a retry may fix. ECONNREFUSED is not one: the server is down. */
-export function isTransientError(error: unknown): boolean {
-  if (error instanceof HttpError && error.cause !== undefined) return isTransientError(error.cause);
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
-  const message = error instanceof Error ? error.message : '';
-  return /socket hang up|ECONNRESET|EPIPE|timed out/i.test(message);
-}
-
 /** The default retry rule: any 5xx response, or a transient network error. */
 export function defaultRetryOn(response: HttpResponse | undefined, error: unknown): boolean {
   if (response) return response.status >= 500 && response.status <= 599;
@@ -114,32 +96,8 @@ export function defaultRetryOn(response: HttpResponse | undefined, error: unknow
 
 /** One request, one response. Never follows redirects; network failures become HttpError E_NETWORK. */
 export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
-  let target: URL;
-  try {
-    target = new URL(req.url);
-  } catch (error) {
-    throw new HttpError('E_URL', `Not a valid URL: ${maskUrl(req.url)}`, {
-      cause: error,
-      url: maskUrl(req.url),
-    });
-  }
+  const { target, headers } = requestTarget(req.url, req.headers);
   const isHttps = target.protocol === 'https:';
-  if (!isHttps && target.protocol !== 'http:') {
-    throw new HttpError(
-      'E_URL',
-      `Only http and https URLs are supported, not ${target.protocol} (${maskUrl(req.url)}).`,
-      { url: maskUrl(req.url) },
-    );
-  }
-  const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...(req.headers ?? {}) };
-  // Credentials embedded in the URL become Basic auth here and never travel in the request line.
-  if (
-    (target.username || target.password) &&
-    !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')
-  ) {
-    const creds = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
-    headers.authorization = `Basic ${Buffer.from(creds).toString('base64')}`;
-  }
   const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const masked = maskUrl(req.url);
   // Direct, or through the proxy (for https: once the CONNECT tunnel stands). Before the body is made.
@@ -266,53 +224,6 @@ export async function requestWithRetry(req: HttpRequest, retry: RetryOptions = {
     );
     await sleep(delay);
   }
-}
-
-/**
- * The User-Agent when the caller gives none. The CLI passes `distseal/<version>` through the
- * request headers (the core does not know which release it is part of).
- */
-export const USER_AGENT = `distseal node/${process.versions.node}`;
-
-/** The User-Agent for a caller that knows its product version (`distseal/1.2.3 node/22.1.0`). */
-export function userAgentFor(version: string | undefined): string {
-  return version ? `distseal/${version} node/${process.versions.node}` : USER_AGENT;
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof HttpError && error.cause instanceof Error) return error.cause.message;
-  return error instanceof Error ? error.message : String(error);
-}
-
-function wrapNetworkError(error: unknown, maskedUrl: string): HttpError {
-  if (error instanceof HttpError) return error;
-  const code = (error as { code?: string })?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === 'ECONNREFUSED') {
-    return new HttpError('E_NETWORK', `Cannot connect to ${maskedUrl}: connection refused.`, {
-      cause: error,
-      url: maskedUrl,
-      hint: 'Is the server running and the URL right? Check --repository-url or the .pypirc section.',
-    });
-  }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new HttpError('E_NETWORK', `Cannot resolve the host of ${maskedUrl}.`, {
-      cause: error,
-      url: maskedUrl,
-      hint: 'Check the URL and your network or proxy settings.',
-    });
-  }
-  if (/certificate|self.signed|CERT_|SSL|TLS/i.test(`${code ?? ''} ${message}`)) {
-    return new HttpError('E_TLS', `TLS failure talking to ${maskedUrl}: ${message}`, {
-      cause: error,
-      url: maskedUrl,
-      hint: "Pass the server's CA with --cert FILE (or ca_cert in .pypirc), or a client certificate with --client-cert.",
-    });
-  }
-  return new HttpError('E_NETWORK', `Network error talking to ${maskedUrl}: ${message}`, {
-    cause: error,
-    url: maskedUrl,
-  });
 }
 
 /** Wrap a Buffer/string as a fresh Readable (helps callers that always want a stream). */

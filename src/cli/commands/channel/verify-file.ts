@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { verifyAgainstChannel, type ChannelFileReport } from '../../../core/channel/verify-file.js';
 import type { Context } from '../../context.js';
-import type { VerifySettings } from '../../verify-settings.js';
+import { channelVerifierOptions, type VerifySettings } from '../../verify-settings.js';
 import { renderReport } from '../verify-render.js';
 import { displayPath } from '../../display-path.js';
 import { verifyEach } from '../../verify-loop.js';
@@ -23,17 +23,7 @@ export async function runVerifyChannel(
   return verifyEach(files, ctx, {
     json: { channel: where },
     check: (file) =>
-      verifyAgainstChannel(file, {
-        channel: where,
-        keys: settings.keys,
-        policy: settings.policy,
-        signers: settings.signers,
-        threshold: settings.threshold,
-        cwd: ctx.cwd,
-        proxy: ctx.proxy,
-        logger: ctx.logger,
-        ...limits,
-      }),
+      verifyAgainstChannel(file, { channel: where, ...channelVerifierOptions(settings, ctx), ...limits }),
     render: (r: ChannelFileReport, file) => [
       `${show(file)}: ${r.verified ? 'VERIFIED' : 'FAILED'} against ${r.channel} (${r.path})`,
       `  repodata.json signature: ${r.repodata?.verified ? 'good' : 'NOT verified'}`,

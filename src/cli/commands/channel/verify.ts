@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { verifyChannel, type ChannelVerifyReport } from '../../../core/channel/verify.js';
 import { ExitCode } from '../../../core/errors.js';
 import type { LeafCommand } from '../../command.js';
-import { loadVerifySettings } from '../../verify-settings.js';
+import { channelVerifierOptions, loadVerifySettings } from '../../verify-settings.js';
 import { renderSignature } from '../verify-render.js';
 import { channelLimits, withChannelLimitOptions } from './limit-options.js';
 
@@ -61,13 +61,7 @@ export const command: LeafCommand = {
     const channel = /^https?:\/\//i.test(argv.channel) ? argv.channel : path.resolve(ctx.cwd, argv.channel);
     const report = await verifyChannel({
       channel,
-      keys: settings.keys,
-      policy: settings.policy,
-      signers: settings.signers,
-      threshold: settings.threshold,
-      cwd: ctx.cwd,
-      proxy: ctx.proxy,
-      logger: ctx.logger,
+      ...channelVerifierOptions(settings, ctx),
       ...channelLimits(argv),
     });
     const { entries, ...rest } = report;

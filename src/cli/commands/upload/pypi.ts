@@ -2,21 +2,25 @@ import { DEFAULT_DEADLINE_MS } from '../../../core/limits.js';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import type * as openpgp from 'openpgp';
-import { ExitCode, exitCodeFor, UsageError } from '../../../core/errors.js';
+import { UsageError } from '../../../core/errors.js';
 import { KeyStore } from '../../../core/keys/store.js';
 import { signFiles } from '../../../core/sign/index.js';
 import { splitInputs } from '../../../core/upload/pypi/inputs.js';
 import { checkUploadSignatures } from '../../../core/upload/pypi/signatures.js';
-import { uploadToPypi, DEFAULT_UPLOAD_RETRIES, type FileResult } from '../../../core/upload/pypi/upload.js';
-import { formatBytes } from '../../output.js';
+import {
+  DEFAULT_SIGN,
+  signaturePolicy,
+  type SignaturePolicy,
+} from '../../../core/upload/pypi/signature-policy.js';
+import { DEFAULT_UPLOAD_RETRIES } from '../../../core/upload/pypi/send.js';
+import { uploadToPypi } from '../../../core/upload/pypi/upload.js';
 import type { LeafCommand } from '../../command.js';
 import type { Context } from '../../context.js';
 import { unlockOwnKey, withPassphraseOptions } from '../../unlock.js';
 import { credentialsFromArgv, repositoryFromArgv, tlsFiles, withRepositoryOptions } from './pypi-settings.js';
-import { printError } from '../../render-error.js';
+import { dryRunCredentialSource, renderUpload } from './pypi-render.js';
 import { distsealVersion } from '../../version.js';
-import { userAgentFor } from '../../../core/net/http.js';
-import { displayPath } from '../../display-path.js';
+import { userAgentFor } from '../../../core/net/user-agent.js';
 
 /**
  * `distseal upload pypi FILE...`: twine upload's flags and behaviour (specs/pypi-upload.md), with
@@ -49,7 +53,7 @@ export const command: LeafCommand = {
         .option('sign', {
           alias: 's',
           type: 'boolean',
-          default: false,
+          default: DEFAULT_SIGN,
           describe: 'Sign dists that have no .asc with your distseal key first',
         })
         .option('key', {
@@ -122,7 +126,8 @@ export const command: LeafCommand = {
       ctx.logger.info(`Skipping ${path.basename(f)}: a checksum manifest is not uploaded.`);
     const repo = await repositoryFromArgv(ctx, argv);
 
-    if (argv.sign && !argv.dryRun) {
+    const policy = signaturePolicy({ isPyPI: repo.isPyPI, sign: argv.sign, dryRun: argv.dryRun });
+    if (policy.signUnsigned) {
       const unsigned = inputs.dists.filter((d) => !inputs.signatures.has(d));
       if (unsigned.length > 0) {
         const { privateKey } = await unlockOwnKey(ctx, {
@@ -136,7 +141,7 @@ export const command: LeafCommand = {
         }
       }
     }
-    if (inputs.signatures.size > 0) await checkSignatures(ctx, inputs.signatures, repo.isPyPI);
+    if (inputs.signatures.size > 0) await checkSignatures(ctx, inputs.signatures, policy);
 
     const credentials = argv.dryRun ? undefined : await credentialsFromArgv(ctx, argv, repo);
     const logger = argv.disableProgressBar ? { ...ctx.logger, progress: undefined } : ctx.logger;
@@ -158,7 +163,7 @@ export const command: LeafCommand = {
       deadlineMs: argv.deadline * 1000,
       logger,
     });
-    return render(
+    return renderUpload(
       ctx,
       results,
       repo.url,
@@ -175,7 +180,7 @@ export const command: LeafCommand = {
 async function checkSignatures(
   ctx: Context,
   signatures: Map<string, string>,
-  isPyPI: boolean,
+  policy: SignaturePolicy,
 ): Promise<void> {
   const store = await KeyStore.open({ home: ctx.home, logger: ctx.logger });
   const own = await store.listOwn();
@@ -184,7 +189,7 @@ async function checkSignatures(
   const trustedKeys = await store.trustedKeys();
   if (ownKeys.length === 0 && trustedKeys.length === 0) {
     const msg = `There is no own or trusted key in ${ctx.home} to check the .asc files against.`;
-    if (isPyPI) {
+    if (policy.uncheckable === 'warn') {
       ctx.logger.warn(`${msg} They are not sent to PyPI anyway.`);
       return;
     }
@@ -195,65 +200,4 @@ async function checkSignatures(
     });
   }
   await checkUploadSignatures({ signatures, ownKeys, trustedKeys, logger: ctx.logger });
-}
-
-/** Under --dry-run nothing is prompted or fetched; say where the password would come from. */
-async function dryRunCredentialSource(
-  ctx: Context,
-  argv: Record<string, any>,
-  repo: { password?: { source: string } },
-): Promise<string> {
-  if (argv.password) return '-p/--password';
-  if (ctx.env.TWINE_PASSWORD) return 'TWINE_PASSWORD';
-  if (repo.password) return repo.password.source;
-  return 'the OS keychain, else a prompt (not looked up in a dry run)';
-}
-
-function existingNote(r: FileResult): string {
-  if (r.existing === 'different') return '; the index has a DIFFERENT file of that name';
-  if (r.existing === 'not-compared') return '; not compared: the index gave no sha256';
-  return r.existing === 'same' ? '; same sha256' : '';
-}
-
-function render(
-  ctx: Context,
-  results: FileResult[],
-  url: string,
-  credentialSource: string | undefined,
-): number {
-  const show = (f: string) => displayPath(ctx.cwd, f);
-  const lines: string[] = [];
-  const dry = results.some((r) => r.status === 'dry-run');
-  if (dry) {
-    lines.push(`Dry run: nothing was sent. Target ${url}; password/token from ${credentialSource}.`);
-    for (const r of results) {
-      lines.push(
-        `${show(r.file)} (${formatBytes(r.size ?? 0)}) sha256 ${r.sha256} blake2_256 ${r.blake2_256}`,
-      );
-      for (const f of r.fields ?? [])
-        lines.push(
-          `  ${f.name} = ${f.value.length > 70 ? `${JSON.stringify(f.value.slice(0, 70))}… (${f.value.length} chars)` : JSON.stringify(f.value)}`,
-        );
-      if (r.signature === 'sent') lines.push(`  gpg_signature = <file ${path.basename(r.file)}.asc>`);
-      if (r.signature === 'not-sent') lines.push('  (signature not sent: PyPI discards them)');
-      lines.push(`  content = <file ${path.basename(r.file)}, application/octet-stream, ${r.size} bytes>`);
-    }
-  } else {
-    lines.push(`Summary (${url}):`);
-    for (const r of results)
-      lines.push(
-        `  ${r.status.padEnd(13)} ${show(r.file)}${r.reason && r.status !== 'failed' ? ` (${r.reason}${existingNote(r)})` : ''}`,
-      );
-  }
-  const failure = results.find((r) => r.status === 'failed');
-  ctx.out.result(lines, {
-    ok: !failure,
-    repository: url,
-    ...(dry ? { dryRun: true, credentialSource } : {}),
-    results: results.map(({ error, ...r }) => ({ ...r, ...(error ? { error: error.toJSON() } : {}) })),
-  });
-  if (!failure) return ExitCode.ok;
-  const e = failure.error!;
-  printError(ctx.out, e, ctx.verbose);
-  return exitCodeFor(e);
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
 import { maskUrl, requestWithRetry, type HttpResponse, type RetryOptions } from '../../net/http.js';
 import type { ProxyConfig } from '../../net/proxy.js';
+import type { CondaArtifact } from './artifacts.js';
 
 /** The API base anaconda-client talks to by default. */
 export const DEFAULT_ANACONDA_API = 'https://api.anaconda.org';
@@ -161,4 +162,9 @@ export function quote(segment: string, safe = '/'): string {
         : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
     })
     .join('');
+}
+
+/** `<owner>/<package>/<version>/<basename>`, quoted: the tail of the dist, stage, commit and download paths. */
+export function artifactPath(owner: string, a: CondaArtifact): string {
+  return `${quote(owner, '')}/${quote(a.packageName, '')}/${quote(a.version, '')}/${quote(a.remoteBasename)}`;
 }

@@ -1,17 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { condaDigests } from '../../distributions/conda/digests.js';
-import { DistsealError, HttpError } from '../../errors.js';
+import { rm } from 'node:fs/promises';
+import { HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
 import type { RetryOptions } from '../../net/http.js';
-import { AnacondaApi, anacondaError, parseJson, quote } from './anaconda-api.js';
-import { prepareArtifacts, type CondaArtifact } from './artifacts.js';
-import { downloadToFile } from '../../net/download.js';
 import type { ProxyConfig } from '../../net/proxy.js';
-import { createdPayload, releasePayload, stagePayload } from './anaconda-payloads.js';
-import { postToS3 } from './s3.js';
+import { AnacondaApi, parseJson, quote } from './anaconda-api.js';
+import { backupExisting, restoreBackup } from './anaconda-backup.js';
+import { distPath, stageAndSend } from './anaconda-send.js';
+import { prepareArtifacts, type CondaArtifact } from './artifacts.js';
 
 export type ExistingMode = 'fail' | 'skip' | 'force';
 
@@ -110,10 +106,6 @@ export async function uploadToAnaconda(options: AnacondaUploadOptions): Promise<
   return { server: api.apiUrl, owner, results };
 }
 
-function distPath(owner: string, a: CondaArtifact): string {
-  return `/dist/${quote(owner, '')}/${quote(a.packageName, '')}/${quote(a.version, '')}/${quote(a.remoteBasename)}`;
-}
-
 /** The URL a consumer downloads from (conda for packages; the /download API for signatures). */
 export function consumerUrl(apiUrl: string, owner: string, a: CondaArtifact, labels: string[]): string {
   if (a.kind === 'signature')
@@ -202,164 +194,4 @@ function existsError(where: string): HttpError {
     status: 409,
     hint: 'Pass --skip-existing to leave it, or --force to replace it (the old file is restored if the new upload fails).',
   });
-}
-
-/**
- * Steps 4-9 for one file: package and release (created when missing), stage, the storage POST,
- * commit, and cleanup of a package or release this run created when the upload did not finish.
- * A failed storage POST is re-staged for a fresh presigned form, a bounded number of times.
- */
-async function stageAndSend(
-  api: AnacondaApi,
-  owner: string,
-  a: CondaArtifact,
-  options: AnacondaUploadOptions,
-  logger: Logger,
-): Promise<'done' | 'exists'> {
-  const pkgPath = `/package/${quote(owner, '')}/${quote(a.packageName, '')}`;
-  const relPath = `/release/${quote(owner, '')}/${quote(a.packageName, '')}/${quote(a.version, '')}`;
-  let createdPackage = false;
-  let createdRelease = false;
-  let committed = false;
-  try {
-    // 409 on create: an earlier attempt of ours (retried after a dropped connection) already made it.
-    if (!(await api.getOptional(pkgPath))) {
-      await api.expect('POST', pkgPath, [200, 201, 409], createdPayload(a, !options.private));
-      createdPackage = true;
-    }
-    if (!(await api.getOptional(relPath))) {
-      await api.expect('POST', relPath, [200, 201, 409], releasePayload(a));
-      createdRelease = true;
-    }
-    const attempts = (options.retry?.retries ?? 3) + 1;
-    for (let attempt = 1; ; attempt += 1) {
-      const stagePath = `/stage/${quote(owner, '')}/${quote(a.packageName, '')}/${quote(a.version, '')}/${quote(a.remoteBasename)}`;
-      const staged = await api.send('POST', stagePath, stagePayload(a, options.labels ?? []));
-      if (staged.status === 409) return 'exists';
-      if (staged.status !== 200 && staged.status !== 201)
-        throw anacondaError(staged, `POST ${api.apiUrl}${stagePath}`);
-      const stage = parseJson(staged, `POST ${stagePath}`);
-      if (
-        typeof stage.post_url !== 'string' ||
-        typeof stage.form_data !== 'object' ||
-        stage.form_data === null
-      ) {
-        throw new HttpError('E_SERVER_REPLY', `The stage reply for ${a.filename} has no post_url/form_data.`);
-      }
-      try {
-        await postToS3(stage.post_url, stage.form_data as Record<string, unknown>, a, logger, api.proxy);
-      } catch (error) {
-        const retriable =
-          error instanceof HttpError &&
-          (error.code === 'E_NETWORK' || error.code === 'E_SERVER' || (error.status ?? 0) >= 500);
-        if (!retriable || attempt >= attempts) throw error;
-        logger.warn(
-          `Upload of ${a.filename} failed (${error.message}); staging again, attempt ${attempt + 1} of ${attempts}.`,
-        );
-        await new Promise((r) =>
-          setTimeout(r, Math.min(8000, (options.retry?.baseDelayMs ?? 500) * 2 ** (attempt - 1))),
-        );
-        continue;
-      }
-      const commitPath = `/commit/${quote(owner, '')}/${quote(a.packageName, '')}/${quote(a.version, '')}/${quote(a.remoteBasename)}`;
-      const commit = await api.send('POST', commitPath, { dist_id: stage.dist_id });
-      if (commit.status !== 200 && commit.status !== 201) {
-        // A commit retried after a dropped answer may be refused although the first one went through.
-        const there = await api.getOptional(distPath(owner, a));
-        if (!there || (typeof there.sha256 === 'string' && there.sha256 !== a.digests.sha256))
-          throw anacondaError(commit, `POST ${api.apiUrl}${commitPath}`);
-      }
-      committed = true;
-      return 'done';
-    }
-  } finally {
-    if (!committed) await cleanupEmpty(api, pkgPath, relPath, createdPackage, createdRelease, logger);
-  }
-}
-
-/** Step 9: remove a release or package this run created if it is still empty. Best effort. */
-async function cleanupEmpty(
-  api: AnacondaApi,
-  pkgPath: string,
-  relPath: string,
-  createdPackage: boolean,
-  createdRelease: boolean,
-  logger: Logger,
-): Promise<void> {
-  try {
-    if (createdRelease) {
-      const release = await api.getOptional(relPath);
-      if (release && Array.isArray(release.distributions) && release.distributions.length === 0)
-        await api.send('DELETE', relPath);
-    }
-    if (createdPackage) {
-      const pkg = await api.getOptional(pkgPath);
-      if (pkg && Array.isArray(pkg.files) && pkg.files.length === 0) await api.send('DELETE', pkgPath);
-    }
-  } catch (error) {
-    logger.warn(
-      `Could not remove the empty release/package this upload created: ${(error as Error).message}`,
-    );
-  }
-}
-
-/** --force: download the file being replaced, so it can be put back if the new upload fails. */
-async function backupExisting(
-  api: AnacondaApi,
-  owner: string,
-  a: CondaArtifact,
-  logger: Logger,
-): Promise<{ dir: string; file: string }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'distseal-conda-backup-'));
-  const file = path.join(dir, a.filename);
-  const url = `${api.apiUrl}/download/${quote(owner, '')}/${quote(a.packageName, '')}/${quote(a.version, '')}/${quote(a.remoteBasename)}`;
-  const status = await downloadToFile(url, file, {
-    headers: { authorization: `token ${api.token}` },
-    proxy: api.proxy,
-  }).catch(async (error: unknown) => {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  });
-  if (status !== 200) {
-    await rm(dir, { recursive: true, force: true });
-    throw new HttpError(
-      'E_FORCE_BACKUP',
-      `Could not download the existing ${a.remoteBasename} (${status}) to keep a copy, so it was not replaced.`,
-      {
-        status,
-        hint: 'Nothing was changed on the server. Delete the old file on anaconda.org by hand if you really want to replace it.',
-      },
-    );
-  }
-  logger.debug(`Kept a copy of the old ${a.remoteBasename}.`);
-  return { dir, file };
-}
-
-/** Put the old file back after a failed --force; true when it is on the server again. */
-async function restoreBackup(
-  api: AnacondaApi,
-  owner: string,
-  a: CondaArtifact,
-  backupFile: string,
-  options: AnacondaUploadOptions,
-  logger: Logger,
-): Promise<boolean> {
-  try {
-    if (await api.getOptional(distPath(owner, a))) return true; // the old one is still there (deletion failed)
-    const digests = await condaDigests(backupFile);
-    await stageAndSend(
-      api,
-      owner,
-      { ...a, file: backupFile, digests },
-      { ...options, existing: 'fail' },
-      logger,
-    );
-    logger.warn(`The new ${a.filename} could not be uploaded; the previous file was put back.`);
-    return true;
-  } catch (error) {
-    logger.warn(
-      `Could not put the previous ${a.filename} back: ${error instanceof DistsealError ? error.message : String(error)}.`,
-    );
-    return false;
-  }
 }

@@ -9,7 +9,7 @@ import type { DistDigests } from '../../distributions/digests.js';
 import { compareMetadataVersions, FIELDS } from '../../distributions/python/fields.js';
 import { filetypeFor, pyversionFor, safeName } from '../../distributions/python/filename.js';
 import { field, fieldList } from '../../distributions/python/metadata.js';
-import type { PythonDist } from '../../distributions/python/read.js';
+import type { PythonDist } from '../../distributions/python/python-dist.js';
 
 export interface FormField {
   name: string;

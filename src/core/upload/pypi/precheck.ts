@@ -57,9 +57,32 @@ async function get(url: string, accept: string, logger: Logger, http: Http) {
   );
 }
 
+/** filename -> sha256 (undefined when the index gives none); undefined when the index could not say. */
+type FileList = Map<string, string | undefined> | undefined;
+
+/** One GET per key (project, or project and version), and what its list says about a file. */
+class FileLists {
+  private readonly lists = new Map<string, Promise<FileList>>();
+
+  async lookup(
+    key: string,
+    basename: string,
+    load: () => Promise<FileList>,
+  ): Promise<RemoteFile | undefined> {
+    let files = this.lists.get(key);
+    if (!files) {
+      files = load();
+      this.lists.set(key, files);
+    }
+    const map = await files;
+    if (map === undefined) return undefined;
+    return map.has(basename) ? { present: true, sha256: map.get(basename) } : { present: false };
+  }
+}
+
 /** The PyPI JSON API: filename -> sha256 for one release. */
 export class ReleaseFiles {
-  private readonly cache = new Map<string, Promise<Map<string, string | undefined> | undefined>>();
+  private readonly cache = new FileLists();
   constructor(
     private readonly apiBase: string,
     private readonly logger: Logger,
@@ -69,14 +92,7 @@ export class ReleaseFiles {
   /** What the API says about `basename`; undefined when it could not say (the upload then decides). */
   async lookup(name: string, version: string, basename: string): Promise<RemoteFile | undefined> {
     const key = `${normalizePythonName(name)}/${version}`;
-    let files = this.cache.get(key);
-    if (!files) {
-      files = this.fetch(name, version);
-      this.cache.set(key, files);
-    }
-    const map = await files;
-    if (map === undefined) return undefined;
-    return map.has(basename) ? { present: true, sha256: map.get(basename) } : { present: false };
+    return this.cache.lookup(key, basename, () => this.fetch(name, version));
   }
 
   private async fetch(name: string, version: string): Promise<Map<string, string | undefined> | undefined> {
@@ -107,7 +123,7 @@ export class ReleaseFiles {
 
 /** A PEP 503 simple page: filename -> sha256 from each link's `#sha256=` fragment. */
 export class SimpleIndexFiles {
-  private readonly cache = new Map<string, Promise<Map<string, string | undefined> | undefined>>();
+  private readonly cache = new FileLists();
   constructor(
     private readonly uploadUrl: string,
     private readonly logger: Logger,
@@ -116,14 +132,7 @@ export class SimpleIndexFiles {
 
   async lookup(name: string, basename: string): Promise<RemoteFile | undefined> {
     const key = normalizePythonName(name);
-    let files = this.cache.get(key);
-    if (!files) {
-      files = this.fetch(key);
-      this.cache.set(key, files);
-    }
-    const map = await files;
-    if (map === undefined) return undefined;
-    return map.has(basename) ? { present: true, sha256: map.get(basename) } : { present: false };
+    return this.cache.lookup(key, basename, () => this.fetch(key));
   }
 
   private async fetch(project: string): Promise<Map<string, string | undefined> | undefined> {
