@@ -7,6 +7,7 @@ import test from 'ava';
 import { proxyFromEnv } from '../../src/cli/context.js';
 import { fetchBytes } from '../../src/core/download/fetch.js';
 import { downloadToFile } from '../../src/core/net/download.js';
+import { fetchDigest } from '../../src/core/net/fetch-digest.js';
 import { httpRequest } from '../../src/core/net/http.js';
 import { bypassProxy, proxyFor } from '../../src/core/net/proxy.js';
 import { listenLocal, type LocalServer } from '../helpers/local-server.js';
@@ -188,6 +189,36 @@ test('consumer fetches (download, key fetch, verify URL) go through the proxy to
   const got = await fetchBytes(`${target.origin}/simple/pkg/`, 1024, { proxy: { http: proxy.origin } });
   t.is(got.status, 200);
   t.is(proxy.seen[0]!.url, `${target.origin}/simple/pkg/`);
+});
+
+test('read-backs of what was published (release, GitHub assets) go through the proxy too', async (t) => {
+  const target = await startTarget(t);
+  const proxy = await startProxy();
+  t.teardown(proxy.close);
+  const got = await fetchDigest(`${target.origin}/files/a.whl`, {
+    maxBytes: 1024,
+    keepBody: true,
+    proxy: { http: proxy.origin },
+  });
+  t.is(got.status, 200);
+  t.regex(got.body!.toString(), /"path":"\/files\/a\.whl"/);
+  t.is(proxy.seen[0]!.url, `${target.origin}/files/a.whl`);
+});
+
+test('a read-back that trickles is cut off at its deadline, not only when idle', async (t) => {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200);
+    const timer = setInterval(() => res.write('x'), 20);
+    res.on('close', () => clearInterval(timer));
+  });
+  const local = await listenLocal(server);
+  t.teardown(local.close);
+  const started = Date.now();
+  const error = await t.throwsAsync(
+    fetchDigest(`${local.origin}/slow`, { maxBytes: 1 << 20, timeoutMs: 5000, deadlineMs: 300 }),
+  );
+  t.regex(error!.message, /deadline/);
+  t.true(Date.now() - started < 4000);
 });
 
 peerTest(['openssl'])(

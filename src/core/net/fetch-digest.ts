@@ -8,7 +8,11 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { HttpError } from '../errors.js';
+import { DEFAULT_DEADLINE_MS } from '../limits.js';
+import { routeTo } from './connect.js';
+import { armDeadline } from './deadline.js';
 import { maskUrl } from './http.js';
+import type { ProxyConfig } from './proxy.js';
 import { USER_AGENT } from './user-agent.js';
 import { nextHop } from './redirect.js';
 
@@ -20,7 +24,11 @@ export interface FetchOptions {
   keepBody?: boolean;
   maxRedirects?: number;
   timeoutMs?: number;
+  /** The whole answer must have arrived this long after the request was sent (default DEFAULT_DEADLINE_MS). */
+  deadlineMs?: number;
   ca?: Buffer;
+  /** HTTP(S)_PROXY / NO_PROXY, as every other client honours them. */
+  proxy?: ProxyConfig;
 }
 
 export interface FetchResult {
@@ -79,47 +87,57 @@ function read(res: http.IncomingMessage, url: string, options: FetchOptions): Pr
     res.on('end', () => {
       if (!tooLarge) done();
     });
-    res.on('error', (error) => {
-      if (!tooLarge)
+    res.on('error', (aborted) => {
+      if (tooLarge) return;
+      // A cut-off by the deadline shows on the request, the response only says "aborted": look
+      // once the request's own error event (same tick or the next) has been seen.
+      setImmediate(() => {
+        const error = requestErrors.get(res) ?? aborted;
         reject(
           new HttpError('E_NETWORK', `Reading ${maskUrl(url)} broke off: ${error.message}`, { cause: error }),
         );
+      });
     });
   });
 }
 
-function get(
+/** Why a request was destroyed (the deadline), for the response that then only says "aborted". */
+const requestErrors = new WeakMap<http.IncomingMessage, Error>();
+
+async function get(
   url: string,
   headers: Record<string, string>,
   options: FetchOptions,
 ): Promise<http.IncomingMessage> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch (error) {
+    throw new HttpError('E_URL', `Not a valid URL: ${maskUrl(url)}`, { cause: error });
+  }
+  const lib = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
+  if (!lib) throw new HttpError('E_URL', `Only http and https URLs are supported (${maskUrl(url)}).`);
+  const ms = options.timeoutMs ?? 60_000;
+  const failed = (error: Error) =>
+    new HttpError('E_NETWORK', `Cannot fetch ${maskUrl(url)}: ${error.message}`, {
+      cause: error,
+      url: maskUrl(url),
+    });
+  // Direct, or through the proxy (a CONNECT tunnel for https, TLS still checked against `ca`).
+  const route = await routeTo(target, options.proxy, { ca: options.ca }, ms).catch((error: Error) => {
+    throw error instanceof HttpError ? error : failed(error);
+  });
   return new Promise((resolve, reject) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch (error) {
-      reject(new HttpError('E_URL', `Not a valid URL: ${maskUrl(url)}`, { cause: error }));
-      return;
-    }
-    const lib = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
-    if (!lib) {
-      reject(new HttpError('E_URL', `Only http and https URLs are supported (${maskUrl(url)}).`));
-      return;
-    }
-    const req = lib.get(
-      target,
-      { headers, agent: false, ...(options.ca ? { ca: options.ca } : {}) },
-      resolve,
-    );
-    const ms = options.timeoutMs ?? 60_000;
+    let response: http.IncomingMessage | undefined;
+    const req = lib.get({ ...route.options, headers: { ...headers, ...route.headers } }, (res) => {
+      response = res;
+      resolve(res);
+    });
     req.setTimeout(ms, () => req.destroy(new Error(`no answer for ${ms / 1000} s`)));
-    req.on('error', (error) =>
-      reject(
-        new HttpError('E_NETWORK', `Cannot fetch ${maskUrl(url)}: ${error.message}`, {
-          cause: error,
-          url: maskUrl(url),
-        }),
-      ),
-    );
+    armDeadline(req, options.deadlineMs ?? DEFAULT_DEADLINE_MS);
+    req.on('error', (error) => {
+      if (response) requestErrors.set(response, error);
+      reject(failed(error));
+    });
   });
 }
