@@ -2,7 +2,7 @@
 import { InputError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import { uploadToPypi } from '../upload/pypi/upload.js';
-import { listIndexFiles } from './index-read.js';
+import { listProjects } from './index-read.js';
 import type { PlanFile } from './plan.js';
 import type { PublishOptions } from './publish-options.js';
 import type { ReleaseTarget, TargetOutcome } from './types.js';
@@ -20,11 +20,9 @@ export async function publishToIndex(
     ? 'not on PyPI (it discards them): publish them with a github: or dir: target'
     : 'on the index, beside each file (FILE.asc)';
   const there = new Map<string, string | undefined>();
-  if (target.readUrl) {
-    for (const project of new Set(dists.map((d) => d.name)))
-      for (const f of await listIndexFiles(target.readUrl, project, { ca: target.tls?.ca }))
-        there.set(f.filename, f.sha256);
-  }
+  if (target.readUrl)
+    for (const f of await listProjects(target.readUrl, dists, target.tls?.ca))
+      there.set(f.filename, f.sha256);
   const todo = dists.filter((d) => {
     if (!there.has(d.basename)) return true;
     const sha = there.get(d.basename);

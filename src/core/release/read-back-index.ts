@@ -1,9 +1,10 @@
 /** Read back a PyPI-compatible index: its simple page (PEP 691 JSON or PEP 503 HTML), each file, each .asc. */
 import { fetchDigest } from '../net/fetch-digest.js';
-import { listIndexFiles, type IndexFile } from './index-read.js';
+import { mapLimit } from '../io/limit.js';
+import { listProjects, READ_BACK_CONCURRENCY, type IndexFile } from './index-read.js';
 import type { PlanFile } from './plan.js';
 import { checkSignature, compare, MAX_SIGNATURE_BYTES, type ReadBack } from './read-back-common.js';
-import type { ReleaseTarget, TargetVerification } from './types.js';
+import type { ReleaseTarget, TargetVerification, VerifiedFile } from './types.js';
 
 type IndexTarget = Extract<ReleaseTarget, { kind: 'pypi' }>;
 
@@ -20,16 +21,13 @@ export async function readBackIndex(
       note: 'the read URL of this index is unknown; pass --index-url to check it',
       files: [],
     };
+  const readUrl = target.readUrl;
   const served = new Map<string, IndexFile>();
-  for (const project of new Set(dists.map((d) => d.name)))
-    for (const f of await listIndexFiles(target.readUrl, project, { ca: target.tls?.ca }))
-      served.set(f.filename, f);
-  for (const d of dists) {
+  for (const f of await listProjects(readUrl, dists, target.tls?.ca)) served.set(f.filename, f);
+  // A few files at a time: each is a round trip to the index (order kept for the receipt).
+  result.files = await mapLimit(dists, READ_BACK_CONCURRENCY, async (d): Promise<VerifiedFile> => {
     const s = served.get(d.basename);
-    if (!s) {
-      result.files.push({ name: d.basename, ok: false, problem: `not listed on ${target.readUrl}` });
-      continue;
-    }
+    if (!s) return { name: d.basename, ok: false, problem: `not listed on ${readUrl}` };
     const got = await fetchDigest(s.url, { maxBytes: d.size, ca: target.tls?.ca });
     const v = compare(d.basename, d, {
       sha256: got.status === 200 && !got.tooLarge ? got.sha256 : undefined,
@@ -48,7 +46,7 @@ export async function readBackIndex(
           ? await checkSignature(d.file, sig.body!, o.publicKey, o.tmp)
           : 'bad';
     } else v.signature = 'not-served';
-    result.files.push(v);
-  }
+    return v;
+  });
   return result;
 }
