@@ -12,10 +12,16 @@ import { Q } from './questions.js';
  * asked when there are several (the default key first and preselected), said when there is one.
  */
 export async function chooseSigningKey(deps: WizardDeps, id: string): Promise<WizardKey> {
-  const keys = (await deps.listKeys()).filter((k) => k.hasSecret && !k.revoked);
+  const now = (deps.now ?? new Date()).getTime();
+  const secret = (await deps.listKeys()).filter((k) => k.hasSecret && !k.revoked);
+  // An expired key cannot sign a release; the command would refuse it after every question.
+  const keys = secret.filter((k) => !k.expires || Date.parse(k.expires) > now);
+  const expired = secret.find((k) => !keys.includes(k));
   if (keys.length === 0)
     throw new UsageError('You have no usable secret key to sign with.', {
-      hint: 'Create one (Keys > Create a new key) or import one, then come back.',
+      hint: expired
+        ? `${describeKey(expired)} has expired: extend it with \`distseal keys expire ${expired.fingerprint} 2y\`.`
+        : 'Create one (Keys > Create a new key) or import one, then come back.',
     });
   if (keys.length === 1) {
     deps.prompter.say(`Signing with ${describeKey(keys[0]!)}.`);

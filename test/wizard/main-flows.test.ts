@@ -256,3 +256,49 @@ test('the real release command, run by the wizard: the passphrase reaches the un
   );
   t.false(mem.stderr().includes(EXAMPLE_PASS) || mem.stdout().includes(EXAMPLE_PASS));
 });
+
+test('release: every kind of target becomes the --to the command takes (one run)', async (t) => {
+  const r = run(MAIN_HAPPY.releaseEveryKind!);
+  t.is(await r.done, 0);
+  t.deepEqual(r.calls[0]!.argv.to, [
+    'pypi',
+    'anaconda:my-org',
+    'anaconda',
+    'https://index.example/legacy/',
+    'channel:conda channel',
+  ]);
+  t.regex(r.prompter.said.join('\n'), /PyPI discards|-> pypi: distseal_sample/);
+  t.regex(
+    r.stderr(),
+    /--to pypi --to anaconda:my-org --to anaconda --to https:\/\/index\.example\/legacy\/ --to 'channel:conda channel' --key/,
+  );
+});
+
+test('release with only an expired key: said before any target question, with the way out', async (t) => {
+  const keys = [
+    {
+      fingerprint: FPR,
+      userIDs: ['Old'],
+      revoked: false,
+      hasSecret: true,
+      isDefault: true,
+      expires: '2026-01-01T00:00:00Z',
+    },
+  ];
+  const r = run(
+    [
+      ['main', 'release'],
+      ['release.files', WHEEL],
+      ['release.target', 'dir'],
+      ['release.dir', 'out'],
+      ['release.more', false],
+      ['release.audit', false],
+      ['release.dry-run', false],
+      ['main', 'quit'],
+    ],
+    { keys },
+  );
+  t.is(await r.done, 2);
+  t.is(r.calls.length, 0);
+  t.regex(r.stderr(), new RegExp(`has expired: extend it with \`distseal keys expire ${FPR} 2y\``));
+});
