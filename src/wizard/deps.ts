@@ -18,7 +18,8 @@ export type KeysLeaf =
   | 'delete'
   | 'default'
   | 'remember'
-  | 'forget';
+  | 'forget'
+  | 'expire';
 
 /** Every leaf command a wizard flow runs: the keys commands, `audit`, `release`, `verify`, `channel add|verify`. */
 export type WizardLeaf = KeysLeaf | 'audit' | 'release' | 'verify' | 'channel-add' | 'channel-verify';

@@ -23,6 +23,7 @@ const MODULES: Record<WizardLeaf, () => Module> = {
   default: () => import('../cli/commands/keys/default.js'),
   remember: () => import('../cli/commands/keys/remember.js'),
   forget: () => import('../cli/commands/keys/forget.js'),
+  expire: () => import('../cli/commands/keys/expire.js'),
 };
 
 /** Load the leaf command a flow runs (only the one chosen is imported). */

@@ -11,11 +11,18 @@ import { Q } from './questions.js';
  * The key a signing flow (Release, Channel add) signs with, from the user's usable secret keys:
  * asked when there are several (the default key first and preselected), said when there is one.
  */
-export async function chooseSigningKey(deps: WizardDeps, id: string): Promise<WizardKey> {
+export async function chooseSigningKey(
+  deps: WizardDeps,
+  id: string,
+  options: { allowExpired?: boolean } = {},
+): Promise<WizardKey> {
   const now = (deps.now ?? new Date()).getTime();
   const secret = (await deps.listKeys()).filter((k) => k.hasSecret && !k.revoked);
-  // An expired key cannot sign a release; the command would refuse it after every question.
-  const keys = secret.filter((k) => !k.expires || Date.parse(k.expires) > now);
+  // An expired key cannot sign; the command would refuse it after every question. (Release
+  // offers to extend it first: options.allowExpired.)
+  const keys = options.allowExpired
+    ? secret
+    : secret.filter((k) => !k.expires || Date.parse(k.expires) > now);
   const expired = secret.find((k) => !keys.includes(k));
   if (keys.length === 0)
     throw new UsageError('You have no usable secret key to sign with.', {

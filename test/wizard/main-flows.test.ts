@@ -274,7 +274,7 @@ test('release: every kind of target becomes the --to the command takes (one run)
   );
 });
 
-test('release with only an expired key: said before any target question, with the way out', async (t) => {
+test('release with an expired key: extending it is offered first; declined, nothing runs and the way out is said', async (t) => {
   const keys = [
     {
       fingerprint: FPR,
@@ -285,20 +285,63 @@ test('release with only an expired key: said before any target question, with th
       expires: '2026-01-01T00:00:00Z',
     },
   ];
+  const script = (extend: boolean): Array<[string, Answer]> => [
+    ['main', 'release'],
+    ['release.files', WHEEL],
+    ['release.target', 'dir'],
+    ['release.dir', 'out'],
+    ['release.more', false],
+    ['release.audit', false],
+    ['release.dry-run', false],
+    ['release.extend', extend],
+    ...(extend
+      ? ([
+          ['release.confirm', true],
+          ['current-passphrase', PASS],
+          ['remember', false],
+        ] as Array<[string, Answer]>)
+      : []),
+    ['main', 'quit'],
+  ];
+  const no = run(script(false), { keys });
+  t.is(await no.done, 2);
+  t.is(no.calls.length, 0);
+  t.regex(no.prompter.asked.find((a) => a.id === 'release.extend')!.message, /expired on 2026-01-01/);
+  t.regex(no.stderr(), new RegExp(`Extend it with \`distseal keys expire ${FPR} 2y\``));
+
+  const yes = run(script(true), { keys });
+  t.is(await yes.done, 0);
+  t.deepEqual(
+    yes.calls.map((c) => c.leaf),
+    ['expire', 'release'],
+  );
+  t.like(yes.calls[0]!.argv, { fpr: FPR, expires: '2y' });
+  t.is(yes.calls[0]!.env.DISTSEAL_PASSPHRASE, PASS);
+  t.is(yes.calls[1]!.env.DISTSEAL_PASSPHRASE, PASS);
+  const printed = [...yes.stderr().matchAll(/The same without the wizard:\n {2}(.*)/g)].map((m) => m[1]);
+  t.is(printed[0], `distseal keys expire ${FPR} 2y --passphrase-file FILE --home ${HOME}`);
+  t.regex(printed[1]!, /^distseal release .* --yes --passphrase-file FILE/);
+});
+
+test('release with a key that expires within 30 days: extending is offered, and may be declined', async (t) => {
+  const keys = [
+    {
+      fingerprint: FPR,
+      userIDs: ['Soon'],
+      revoked: false,
+      hasSecret: true,
+      isDefault: true,
+      expires: '2026-06-11T00:00:00Z',
+    },
+  ];
   const r = run(
-    [
-      ['main', 'release'],
-      ['release.files', WHEEL],
-      ['release.target', 'dir'],
-      ['release.dir', 'out'],
-      ['release.more', false],
-      ['release.audit', false],
-      ['release.dry-run', false],
-      ['main', 'quit'],
-    ],
+    [...MAIN_HAPPY.release!.slice(0, 9), ['release.extend', false], ...MAIN_HAPPY.release!.slice(9)],
     { keys },
   );
-  t.is(await r.done, 2);
-  t.is(r.calls.length, 0);
-  t.regex(r.stderr(), new RegExp(`has expired: extend it with \`distseal keys expire ${FPR} 2y\``));
+  t.is(await r.done, 0);
+  t.regex(r.prompter.asked.find((a) => a.id === 'release.extend')!.message, /expires in 10 day\(s\)/);
+  t.deepEqual(
+    r.calls.map((c) => c.leaf),
+    ['release'],
+  );
 });

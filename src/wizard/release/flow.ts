@@ -5,6 +5,7 @@ import type { Action } from '../action.js';
 import type { WizardDeps } from '../deps.js';
 import { absolute, words } from '../paths.js';
 import { chooseSigningKey, unlockFor, withKeychainStep, withUnlock } from '../signing.js';
+import { extendThen, offerExtension } from './extend.js';
 import { gatherReleasePlan } from './gather.js';
 import { releaseSummary } from './summary.js';
 
@@ -37,7 +38,8 @@ export async function releaseFlow(deps: WizardDeps): Promise<Action | undefined>
   const plan = planned.get(filesAnswer.trim()) ?? (await planRelease({ files, defaultDir }));
   const versions = [...new Set(plan.files.map((f) => f.version))];
   const gathered = await gatherReleasePlan(p, { version: versions.length === 1 ? versions[0] : undefined });
-  const key = await chooseSigningKey(deps, 'release.key');
+  const key = await chooseSigningKey(deps, 'release.key', { allowExpired: true });
+  const extend = await offerExtension(deps, key);
   const to = gathered.flags.to as string[];
   const dryRun = gathered.flags['dry-run'] === true;
   const show = (f: string) => {
@@ -59,7 +61,7 @@ export async function releaseFlow(deps: WizardDeps): Promise<Action | undefined>
   });
   if (!go) return undefined;
   const unlock = await unlockFor(deps, key);
-  const action = withUnlock(
+  const release = withUnlock(
     {
       leaf: 'release',
       plan: {
@@ -70,5 +72,6 @@ export async function releaseFlow(deps: WizardDeps): Promise<Action | undefined>
     },
     unlock,
   );
-  return withKeychainStep(action, key, unlock);
+  const first = withKeychainStep(release, key, unlock);
+  return extend ? withUnlock(extendThen(key, first), unlock) : first;
 }
