@@ -345,3 +345,27 @@ test('release with a key that expires within 30 days: extending is offered, and 
     ['release'],
   );
 });
+
+test('the real channel add and channel verify, run by the wizard: a signed channel that verifies', async (t) => {
+  const p = await releaseProject();
+  t.teardown(p.cleanup);
+  const mem = memoryContext({ home: p.home, cwd: p.dir, env: { HOME: p.dir } });
+  const prompter = new ScriptedPrompter([
+    ['main', 'channel'],
+    ['channel.what', 'add'],
+    ['channel.dir', 'chan'],
+    ['channel.files', path.join('dist', CONDA)],
+    ['channel.confirm', true],
+    ['current-passphrase', EXAMPLE_PASS],
+    ['main', 'channel'],
+    ['channel.what', 'verify'],
+    ['channel.source', 'chan'],
+    ['main', 'quit'],
+  ]);
+  const deps = { ...defaultDeps(mem.ctx), prompter, keychainStatus: NO_KEYCHAIN };
+  t.is(await runMenu(deps), 0, mem.stderr());
+  t.is(prompter.leftover, 0);
+  const files = await readdir(path.join(p.dir, 'chan', 'noarch'));
+  t.true(files.includes(CONDA) && files.includes(`${CONDA}.asc`) && files.includes('repodata.json.asc'));
+  t.regex(mem.stderr(), /distseal channel verify \S+\/chan --home/);
+});
