@@ -18,10 +18,14 @@ export type KeysLeaf =
   | 'delete'
   | 'default'
   | 'remember'
-  | 'forget';
+  | 'forget'
+  | 'expire';
 
-/** Every leaf command a wizard flow runs: the keys commands and `audit`. */
-export type WizardLeaf = KeysLeaf | 'audit';
+/** Every leaf command a wizard flow runs: the keys commands, `audit`, `release`, `verify`, `channel add|verify`. */
+export type WizardLeaf = KeysLeaf | 'audit' | 'release' | 'verify' | 'channel-add' | 'channel-verify';
+
+/** Whether an OS keychain answers, and why not when it does not (a short, secret-free reason). */
+export type KeychainStatus = { available: true } | { available: false; reason: string };
 
 /**
  * Everything a flow touches, injected so tests can script the prompts, record the run() calls
@@ -32,7 +36,7 @@ export interface WizardDeps {
   prompter: Prompter;
   /** The user's own keys, fresh each time (KeyStore.listOwn()). */
   listKeys(): Promise<WizardKey[]>;
-  /** Load a keys leaf command; the wizard calls its run() exactly as the CLI would. */
+  /** Load a leaf command; the wizard calls its run() exactly as the CLI would. */
   loadLeaf(name: WizardLeaf): Promise<LeafCommand>;
   /**
    * True when `passphrase` unlocks the key's secret (used to check the current passphrase as it
@@ -41,7 +45,10 @@ export interface WizardDeps {
   checkPassphrase(fingerprint: string, passphrase: string): Promise<boolean>;
   /** True when the key's secret is protected by a passphrase. */
   hasPassphrase(fingerprint: string): Promise<boolean>;
-  /** True when an OS keychain answers; entries that need one are hidden otherwise (default: true). */
-  keychainAvailable?(): Promise<boolean>;
+  /**
+   * Whether an OS keychain answers; what needs one is not offered otherwise (absent: available).
+   * Injected so tests choose; `defaultDeps` probes once, silently (src/wizard/keychain.ts).
+   */
+  keychainStatus?(): Promise<KeychainStatus>;
   now?: Date;
 }

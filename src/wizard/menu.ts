@@ -2,6 +2,10 @@ import { DistsealError, exitCodeFor, InterruptedError } from '../core/errors.js'
 import type { Action } from './action.js';
 import type { WizardDeps } from './deps.js';
 import { auditFlow } from './audit/flow.js';
+import { channelFlow } from './channel/flow.js';
+import { keychainOffered } from './keychain.js';
+import { releaseFlow } from './release/flow.js';
+import { verifyFlow } from './verify/flow.js';
 import { executeAction } from './execute.js';
 import { generateFlow } from './keys/generate.js';
 import { exportFlow, importFlow } from './keys/import-export.js';
@@ -16,6 +20,17 @@ import {
 } from './keys/simple.js';
 import { Q, type KeysChoice, type MainChoice } from './questions.js';
 import { printError } from '../cli/render-error.js';
+
+/** The flow behind each entry of the main menu but Keys (a submenu) and Quit. */
+export const MAIN_FLOWS: Record<
+  Exclude<MainChoice, 'keys' | 'quit'>,
+  (deps: WizardDeps) => Promise<Action | undefined>
+> = {
+  release: releaseFlow,
+  verify: verifyFlow,
+  audit: auditFlow,
+  channel: channelFlow,
+};
 
 /** The flow behind each entry of the Keys menu. */
 export const KEY_FLOWS: Record<
@@ -67,7 +82,7 @@ export async function runFlow(
 /** The Keys submenu, until "Back". Returns the exit code of the last action run. */
 async function keysMenu(deps: WizardDeps, last: number): Promise<number> {
   for (;;) {
-    const keychain = deps.keychainAvailable ? await deps.keychainAvailable() : true;
+    const keychain = await keychainOffered(deps);
     const choice = await deps.prompter.select(Q.keysMenu(keychain));
     if (choice === 'back') return last;
     last = await runKeyFlow(choice, deps);
@@ -83,6 +98,6 @@ export async function runMenu(deps: WizardDeps): Promise<number> {
   for (;;) {
     const choice: MainChoice = await deps.prompter.select(Q.main());
     if (choice === 'quit') return last;
-    last = choice === 'audit' ? await runFlow(auditFlow, deps) : await keysMenu(deps, last);
+    last = choice === 'keys' ? await keysMenu(deps, last) : await runFlow(MAIN_FLOWS[choice], deps);
   }
 }

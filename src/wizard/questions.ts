@@ -20,7 +20,7 @@ import {
  * Every question the wizard asks, in one place. Flows call these factories; tests replay the
  * very same definitions (ids, messages, validators) with scripted answers.
  */
-export type MainChoice = 'keys' | 'audit' | 'quit';
+export type MainChoice = 'release' | 'keys' | 'verify' | 'audit' | 'channel' | 'quit';
 export type KeysChoice =
   | 'generate'
   | 'import'
@@ -39,9 +39,12 @@ export const Q = {
     id: 'main',
     message: 'What do you want to do?',
     choices: [
-      // Only flows that are built: sign, verify, upload and trust are commands until their flows land.
+      // Each entry is a flow that gathers the options of one command (issue 12; issue 15 item 6).
+      { value: 'release', name: 'Release: check, audit, sign, publish and re-verify your dists' },
       { value: 'keys', name: 'Keys: create, import, export and guard your signing keys' },
+      { value: 'verify', name: 'Verify: files, a directory, URLs or a signed SHA256SUMS' },
       { value: 'audit', name: 'Audit: Bandit on dists, known vulnerabilities in dependencies' },
+      { value: 'channel', name: 'Channel: add packages to a signed conda file channel, or verify one' },
       { value: 'quit', name: 'Quit' },
     ],
   }),

@@ -20,11 +20,21 @@ export class FakePrefix {
   readonly requests: PrefixSeen[] = [];
   /** channel -> filename -> sha256 */
   readonly files = new Map<string, Map<string, string>>();
+  /** channel -> filename -> size in bytes (for the repodata it serves) */
+  readonly sizes = new Map<string, Map<string, number>>();
   private server?: http.Server;
   private listening?: LocalServer;
   url = '';
 
-  constructor(readonly options: { keys?: string[]; channels?: string[]; fail503?: number } = {}) {}
+  constructor(
+    readonly options: {
+      keys?: string[];
+      channels?: string[];
+      fail503?: number;
+      /** The subdir each uploaded file is listed under in repodata.json (default noarch). */
+      subdirOf?: (filename: string) => string;
+    } = {},
+  ) {}
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
@@ -63,6 +73,8 @@ export class FakePrefix {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url!, 'http://x');
+    const repo = /^\/([^/]+)\/([^/]+)\/repodata\.json$/.exec(url.pathname);
+    if (req.method === 'GET' && repo) return this.repodata(res, req, decodeURIComponent(repo[1]!), repo[2]!);
     const m = /^\/api\/v1\/upload\/([^/]+)$/.exec(url.pathname);
     if (req.method !== 'POST' || !m) return (req.resume(), this.reply(res, req, 404, 'Not Found'));
     if ((this.options.fail503 ?? 0) > 0) {
@@ -94,6 +106,34 @@ export class FakePrefix {
     if (stored.has(file.filename!) && !force)
       return this.reply(res, req, 409, `Package ${file.filename} already exists`, file);
     stored.set(file.filename!, file.sha256);
+    const sizes = this.sizes.get(channel) ?? new Map<string, number>();
+    this.sizes.set(channel, sizes.set(file.filename!, file.size));
     return this.reply(res, req, 200, 'OK', file);
+  }
+
+  /**
+   * What repo.prefix.dev serves at `/<channel>/<subdir>/repodata.json`: `.tar.bz2` records under
+   * `packages`, `.conda` records under `packages.conda`, each with sha256 and size.
+   */
+  private repodata(
+    res: http.ServerResponse,
+    req: http.IncomingMessage,
+    channel: string,
+    subdir: string,
+  ): void {
+    if (!(this.options.channels ?? []).includes(channel)) return this.reply(res, req, 404, 'Not Found');
+    const doc = {
+      info: { subdir },
+      packages: {} as Record<string, unknown>,
+      'packages.conda': {} as Record<string, unknown>,
+    };
+    for (const [name, sha256] of this.files.get(channel) ?? []) {
+      if ((this.options.subdirOf?.(name) ?? 'noarch') !== subdir) continue;
+      const size = this.sizes.get(channel)?.get(name);
+      (name.endsWith('.conda') ? doc['packages.conda'] : doc.packages)[name] = { sha256, size };
+    }
+    this.requests.push({ path: new URL(req.url!, 'http://x').pathname, force: false, status: 200 });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(doc));
   }
 }

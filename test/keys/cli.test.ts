@@ -302,4 +302,9 @@ test('with no D-Bus session the commands work and say once that the keychain is 
   t.is(remember.code, 1, 'storing needs a keychain: an operational failure');
   t.regex(remember.stderr, /OS keychain is not available/);
   t.false(remember.stderr.includes(EXAMPLE_PASSPHRASE));
+  // Said before the passphrase is asked for, in one message (no warning besides the error).
+  const unasked = await cli(['keys', 'remember', EXAMPLE_FPR]);
+  t.is(unasked.code, 1, unasked.stderr);
+  t.regex(unasked.stderr, /OS keychain is not available: no D-Bus session/);
+  t.notRegex(unasked.stderr, /passphrase-file|DISTSEAL_PASSPHRASE|not reachable/);
 });

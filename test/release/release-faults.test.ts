@@ -232,29 +232,33 @@ test.serial('an expired signing key: exit 2 before anything, pointing at keys ex
   t.regex(r.stderr, /keys expire/);
 });
 
-test.serial('prefix.dev: the conda package goes up; the receipt says it was not read back', async (t) => {
-  const p = await releaseProject();
-  const fake = await new FakePrefix({ keys: ['prefix-key'], channels: ['chan'] }).start();
-  t.teardown(async () => {
-    await fake.stop();
-    await p.cleanup();
-  });
-  const r = await p.release(
-    ['--to', 'prefix:chan', '--prefix-url', fake.url, '--no-audit', '--yes', '--json'],
-    {
-      PREFIX_API_KEY: 'prefix-key',
-    },
-  );
-  t.is(r.code, 0, r.stderr);
-  const target = JSON.parse(r.stdout).targets[0];
-  t.deepEqual(
-    target.files.map((f: any) => [f.name, f.status]),
-    [[CONDA, 'uploaded']],
-  );
-  t.false(target.verified.checked);
-  t.regex(target.verified.note, /prefix\.dev/);
-  t.is(fake.files.get('chan')?.size, 1);
-});
+test.serial(
+  'prefix-compatible server: the conda package goes up; the receipt says it was not read back',
+  async (t) => {
+    const p = await releaseProject();
+    const fake = await new FakePrefix({ keys: ['prefix-key'], channels: ['chan'] }).start();
+    t.teardown(async () => {
+      await fake.stop();
+      await p.cleanup();
+    });
+    const r = await p.release(
+      ['--to', 'prefix:chan', '--prefix-url', fake.url, '--no-audit', '--yes', '--json'],
+      {
+        PREFIX_API_KEY: 'prefix-key',
+      },
+    );
+    t.is(r.code, 0, r.stderr);
+    const target = JSON.parse(r.stdout).targets[0];
+    t.deepEqual(
+      target.files.map((f: any) => [f.name, f.status]),
+      [[CONDA, 'uploaded']],
+    );
+    t.false(target.verified.checked);
+    // Another server than prefix.dev: where it serves repodata is unknown unless named.
+    t.regex(target.verified.note, /--prefix-repo-url/);
+    t.is(fake.files.get('chan')?.size, 1);
+  },
+);
 
 peerTest(['bandit']).serial(
   'audit findings at or above --fail-on: exit 4, nothing signed or sent',

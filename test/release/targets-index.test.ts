@@ -78,3 +78,20 @@ test('PEP 691 JSON is asked for and read; the PEP 503 page is the fallback; 404 
   ]);
   t.deepEqual(await listIndexFiles(`${s.origin}/none/`, 'demo'), []);
 });
+
+test('prefix: read back from repo.prefix.dev for prefix.dev itself, --prefix-repo-url else, unknown otherwise', async (t) => {
+  const { resolveTargets } = await import('../../src/cli/commands/release-targets.js');
+  const { memoryContext } = await import('../wizard/scripted.js');
+  const { ctx } = memoryContext();
+  const plan = { files: [], groups: [] };
+  const readUrl = async (argv: Record<string, unknown>) => {
+    const [target] = await resolveTargets(ctx, { to: ['prefix:chan'], ...argv }, plan);
+    return target!.kind === 'prefix' ? target!.readUrl : 'not a prefix target';
+  };
+  t.is(await readUrl({}), 'https://repo.prefix.dev');
+  t.is(await readUrl({ prefixUrl: 'https://conda.example' }), undefined);
+  t.is(
+    await readUrl({ prefixUrl: 'https://conda.example', prefixRepoUrl: 'https://repo.example/' }),
+    'https://repo.example',
+  );
+});

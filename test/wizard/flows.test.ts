@@ -7,6 +7,7 @@ import { InterruptedError } from '../../src/core/errors.js';
 import { executeAction } from '../../src/wizard/execute.js';
 import { runMenu } from '../../src/wizard/menu.js';
 import { CTRL_C, scriptedDeps, type Answer } from './scripted.js';
+import { MAIN_HAPPY, provideDists } from './main-scripts.js';
 
 const PASS = 'correct horse battery';
 const FPR = '2D28D36625F7B560715E1EC3939327BD1F11724B';
@@ -121,12 +122,14 @@ const HAPPY: Record<string, Array<[string, Answer]>> = {
     ['keys-menu', 'back'],
     ['main', 'quit'],
   ],
+  ...MAIN_HAPPY,
 };
 
 let workDir = '';
 test.before(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'distseal-wizard-'));
   await writeFile(path.join(workDir, 'KEYFILE'), 'not read by the recording leaf');
+  await provideDists(workDir);
 });
 
 function run(name: string, script = HAPPY[name]!) {
@@ -147,15 +150,15 @@ for (const name of Object.keys(HAPPY)) {
     // Every command runs non-interactively: the wizard already asked.
     for (const call of r.calls) t.false(call.interactive);
     // The equivalent command is printed, and no secret is printed anywhere.
-    t.regex(r.stderr(), /The same without the wizard:\n {2}distseal keys /);
+    t.regex(r.stderr(), /The same without the wizard:\n {2}distseal (keys|release|verify|channel) /);
     t.false(r.stderr().includes(PASS) || r.stdout().includes(PASS));
   });
 
   // Ctrl-C at every question of every flow: InterruptedError (exit 130) and no command run.
   test(`${name}: Ctrl-C at any step interrupts with nothing run`, async (t) => {
     const script = HAPPY[name]!;
-    // The last two answers leave the menus after the command ran; stop before them.
-    const steps = script.length - 2;
+    // The last answers leave the menus after the command ran (Keys > Back, then Quit); stop before them.
+    const steps = script.length - (script[script.length - 2]![0] === 'keys-menu' ? 2 : 1);
     for (let k = 0; k < steps; k += 1) {
       const cut: Array<[string, Answer]> = [...script.slice(0, k), [script[k]![0], CTRL_C]];
       const r = run(name, cut);
@@ -470,18 +473,24 @@ test('with no keys, key actions explain what to do and return to the menu', asyn
 test('the main menu offers only built flows; without a keychain, keychain entries and the question are hidden', async (t) => {
   const s = scriptedDeps([['main', 'quit']]);
   t.is(await runMenu(s.deps), 0);
-  t.deepEqual(s.prompter.asked[0]!.choices, ['keys', 'audit', 'quit']);
+  t.deepEqual(s.prompter.asked[0]!.choices, ['release', 'keys', 'verify', 'audit', 'channel', 'quit']);
   const n = scriptedDeps([
     ['main', 'keys'],
     ['keys-menu', 'back'],
     ['main', 'quit'],
   ]);
-  n.deps.keychainAvailable = async () => false;
+  n.deps.keychainStatus = async () => ({ available: false, reason: 'no D-Bus session' });
   t.is(await runMenu(n.deps), 0);
   const keysMenu = n.prompter.asked.find((q) => q.id === 'keys-menu')!;
   t.false((keysMenu.choices as string[]).includes('remember'));
   t.false((keysMenu.choices as string[]).includes('forget'));
   t.true((keysMenu.choices as string[]).includes('generate'));
+  t.deepEqual(
+    n.prompter.said.filter((l) => /No OS keychain/.test(l)),
+    [
+      'No OS keychain is available here (no D-Bus session), so the wizard does not offer to keep passphrases in it; distseal asks for them, or reads --passphrase-file / DISTSEAL_PASSPHRASE.',
+    ],
+  );
 });
 
 test('generate without a keychain does not offer to keep the passphrase there', async (t) => {
@@ -499,7 +508,7 @@ test('generate without a keychain does not offer to keep the passphrase there', 
     ['keys-menu', 'back'],
     ['main', 'quit'],
   ]);
-  s.deps.keychainAvailable = async () => false;
+  s.deps.keychainStatus = async () => ({ available: false, reason: 'no D-Bus session' });
   t.is(await runMenu(s.deps), 0);
   t.false(s.prompter.asked.some((q) => q.id === 'remember'));
   t.is(s.calls.length, 1);
@@ -510,19 +519,25 @@ test('every happy-path plan parses through the real CLI to the argv the leaf got
   for (const name of Object.keys(HAPPY)) {
     const r = run(name);
     await r.done;
-    const printed = /The same without the wizard:\n {2}distseal (.*)/.exec(r.stderr())![1]!;
-    // The printed command (secret stand-ins dropped) parsed by the real yargs root gives the same
-    // options the wizard handed to run(): the two directions cannot drift apart.
-    // A real shell splits the printed line (so its quoting is checked too).
-    const line = printed.replace(/ --(new-)?passphrase-file [A-Z]+| < KEYFILE/g, '');
-    const words = spawnSync('sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
-      .stdout.split('\0')
-      .slice(0, -1);
-    const parsed = await parseOnly(words, r.deps.ctx.cwd);
-    const call = r.calls[0]!.argv;
-    for (const [key, value] of Object.entries(parsed)) {
-      if (key === '_' || key === '$0' || key === 'home' || key === 'interactive') continue;
-      t.deepEqual(call[key], value, `${name}: ${key}`);
+    // One printed command per command run, in the same order (a keychain step is its own command).
+    const printed = [...r.stderr().matchAll(/The same without the wizard:\n {2}distseal (.*)/g)].map(
+      (m) => m[1]!,
+    );
+    t.is(printed.length, r.calls.length, name);
+    for (const [i, command] of printed.entries()) {
+      // The printed command (secret stand-ins dropped) parsed by the real yargs root gives the same
+      // options the wizard handed to run(): the two directions cannot drift apart.
+      // A real shell splits the printed line (so its quoting is checked too).
+      const line = command.replace(/ --(new-)?passphrase-file [A-Z]+| < KEYFILE/g, '');
+      const words = spawnSync('sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
+        .stdout.split('\0')
+        .slice(0, -1);
+      const parsed = await parseOnly(words, r.deps.ctx.cwd);
+      const call = r.calls[i]!.argv;
+      for (const [key, value] of Object.entries(parsed)) {
+        if (key === '_' || key === '$0' || key === 'home' || key === 'interactive') continue;
+        t.deepEqual(call[key], value, `${name}: ${key}`);
+      }
     }
   }
 });

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { LeafCommand } from '../../src/cli/command.js';
 import { createContext, type Context } from '../../src/cli/context.js';
 import type { WizardDeps, WizardKey, WizardLeaf } from '../../src/wizard/deps.js';
+import { loadLeaf } from '../../src/wizard/load-leaf.js';
 import {
   mapPromptError,
   type BaseQuestion,
@@ -141,18 +142,12 @@ export interface RunCall {
   stdinText?: string;
 }
 
-async function realLeaf(name: WizardLeaf): Promise<LeafCommand> {
-  if (name === 'audit')
-    return ((await import('../../src/cli/commands/audit.js')) as { command: LeafCommand }).command;
-  return ((await import(`../../src/cli/commands/keys/${name}.js`)) as { command: LeafCommand }).command;
-}
-
 /** Leaves that record their calls instead of touching a key store. */
 export function recordingLeaves(calls: RunCall[]): (name: WizardLeaf) => Promise<LeafCommand> {
   return async (name) => ({
     // The real command's name and yargs builder (the wizard's plan is parsed by them, strictly),
     // with a run() that records instead of touching a key store.
-    ...(await realLeaf(name)),
+    ...(await loadLeaf(name)),
     run: async (argv, ctx) => {
       let stdinText: string | undefined;
       if (ctx.stdin !== undefined && (ctx.stdin as { isTTY?: boolean }).isTTY === false) {

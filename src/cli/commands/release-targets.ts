@@ -11,6 +11,7 @@ import { mintTrustedPublishingToken, readUrlFor } from '../../core/release/index
 import { parseTarget, type ReleaseTarget, type ReleasePlan } from '../../core/release/index.js';
 import { Keychain } from '../../core/secrets/keychain.js';
 import { resolveSecret } from '../../core/secrets/resolve.js';
+import { DEFAULT_PREFIX_URL } from '../../core/upload/conda/prefix.js';
 import { DEFAULT_GITHUB_API } from '../../core/upload/github/api.js';
 import type { Context } from '../context.js';
 import { promptHidden } from '../passphrase-input.js';
@@ -50,6 +51,15 @@ async function githubToken(ctx: Context, apiUrl: string): Promise<string> {
     },
   );
   return value.trim();
+}
+
+/** Where prefix.dev serves channels (`<repo>/<channel>/<subdir>/repodata.json`). */
+export const DEFAULT_PREFIX_REPO_URL = 'https://repo.prefix.dev';
+
+/** The repodata base to read a prefix target back from: the flag, else prefix.dev's own, else unknown. */
+function prefixRepoUrl(flag: string | undefined, serverUrl: string): string | undefined {
+  if (flag) return flag.replace(/\/+$/, '');
+  return serverUrl === DEFAULT_PREFIX_URL ? DEFAULT_PREFIX_REPO_URL : undefined;
 }
 
 /** One lazily resolved value, shared by everything that needs it. */
@@ -130,6 +140,7 @@ export async function resolveTargets(
           spec: spec.spec,
           serverUrl: server.url,
           channel: spec.channel,
+          readUrl: prefixRepoUrl(argv.prefixRepoUrl as string | undefined, server.url),
           token: once(() => resolveCondaToken(ctx, server, argv.tokenFile)),
         });
         break;

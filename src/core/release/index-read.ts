@@ -4,6 +4,7 @@
  * PEP 691 JSON form when the index offers it, else the PEP 503 HTML page.
  */
 import { HttpError } from '../errors.js';
+import { mapLimit } from '../io/limit.js';
 import { fetchDigest } from '../net/fetch-digest.js';
 import { maskUrl } from '../net/http.js';
 import { normalizePythonName } from '../names.js';
@@ -41,6 +42,22 @@ export function readUrlFor(uploadUrl: string): string | undefined {
   // pypiserver: uploads at the root, /simple/ beside them.
   if (u.pathname === '/' || u.pathname === '') return new URL('/simple/', u).toString();
   return undefined;
+}
+
+/** Index round trips in flight at once while a release lists or reads back its files. */
+export const READ_BACK_CONCURRENCY = 4;
+
+/** The files of every project among `dists` on the index at `readUrl`, a few pages at a time. */
+export async function listProjects(
+  readUrl: string,
+  dists: ReadonlyArray<{ name: string }>,
+  ca?: Buffer,
+): Promise<IndexFile[]> {
+  const projects = [...new Set(dists.map((d) => d.name))];
+  const pages = await mapLimit(projects, READ_BACK_CONCURRENCY, (project) =>
+    listIndexFiles(readUrl, project, { ca }),
+  );
+  return pages.flat();
 }
 
 /** The files of `project` on the index at `readUrl` (an empty list when the index does not know it). */

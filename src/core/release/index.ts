@@ -10,8 +10,10 @@ export {
   type PreflightReport,
 } from './preflight.js';
 export { signRelease, MANIFEST_NAME, type SignStepOptions, type SignStepResult } from './sign-step.js';
-export { publishRelease, releaseAssets, distsFor, type PublishOptions, type Asset } from './publish.js';
+export { publishRelease, type PublishOptions } from './publish.js';
+export { releaseAssets, distsFor, type Asset } from './assets.js';
 export { verifyPublished, type VerifyPublishedOptions } from './verify-published.js';
+export { MAX_REPODATA_BYTES } from './read-back-conda.js';
 export {
   buildReceipt,
   releaseCommandLine,

@@ -11,6 +11,7 @@ import { sha256File } from '../io/hash.js';
 import { mapLimit, DEFAULT_SIGN_CONCURRENCY } from '../io/limit.js';
 import { normalizePythonName } from '../names.js';
 import { field } from '../distributions/python/metadata.js';
+import { deriveSubdir } from '../distributions/conda/index-json.js';
 
 export interface PlanFile {
   file: string;
@@ -20,6 +21,8 @@ export interface PlanFile {
   version: string;
   size: number;
   sha256: string;
+  /** A conda package's subdir (where a channel lists it). */
+  subdir?: string;
 }
 
 export interface PlanGroup {
@@ -103,6 +106,7 @@ export async function planRelease(options: PlanOptions): Promise<ReleasePlan> {
       version,
       size,
       sha256: await sha256File(file),
+      subdir: dist.ecosystem === 'conda' ? deriveSubdir(dist.index) : undefined,
     };
   });
   const groups = new Map<string, PlanGroup>();

@@ -22,7 +22,15 @@ export type ReleaseTarget =
       labels: string[];
       token: () => Promise<string>;
     }
-  | { kind: 'prefix'; spec: string; serverUrl: string; channel: string; token: () => Promise<string> }
+  | {
+      kind: 'prefix';
+      spec: string;
+      serverUrl: string;
+      channel: string;
+      /** Where the channels' repodata is served (https://repo.prefix.dev); undefined: not read back. */
+      readUrl?: string;
+      token: () => Promise<string>;
+    }
   | { kind: 'channel'; spec: string; dir: string }
   | {
       kind: 'github';

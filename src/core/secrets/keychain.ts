@@ -52,6 +52,22 @@ export class Keychain {
     return this.unavailableReason;
   }
 
+  /**
+   * For a command that exists to store in the keychain (`keys remember`): throw E_KEYCHAIN now,
+   * before anything is asked, when no keychain answers. The error is the one message (no
+   * warning besides it, as reads would give).
+   */
+  async requireAvailable(): Promise<void> {
+    this.warned = true;
+    const k = await this.load();
+    if (!k) throw keychainUnavailable(this.unavailableReason);
+    try {
+      await k.getPassword(PASSPHRASE_SERVICE, 'distseal-probe');
+    } catch (error) {
+      throw keychainUnavailable(describeKeychainError(error), error);
+    }
+  }
+
   /** The stored secret, or null when absent or when no keychain is reachable. */
   async get(service: string, account: string): Promise<string | null> {
     const k = await this.load();

@@ -1,25 +1,11 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Action } from '../action.js';
 import type { WizardDeps } from '../deps.js';
 import type { Plan } from '../command-line.js';
+import { existing } from '../paths.js';
 
 type What = 'dists' | 'requirements' | 'environment';
 const LEVELS = ['low', 'medium', 'high', 'critical', 'none'] as const;
-
-/** A validator: every word typed names an existing file (or directory), relative to `cwd`. */
-function existing(cwd: string, kind: 'file' | 'directory', several = false) {
-  return async (value: string): Promise<true | string> => {
-    const words = several ? value.trim().split(/\s+/).filter(Boolean) : [value.trim()];
-    if (words.length === 0 || words[0] === '') return `Name at least one ${kind}.`;
-    for (const word of words) {
-      const st = await stat(path.resolve(cwd, word)).catch(() => undefined);
-      if (!st) return `${word} does not exist.`;
-      if (kind === 'file' ? !st.isFile() : !st.isDirectory()) return `${word} is not a ${kind}.`;
-    }
-    return true;
-  };
-}
 
 /**
  * The Audit entry: what to audit (dists, a requirements file, an installed environment) and the

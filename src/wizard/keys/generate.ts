@@ -1,5 +1,6 @@
 import type { Action } from '../action.js';
 import type { WizardDeps } from '../deps.js';
+import { keychainOffered } from '../keychain.js';
 import { Q } from '../questions.js';
 import { askNewPassphrase } from './passphrase.js';
 import { rememberAction } from './simple.js';
@@ -20,8 +21,7 @@ export async function generateFlow(deps: WizardDeps): Promise<Action | undefined
   if (usePassphrase) {
     passphrase = await askNewPassphrase(deps);
     // Offered only when there is a keychain to keep it in (issue 15 item 7).
-    if (!deps.keychainAvailable || (await deps.keychainAvailable()))
-      remember = await p.confirm(Q.rememberAfter());
+    if (await keychainOffered(deps)) remember = await p.confirm(Q.rememberAfter());
   } else {
     p.say('Without a passphrase, anyone who can read the key file can sign as you.');
   }

@@ -7,7 +7,7 @@ import { parseTarget } from '../../core/release/targets.js';
 import type { Plan } from '../command-line.js';
 import type { Prompter } from '../prompter.js';
 
-type Kind = 'testpypi' | 'pypi' | 'github' | 'dir' | 'channel' | 'anaconda' | 'url';
+type Kind = 'testpypi' | 'pypi' | 'github' | 'dir' | 'channel' | 'anaconda' | 'prefix' | 'url';
 
 const KINDS: ReadonlyArray<{ value: Kind; name: string; description?: string }> = [
   { value: 'testpypi', name: 'TestPyPI', description: 'test.pypi.org (a dry run for PyPI)' },
@@ -24,6 +24,11 @@ const KINDS: ReadonlyArray<{ value: Kind; name: string; description?: string }> 
   { value: 'dir', name: 'A directory', description: 'files, .asc and SHA256SUMS for any other host' },
   { value: 'channel', name: 'A conda file channel', description: 'signed repodata.json' },
   { value: 'anaconda', name: 'anaconda.org', description: 'conda packages and their signatures' },
+  {
+    value: 'prefix',
+    name: 'A prefix.dev channel',
+    description: 'conda packages (prefix.dev keeps no signatures)',
+  },
   { value: 'url', name: 'Another index (upload URL)', description: 'pypiserver, devpi, Nexus, ...' },
 ];
 
@@ -71,6 +76,13 @@ export async function gatherReleasePlan(p: Prompter, defaults: { version?: strin
           validate: (v) => (v.trim() ? true : 'Give a tag, e.g. v1.0.0.'),
         })
       ).trim();
+    } else if (kind === 'prefix') {
+      const channel = await p.input({
+        id: 'release.prefix',
+        message: 'prefix.dev channel:',
+        validate: valid((x) => `prefix:${x}`),
+      });
+      to.push(`prefix:${channel.trim()}`);
     } else if (kind === 'url') {
       const url = await p.input({
         id: 'release.url',

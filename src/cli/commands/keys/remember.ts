@@ -31,6 +31,8 @@ export const command: LeafCommand = {
       return;
     }
     const keychain = new Keychain(ctx.logger);
+    // Nowhere to keep it: say so before asking for the passphrase (issue 15 item 7).
+    await keychain.requireAvailable();
     // Every source but the keychain itself, and the value must really unlock the key.
     const sources = passphraseSources(ctx, { ...argv, keychain }, own.fingerprint, keyLabel(own.info)).filter(
       (s) => !s.name.includes('keychain'),
