@@ -57,7 +57,7 @@ export function fastVerifyFile(file: string, keyring: FastKeyring, now: Date): F
   const parsed = parseSignaturePacket(armored.bytes);
   if (!parsed.ok) return no(parsed.why);
   const sig = parsed.signature;
-  if (keyring.keyIDCount.get(sig.issuerFingerprint.slice(-16)) !== 1) return no('issuer not unique');
+  if (keyring.keyIDCount.get(sig.issuerFingerprint.slice(-16)) !== 1) return no('issuer not exactly once in the keyring');
   const entry = keyring.byFingerprint.get(sig.issuerFingerprint);
   if (!entry || entry.key.algorithm !== sig.publicKeyAlgorithm) return no('issuer not in the index');
   const { signer, key } = entry;
