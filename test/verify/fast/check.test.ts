@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import fc from 'fast-check';
 import * as openpgp from 'openpgp';
 import { buildVerifyIndex } from '../../../src/core/verify/fast/build-index.js';
 import { fastKeyring, fastVerifyFile } from '../../../src/core/verify/fast/check.js';
@@ -64,19 +63,19 @@ test('damaged signatures: fast is good only where the full verifier agrees exact
   for (const signer of [key, rsa]) {
     const { file, sig } = await signed(dir, signer, { binary: true });
     const bytes = sig as Uint8Array;
-    await fc.assert(
-      fc.asyncProperty(fc.nat(bytes.length - 1), fc.integer({ min: 1, max: 255 }), async (at, xor) => {
+    // Every byte, two different flips each: exhaustive, so no field of the packet is missed.
+    for (let at = 0; at < bytes.length; at += 1) {
+      for (const xor of [0x01, 0x80]) {
         const damaged = new Uint8Array(bytes);
         damaged[at]! ^= xor;
         await writeFile(`${file}.sig`, damaged);
         const fast = fastVerifyFile(file, ring, new Date());
-        if (!fast.ok) return;
+        if (!fast.ok) continue;
         good += 1;
         const full = await verifyFile({ file, keys: pub });
-        t.is(JSON.stringify(fast.report), JSON.stringify(full));
-      }),
-      { numRuns: 150 },
-    );
+        t.is(JSON.stringify(fast.report), JSON.stringify(full), `byte ${at} ^ ${xor}`);
+      }
+    }
   }
   t.true(good < 30, `${good} damaged signatures were still good`);
 });
