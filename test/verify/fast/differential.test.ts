@@ -238,3 +238,12 @@ test('not fast: the index damaged, of another version, or pointing a fingerprint
   await rewrite((i) => i);
   await same(t, s, ['f.bin'], 'fast', 0);
 });
+
+test('not fast: a file of 16 MiB, whose reading the full path reports', async (t) => {
+  const s = await scene(t, [keys.ed25519]);
+  await s.file('small.bin', keys.ed25519);
+  await s.file('large.bin', keys.ed25519, { data: new Uint8Array(16 << 20) });
+  await s.warm(['small.bin']);
+  const r = await same(t, s, ['large.bin'], 'full', 0);
+  t.regex(r.full.stderr, /done \(16\.0 MiB\)/);
+});

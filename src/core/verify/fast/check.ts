@@ -30,6 +30,12 @@ export function fastKeyring(index: VerifyIndex): FastKeyring | undefined {
   return { byFingerprint, keyIDCount };
 }
 
+/**
+ * Files this large are left to the full verifier, which reports progress while it reads them
+ * (io/file-stream.ts PROGRESS_MIN_BYTES; test/verify/fast/check.test.ts keeps the two equal).
+ */
+export const FAST_MAX_FILE_BYTES = 16 << 20;
+
 const no = (why: string): FastOutcome => ({ ok: false, why });
 const exists = (p: string) => fs.statSync(p, { throwIfNoEntry: false }) !== undefined;
 
@@ -47,7 +53,9 @@ const DIGEST_INFO: Record<string, string> = {
  * other case, bad signatures included, is `ok: false`. Throws only on I/O errors (callers catch).
  */
 export function fastVerifyFile(file: string, keyring: FastKeyring, now: Date): FastOutcome {
-  if (!fs.statSync(file).isFile()) return no('not a regular file');
+  const stat = fs.statSync(file);
+  if (!stat.isFile()) return no('not a regular file');
+  if (stat.size >= FAST_MAX_FILE_BYTES) return no('a large file (the full path shows progress)');
   const asc = `${file}.asc`;
   const signatureFile = !exists(asc) && exists(`${file}.sig`) ? `${file}.sig` : asc;
   const st = fs.statSync(signatureFile, { throwIfNoEntry: false });
