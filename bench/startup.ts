@@ -145,7 +145,8 @@ async function main(): Promise<void> {
         if (status !== 0) throw new Error(`${row.label}: exit ${status}`);
       }
     }
-    for (let i = 0; i < runs; i += 1) for (const row of rows) row.times.push(run(row.cmd, { ...env, ...row.env }, dir).ms);
+    for (let i = 0; i < runs; i += 1)
+      for (const row of rows) row.times.push(run(row.cmd, { ...env, ...row.env }, dir).ms);
     // CPU time: steadier than wall time on a shared machine (other processes delay a run's wall
     // time, not its CPU time). A separate pass, so the preload never counts in the wall times.
     const preload = path.join(dir, 'cpu-preload.cjs');
@@ -154,7 +155,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i += 1)
       nodeRows.forEach((row, n) => {
         const file = path.join(dir, `cpu-${n}.txt`);
-        run([row.cmd[0]!, '-r', preload, ...row.cmd.slice(1)], { ...env, ...row.env, BENCH_CPU_FILE: file }, dir);
+        run(
+          [row.cmd[0]!, '-r', preload, ...row.cmd.slice(1)],
+          { ...env, ...row.env, BENCH_CPU_FILE: file },
+          dir,
+        );
       });
     for (const [n, row] of nodeRows.entries()) {
       const text = await fs.readFile(path.join(dir, `cpu-${n}.txt`), 'utf8');

@@ -188,8 +188,11 @@ const fast = await build({
   metafile: true,
   logLevel: 'warning',
 });
-const foreign = Object.keys(fast.metafile.inputs).filter((i) => !/^dist\/src\//.test(i) && !/^lazy-builtin:/.test(i));
-if (foreign.length > 0) throw new Error(`verify-fast.mjs must hold only distseal's own modules: ${foreign.join(', ')}`);
+const foreign = Object.keys(fast.metafile.inputs).filter(
+  (i) => !/^dist\/src\//.test(i) && !/^lazy-builtin:/.test(i),
+);
+if (foreign.length > 0)
+  throw new Error(`verify-fast.mjs must hold only distseal's own modules: ${foreign.join(', ')}`);
 await writeFile(path.join(outDir, 'THIRD-PARTY-LICENSES.txt'), await thirdPartyLicenses(result.metafile));
 await cp(path.join(root, 'node_modules', 'yargs', 'locales'), path.join(outDir, 'locales'), {
   recursive: true,

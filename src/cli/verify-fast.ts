@@ -79,7 +79,9 @@ export async function runFastVerify(argv: string[], io?: Partial<FastIO>): Promi
   });
   out.command = 'verify';
   const show = (f: string) => displayPath(cwd, f);
-  const lines = outcome.reports.flatMap((r) => (outcome.quiet ? [quietReport(r, show)] : renderReport(r, show)));
+  const lines = outcome.reports.flatMap((r) =>
+    outcome.quiet ? [quietReport(r, show)] : renderReport(r, show),
+  );
   out.result(lines, { ok: true, results: outcome.reports, errors: [] });
   return 0;
 }

@@ -18,7 +18,14 @@ import { exampleKey, makeKey, sign } from './corpus.js';
 
 async function index(keys: openpgp.PrivateKey[], now = new Date(), own: string[] = []) {
   const pub = keys.map((k) => k.toPublic());
-  const built = await buildVerifyIndex({ keys: pub, ownFingerprints: own, pins: false, inputs: 'x', distseal: 't', now });
+  const built = await buildVerifyIndex({
+    keys: pub,
+    ownFingerprints: own,
+    pins: false,
+    inputs: 'x',
+    distseal: 't',
+    now,
+  });
   return { built, ring: fastKeyring(built)!, pub };
 }
 
@@ -91,7 +98,10 @@ test('a tampered file, a wrong signature, an unknown key: not fast', async (t) =
   await writeFile(a.file, randomBytes(1500));
   t.like(fastVerifyFile(a.file, ring, new Date()), { ok: false, why: 'digest prefix differs' });
   const b = await signed(dir, stranger);
-  t.like(fastVerifyFile(b.file, ring, new Date()), { ok: false, why: 'issuer not exactly once in the keyring' });
+  t.like(fastVerifyFile(b.file, ring, new Date()), {
+    ok: false,
+    why: 'issuer not exactly once in the keyring',
+  });
   await rm(`${b.file}.asc`);
   t.false(fastVerifyFile(b.file, ring, new Date()).ok);
 });
@@ -105,7 +115,10 @@ test('the same key listed twice, or a key ID shared with another key: not fast',
   const { file } = await signed(dir, key);
   t.true(fastVerifyFile(file, fastKeyring(built)!, new Date()).ok);
   const shared = fastKeyring({ ...built, keyIDs: [...built.keyIDs, built.keyIDs[0]!] })!;
-  t.like(fastVerifyFile(file, shared, new Date()), { ok: false, why: 'issuer not exactly once in the keyring' });
+  t.like(fastVerifyFile(file, shared, new Date()), {
+    ok: false,
+    why: 'issuer not exactly once in the keyring',
+  });
 });
 
 test('revoked and expired keys are not indexed; an expiring key only within its validity', async (t) => {

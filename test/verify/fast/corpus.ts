@@ -53,7 +53,8 @@ export async function sign(
 
 /** A home laid out as the key store keeps it, 0700 directories. */
 export async function makeHome(home: string): Promise<void> {
-  for (const dir of ['', 'keys', 'trusted', 'revocations']) await mkdir(path.join(home, dir), { recursive: true });
+  for (const dir of ['', 'keys', 'trusted', 'revocations'])
+    await mkdir(path.join(home, dir), { recursive: true });
   for (const dir of ['', 'keys', 'trusted', 'revocations']) await chmod(path.join(home, dir), 0o700);
 }
 
@@ -73,7 +74,12 @@ export interface PairRun {
 }
 
 /** Run `verify ARGS` twice, with the fast path and without, and say which path the first took. */
-export async function runBoth(args: string[], env: Record<string, string>, cwd: string, trace: string): Promise<PairRun> {
+export async function runBoth(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+  trace: string,
+): Promise<PairRun> {
   await writeFile(trace, '');
   const fast = await runCli(['verify', ...args], { env: { ...env, DISTSEAL_FAST_TRACE: trace }, cwd });
   const full = await runCli(['verify', ...args], { env: { ...env, DISTSEAL_NO_FAST: '1' }, cwd });

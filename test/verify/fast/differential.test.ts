@@ -45,7 +45,8 @@ interface Scene {
   file: (
     name: string,
     signer?: openpgp.PrivateKey | openpgp.PrivateKey[],
-    options?: Parameters<typeof sign>[2] & { data?: Uint8Array }) => Promise<Uint8Array>;
+    options?: Parameters<typeof sign>[2] & { data?: Uint8Array },
+  ) => Promise<Uint8Array>;
   /** A full-path run that writes the index, checked to have answered 0. */
   warm: (args: string[]) => Promise<void>;
 }

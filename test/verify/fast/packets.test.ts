@@ -153,7 +153,10 @@ test('armor: the one plain form is read, anything unusual is not', async (t) => 
     truncated: lines.slice(0, -1).join('\n'),
   };
   for (const [name, text] of Object.entries(variants)) t.false(dearmorSignature(Buffer.from(text)).ok, name);
-  t.true(dearmorSignature(Buffer.from(`\r\n${armored.replace(/\n/g, '\r\n')}\n\n`)).ok, 'CRLF and blank lines');
+  t.true(
+    dearmorSignature(Buffer.from(`\r\n${armored.replace(/\n/g, '\r\n')}\n\n`)).ok,
+    'CRLF and blank lines',
+  );
   t.false(dearmorSignature(new Uint8Array(MAX_FAST_SIGNATURE_BYTES + 1)).ok);
   t.false(dearmorSignature(new Uint8Array(0)).ok);
 });

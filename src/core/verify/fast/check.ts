@@ -65,13 +65,15 @@ export function fastVerifyFile(file: string, keyring: FastKeyring, now: Date): F
   const parsed = parseSignaturePacket(armored.bytes);
   if (!parsed.ok) return no(parsed.why);
   const sig = parsed.signature;
-  if (keyring.keyIDCount.get(sig.issuerFingerprint.slice(-16)) !== 1) return no('issuer not exactly once in the keyring');
+  if (keyring.keyIDCount.get(sig.issuerFingerprint.slice(-16)) !== 1)
+    return no('issuer not exactly once in the keyring');
   const entry = keyring.byFingerprint.get(sig.issuerFingerprint);
   if (!entry || entry.key.algorithm !== sig.publicKeyAlgorithm) return no('issuer not in the index');
   const { signer, key } = entry;
   const created = sig.created * 1000;
   const nowMs = now.getTime();
-  const inWindow = (t: number) => t >= signer.validFrom && (signer.validUntil === null || t < signer.validUntil);
+  const inWindow = (t: number) =>
+    t >= signer.validFrom && (signer.validUntil === null || t < signer.validUntil);
   if (!inWindow(created) || !inWindow(nowMs)) return no('outside the validity window');
   if (created > Math.floor(nowMs / 1000) * 1000) return no('made in the future');
   const hashName = FAST_HASHES[sig.hashAlgorithm]!.node;
@@ -134,7 +136,12 @@ function concatPadded(r: Uint8Array, s: Uint8Array): Buffer | undefined {
 }
 
 /** The report verify-file.ts makes for this good signature, field for field and in its order. */
-function goodReport(file: string, signatureFile: string, sig: FastSignature, signer: IndexSigner): VerifyReport {
+function goodReport(
+  file: string,
+  signatureFile: string,
+  sig: FastSignature,
+  signer: IndexSigner,
+): VerifyReport {
   const signing = sig.issuerFingerprint;
   const report: SignatureReport = {
     index: 0,

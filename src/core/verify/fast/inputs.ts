@@ -75,7 +75,8 @@ export function homeWouldWarn(home: string, platform = process.platform): boolea
   if (writable(trusted)) return true;
   for (const name of listDir(trusted)) {
     const file = path.join(trusted, name);
-    if ((file === path.join(home, HOME_LAYOUT.policy) || name.endsWith('.asc')) && writable(file)) return true;
+    if ((file === path.join(home, HOME_LAYOUT.policy) || name.endsWith('.asc')) && writable(file))
+      return true;
   }
   return false;
 }

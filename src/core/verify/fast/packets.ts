@@ -98,8 +98,10 @@ function parseBody(body: Uint8Array): ParsedSignature {
   if (typeof unhashedEnd === 'string') return no(unhashedEnd);
   if (found.created === undefined) return no('no hashed creation time');
   const fpr = found.fingerprints[0];
-  if (fpr === undefined || found.fingerprints.some((f) => f !== fpr)) return no('no single issuer fingerprint');
-  if (found.keyIDs.some((id) => id !== fpr.slice(-16))) return no('issuer key ID disagrees with the fingerprint');
+  if (fpr === undefined || found.fingerprints.some((f) => f !== fpr))
+    return no('no single issuer fingerprint');
+  if (found.keyIDs.some((id) => id !== fpr.slice(-16)))
+    return no('issuer key ID disagrees with the fingerprint');
   if (body.length < unhashedEnd + 2) return no('truncated signature');
   const params = readParams(body.subarray(unhashedEnd + 2), publicKeyAlgorithm);
   if (typeof params === 'string') return no(params);
