@@ -160,3 +160,14 @@ test('armor: the one plain form is read, anything unusual is not', async (t) => 
   t.false(dearmorSignature(new Uint8Array(MAX_FAST_SIGNATURE_BYTES + 1)).ok);
   t.false(dearmorSignature(new Uint8Array(0)).ok);
 });
+
+test('an all-zero (wildcard) issuer key ID: not fast', (t) => {
+  const keyID = Buffer.from(key.getFingerprint(), 'hex').subarray(12);
+  const b = Buffer.from(body());
+  let at = b.indexOf(keyID);
+  t.true(at > 0);
+  for (; at >= 0; at = b.indexOf(keyID)) b.fill(0, at, at + 8);
+  const parsed = parseSignaturePacket(wrap(b));
+  t.false(parsed.ok);
+  if (!parsed.ok) t.is(parsed.why, 'wildcard issuer key ID');
+});

@@ -102,6 +102,8 @@ function parseBody(body: Uint8Array): ParsedSignature {
     return no('no single issuer fingerprint');
   if (found.keyIDs.some((id) => id !== fpr.slice(-16)))
     return no('issuer key ID disagrees with the fingerprint');
+  // openpgp.js matches the all-zero ("wildcard") key ID to every key: leave that to the full path.
+  if (/^0{16}$/.test(fpr.slice(-16))) return no('wildcard issuer key ID');
   if (body.length < unhashedEnd + 2) return no('truncated signature');
   const params = readParams(body.subarray(unhashedEnd + 2), publicKeyAlgorithm);
   if (typeof params === 'string') return no(params);
