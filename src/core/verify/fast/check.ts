@@ -118,12 +118,12 @@ function signatureHolds(sig: FastSignature, key: FastKey, digest: Buffer, hashNa
     if (key.algorithm === PK_RSA) {
       const s = leftPad(sig.params[0]!, key.size);
       if (!s) return false;
-      const decoded = publicDecrypt({ key: key.key, padding: constants.RSA_PKCS1_PADDING }, s);
+      const decoded = publicDecrypt({ key: key.key(), padding: constants.RSA_PKCS1_PADDING }, s);
       return decoded.equals(Buffer.concat([Buffer.from(DIGEST_INFO[hashName]!, 'hex'), digest]));
     }
     const rs =
       sig.params.length === 1 ? Buffer.from(sig.params[0]!) : concatPadded(sig.params[0]!, sig.params[1]!);
-    return rs !== undefined && verify(null, digest, key.key, rs);
+    return rs !== undefined && verify(null, digest, key.key(), rs);
   } catch {
     return false;
   }

@@ -11,7 +11,8 @@ export interface FastKey {
   algorithm: number;
   /** Bytes of the RSA modulus (for the signature's length); 32 for Ed25519. */
   size: number;
-  key: KeyObject;
+  /** The node:crypto key, made on first use (only the signer's key is ever needed). */
+  key: () => KeyObject;
 }
 
 /**
@@ -22,32 +23,31 @@ export function readKeyPacket(body: Uint8Array): FastKey | undefined {
   if (body.length < 7 || body.length > 0xffff || body[0] !== 4) return undefined;
   const algorithm = body[5]!;
   const rest = body.subarray(6);
-  let key: KeyObject | undefined;
+  let make: (() => KeyObject) | undefined;
   let size = 32;
   if (algorithm === PK_ED25519) {
     if (rest.length !== 32) return undefined;
-    key = okp(rest);
+    make = () => okp(rest);
   } else if (algorithm === PK_EDDSA_LEGACY) {
     const oid = rest.subarray(0, ED25519_LEGACY_OID.length);
     const q = rest.subarray(ED25519_LEGACY_OID.length);
     // MPI of 263 bits: 0x40 then the 32-byte point (openpgp.js checks the same prefix).
     if (!Buffer.from(oid).equals(ED25519_LEGACY_OID) || q.length !== 35) return undefined;
     if (q[0] !== 0x01 || q[1] !== 0x07 || q[2] !== 0x40) return undefined;
-    key = okp(q.subarray(3));
+    make = () => okp(q.subarray(3));
   } else if (algorithm === PK_RSA) {
     const n = mpi(rest, 0);
     const e = n && mpi(rest, n.next);
     if (!n || !e || e.next !== rest.length || n.value[0] === 0 || e.value[0] === 0) return undefined;
     size = n.value.length;
-    key = createPublicKey({
-      key: { kty: 'RSA', n: base64url(n.value), e: base64url(e.value) },
-      format: 'jwk',
-    });
+    make = () =>
+      createPublicKey({ key: { kty: 'RSA', n: base64url(n.value), e: base64url(e.value) }, format: 'jwk' });
   }
-  if (!key) return undefined;
+  if (!make) return undefined;
   const head = Buffer.from([0x99, body.length >> 8, body.length & 0xff]);
   const fingerprint = hex(createHash('sha1').update(head).update(body).digest());
-  return { fingerprint, algorithm, size, key };
+  let made: KeyObject | undefined;
+  return { fingerprint, algorithm, size, key: () => (made ??= make()) };
 }
 
 function okp(x: Uint8Array): KeyObject {
