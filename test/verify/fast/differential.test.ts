@@ -122,7 +122,7 @@ test('good: your own key (keys/), named as such', async (t) => {
   t.regex(r.fast.stdout, /your own key/);
 });
 
-test('not fast: text-mode signature, two signatures, signature expiry', async (t) => {
+test('not fast: a text-mode signature, two signatures in one .asc', async (t) => {
   const s = await scene(t, [keys.legacy, keys.rsa]);
   await s.file('text.txt', keys.legacy, { text: true, data: Buffer.from('line\nline\n') });
   await s.file('two.bin', [keys.legacy, keys.rsa]);
