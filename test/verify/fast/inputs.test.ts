@@ -21,7 +21,7 @@ async function storeWarns(home: string): Promise<boolean> {
 
 const skipOnWindows = process.platform === 'win32' ? test.skip : test;
 
-skipOnWindows('homeWouldWarn says what KeyStore.checkPermissions says, file by file', async (t) => {
+skipOnWindows('homeWouldWarn agrees with the key store permission check, file by file', async (t) => {
   const { dir, cleanup } = await tempDir();
   t.teardown(cleanup);
   const home = path.join(dir, 'home');
