@@ -31,6 +31,8 @@ interface Row {
   times: number[];
   /** CPU milliseconds (user + system) of node rows, from a preload that reports at exit. */
   cpu: number[];
+  /** More environment for this row. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Preloaded with -r in the CPU pass: appends the process's own CPU time to $BENCH_CPU_FILE. */
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
       const version = must([node, '--version'], env, dir).trim();
       const group = `Node ${version}`;
       const base = rows.length;
-      const add = (label: string, cmd: string[], goal?: number) =>
+      const add = (label: string, cmd: string[], goal?: number, more?: NodeJS.ProcessEnv) =>
         rows.push({
           group,
           label,
@@ -101,11 +103,16 @@ async function main(): Promise<void> {
           goal,
           times: [],
           cpu: [],
+          env: more,
         });
       add('node -e 0', [node, '-e', '0']);
       add('distseal --version', [node, BIN, '--version'], 1.5);
       add('distseal --help', [node, BIN, '--help'], 1.5);
       add('distseal verify (1 KB file)', [node, BIN, 'verify', 'small.bin'], 2.0);
+      // The same run without the fast path (issue 14): yargs, openpgp.js and the keyring parsed.
+      add('distseal verify, full path (DISTSEAL_NO_FAST=1)', [node, BIN, 'verify', 'small.bin'], undefined, {
+        DISTSEAL_NO_FAST: '1',
+      });
       add('distseal verify via the tsc build, no bundle, no compile cache', [
         node,
         '--input-type=module',
@@ -134,11 +141,12 @@ async function main(): Promise<void> {
 
     for (const row of rows) {
       for (let i = 0; i < 2; i += 1) {
-        const { status } = run(row.cmd, env, dir);
+        const { status } = run(row.cmd, { ...env, ...row.env }, dir);
         if (status !== 0) throw new Error(`${row.label}: exit ${status}`);
       }
     }
-    for (let i = 0; i < runs; i += 1) for (const row of rows) row.times.push(run(row.cmd, env, dir).ms);
+    for (let i = 0; i < runs; i += 1)
+      for (const row of rows) row.times.push(run(row.cmd, { ...env, ...row.env }, dir).ms);
     // CPU time: steadier than wall time on a shared machine (other processes delay a run's wall
     // time, not its CPU time). A separate pass, so the preload never counts in the wall times.
     const preload = path.join(dir, 'cpu-preload.cjs');
@@ -147,7 +155,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i += 1)
       nodeRows.forEach((row, n) => {
         const file = path.join(dir, `cpu-${n}.txt`);
-        run([row.cmd[0]!, '-r', preload, ...row.cmd.slice(1)], { ...env, BENCH_CPU_FILE: file }, dir);
+        run(
+          [row.cmd[0]!, '-r', preload, ...row.cmd.slice(1)],
+          { ...env, ...row.env, BENCH_CPU_FILE: file },
+          dir,
+        );
       });
     for (const [n, row] of nodeRows.entries()) {
       const text = await fs.readFile(path.join(dir, `cpu-${n}.txt`), 'utf8');

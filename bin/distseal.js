@@ -49,9 +49,32 @@ function prebuiltHelp() {
   return catalogue === 'en' || (catalogue === undefined && help.sameWithoutCatalogue) ? help.text : undefined;
 }
 
+/**
+ * `distseal verify FILE...` first tries the fast path (dist/cli/verify-fast.mjs: no yargs, no
+ * openpgp.js, src/cli/verify-fast.ts). It prints only when every file verified, exactly as the
+ * full CLI would; otherwise (or on any error) it prints nothing and the full CLI runs.
+ * DISTSEAL_NO_FAST=1 skips it.
+ */
+async function fastVerify(argv) {
+  if (argv[0] !== 'verify' || process.env.DISTSEAL_NO_FAST === '1') return undefined;
+  try {
+    const bundle = new URL('../dist/cli/verify-fast.mjs', import.meta.url);
+    const { runFastVerify } =
+      !process.env.NODE_V8_COVERAGE && fs.existsSync(bundle)
+        ? await import(bundle.href)
+        : await import('../dist/src/cli/verify-fast.js');
+    return await runFastVerify(argv);
+  } catch {
+    return undefined;
+  }
+}
+
 const argv = process.argv.slice(2);
 const help = argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h') ? prebuiltHelp() : undefined;
-if (argv.length === 1 && argv[0] === '--version') {
+const fast = await fastVerify(argv);
+if (fast !== undefined) {
+  process.exitCode = fast;
+} else if (argv.length === 1 && argv[0] === '--version') {
   process.stdout.write(`${readJson('../package.json').version}\n`);
 } else if (help !== undefined) {
   process.stdout.write(help);

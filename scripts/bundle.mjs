@@ -160,6 +160,39 @@ const result = await build({
   sourcesContent: false,
   logLevel: 'warning',
 });
+/**
+ * dist/cli/verify-fast.mjs: the fast path of `verify FILE...` (src/cli/verify-fast.ts), loaded by
+ * bin before the CLI. Its point is what it leaves out: the build fails if yargs or openpgp.js (or
+ * anything but distseal's own modules) found their way into it.
+ */
+const fast = await build({
+  entryPoints: { 'verify-fast': path.join(root, 'dist', 'src', 'cli', 'verify-fast.js') },
+  outdir: outDir,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  plugins: [lazyBuiltins, moduleUrls],
+  banner: {
+    js: [
+      'const { createRequire: __distsealRequire } =',
+      "  process.getBuiltinModule?.('node:module') ?? (await import('node:module'));",
+      'const require = __distsealRequire(import.meta.url);',
+    ].join('\n'),
+  },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+});
+const foreign = Object.keys(fast.metafile.inputs).filter(
+  (i) => !/^dist\/src\//.test(i) && !/^lazy-builtin:/.test(i),
+);
+if (foreign.length > 0)
+  throw new Error(`verify-fast.mjs must hold only distseal's own modules: ${foreign.join(', ')}`);
 await writeFile(path.join(outDir, 'THIRD-PARTY-LICENSES.txt'), await thirdPartyLicenses(result.metafile));
 await cp(path.join(root, 'node_modules', 'yargs', 'locales'), path.join(outDir, 'locales'), {
   recursive: true,

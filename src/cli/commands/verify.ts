@@ -10,6 +10,7 @@ import { dropSignaturesOfListed } from './sig-args.js';
 import { quietManifest, quietReport, renderManifest, renderReport } from './verify-render.js';
 import { displayPath } from '../display-path.js';
 import { verifyEach } from '../verify-loop.js';
+import { indexInputsBefore, updateVerifyIndex } from '../verify-fast-index.js';
 import { remoteAndTreeOptions, runVerifyTree, runVerifyUrls, verifyMode } from './verify-remote.js';
 
 /**
@@ -37,7 +38,9 @@ export const command: LeafCommand = {
       );
     if (!argv.manifest && files.length === 0)
       throw new UsageError('Name the files to verify, or --manifest SHA256SUMS.');
+    const indexBefore = indexInputsBefore(argv, ctx);
     const settings = await loadVerifySettings(argv, ctx);
+    await updateVerifyIndex(indexBefore, settings, ctx);
     if (argv.project !== undefined && !isValidProjectSpec(String(argv.project)))
       throw new UsageError(`--project ${argv.project} is not a project name.`, {
         hint: 'Give the name as on the index: letters, digits and ._- (conda:NAME or pypi:NAME for one ecosystem).',
