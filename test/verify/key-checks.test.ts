@@ -2,7 +2,7 @@ import test from 'ava';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as openpgp from 'openpgp';
-import { KeyChecks } from '../../src/core/verify/key-checks.js';
+import { KeyChecks, MAX_ANSWERS_PER_KEY } from '../../src/core/verify/key-checks.js';
 import { verifyFile, type VerifyReport } from '../../src/core/verify/verify-file.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -103,4 +103,24 @@ test('the cache is used: many files signed the same second ask openpgp.js about 
   const cached = await count(new KeyChecks());
   t.true(uncached >= 3 * files.length, `${uncached} calls without the cache`);
   t.true(cached <= 3, `${cached} calls with the cache`);
+});
+
+test('the cache is bounded: beyond MAX_ANSWERS_PER_KEY times, the oldest answers are dropped and asked again', async (t) => {
+  const created = new Date(Date.now() - 10 * DAY);
+  const { publicKey } = await makeKey('Bounded', created);
+  let calls = 0;
+  const original = publicKey.getSigningKey.bind(publicKey);
+  publicKey.getSigningKey = (...args: Parameters<typeof original>) => {
+    calls += 1;
+    return original(...args);
+  };
+  const keyChecks = new KeyChecks();
+  const id = publicKey.getKeyID();
+  const at = (i: number) => new Date(created.getTime() + HOUR + i * 1000);
+  for (let i = 0; i <= MAX_ANSWERS_PER_KEY; i += 1) await keyChecks.validityAt(publicKey, id, at(i));
+  t.is(calls, MAX_ANSWERS_PER_KEY + 1);
+  await keyChecks.validityAt(publicKey, id, at(MAX_ANSWERS_PER_KEY));
+  t.is(calls, MAX_ANSWERS_PER_KEY + 1, 'the newest answer is kept');
+  t.is((await keyChecks.validityAt(publicKey, id, at(0))).status, 'valid');
+  t.is(calls, MAX_ANSWERS_PER_KEY + 2, 'the oldest was dropped and asked again');
 });

@@ -3,6 +3,9 @@ import { expiryOf, signingValidityAt, type Validity } from './key-facts.js';
 
 type SigningKey = Awaited<ReturnType<openpgp.PublicKey['getSigningKey']>>;
 
+/** Answers kept per key; the oldest is dropped beyond this (signatures made at many times). */
+export const MAX_ANSWERS_PER_KEY = 1024;
+
 /**
  * Key checks remembered for one run over many files (`verify DIR`, `verify FILE...`), so each
  * trusted key's self-signatures and expiry are worked out once per (key, subkey, date) instead of
@@ -65,6 +68,8 @@ export class KeyChecks {
       // Remembered refusals are handled by every later caller; this one keeps Node from warning.
       result.catch(() => undefined);
       known.set(question, result);
+      // Bounded: a run over files signed at many different times keeps only the newest answers.
+      if (known.size > MAX_ANSWERS_PER_KEY) known.delete(known.keys().next().value!);
     }
     return result;
   }
