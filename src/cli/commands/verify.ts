@@ -3,6 +3,7 @@ import { ExitCode, UsageError } from '../../core/errors.js';
 import { isValidProjectSpec } from '../../core/names.js';
 import { DEFAULT_SIGN_CONCURRENCY } from '../../core/io/limit.js';
 import { verifyFile, verifyManifest } from '../../core/verify/index.js';
+import { KeyChecks } from '../../core/verify/key-checks.js';
 import type { ManifestVerifyReport } from '../../core/verify/manifest.js';
 import type { LeafCommand } from '../command.js';
 import { loadVerifySettings, verifierOptions, verifyBuilder } from '../verify-settings.js';
@@ -72,12 +73,14 @@ export const command: LeafCommand = {
       return report.verified ? ExitCode.ok : ExitCode.verification;
     }
 
+    const keyChecks = new KeyChecks();
     return verifyEach(files, ctx, {
       concurrency: DEFAULT_SIGN_CONCURRENCY,
       check: (file) =>
         verifyFile({
           ...common,
           file,
+          keyChecks,
           project: argv.project as string | undefined,
           signatureFile: argv.signature ? path.resolve(ctx.cwd, argv.signature) : undefined,
         }),

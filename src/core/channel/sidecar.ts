@@ -7,6 +7,7 @@ import type * as openpgp from 'openpgp';
 import { DistsealError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { TrustPolicy } from '../trust/policy.js';
+import type { KeyChecks } from '../verify/key-checks.js';
 import { problemsText } from '../verify/reasons.js';
 import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { fetchOrProblem, SIGNATURE_LIMIT } from './fetch-limits.js';
@@ -21,6 +22,8 @@ export interface SidecarTrust {
   signers?: string[];
   threshold?: number;
   logger?: Logger;
+  /** Key checks remembered across one run's signatures (verify/key-checks.ts). */
+  keyChecks?: KeyChecks;
 }
 
 /** The signature part of a channel entry's result. */
@@ -64,6 +67,7 @@ export async function verifyWithSidecar(
       signers: options.signers,
       threshold: options.threshold,
       logger: options.logger,
+      keyChecks: options.keyChecks,
     });
     // A remote channel's signature was fetched into a temp file that is gone by now: name it
     // by its place in the channel, in the report and every message (issue 15 item 16).

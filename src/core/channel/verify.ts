@@ -4,6 +4,7 @@ import { condaDigests } from '../distributions/conda/digests.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { TrustPolicy } from '../trust/policy.js';
+import { KeyChecks } from '../verify/key-checks.js';
 import { parseRepodata, type Repodata, type RepodataRecord } from './repodata.js';
 import { recordMismatches, type ChannelProblem } from './mismatches.js';
 import { fetchOrProblem, packageLimit, repodataLimit } from './fetch-limits.js';
@@ -27,6 +28,8 @@ export interface ChannelVerifyOptions {
   maxRepodataBytes?: number;
   /** Total time one download may take (default DEFAULT_DOWNLOAD_DEADLINE_MS). */
   deadlineMs?: number;
+  /** Key checks remembered across the run (verify/key-checks.ts); default: a new cache per run. */
+  keyChecks?: KeyChecks;
 }
 
 export { recordMismatches } from './mismatches.js';
@@ -57,6 +60,8 @@ export interface ChannelVerifyReport {
  */
 export async function verifyChannel(options: ChannelVerifyOptions): Promise<ChannelVerifyReport> {
   const logger = options.logger ?? silentLogger;
+  // One run: each trusted key's checks are made once for all the channel's signatures.
+  options = { ...options, keyChecks: options.keyChecks ?? new KeyChecks() };
   const source = await openChannelSource(options.channel, options.cwd, options);
   const entries: ChannelEntryResult[] = [];
   const seen: string[] = [];

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as openpgp from 'openpgp';
 import { DistsealError } from '../errors.js';
 import type { TrustPolicy } from '../trust/policy.js';
+import { KeyChecks } from '../verify/key-checks.js';
 import { verifyFile } from '../verify/verify-file.js';
 
 export interface TreeWorkerData {
@@ -35,6 +36,8 @@ export async function runTreeWorker(): Promise<void> {
   const data = workerData as TreeWorkerData;
   const keys = await Promise.all(data.armoredKeys.map((armoredKey) => openpgp.readKey({ armoredKey })));
   const port = parentPort!;
+  // The keys are this worker's own copies and do not change: one cache for the worker's run.
+  const keyChecks = new KeyChecks();
   port.on('message', (job: TreeJob) => {
     verifyFile({
       file: job.file,
@@ -47,6 +50,9 @@ export async function runTreeWorker(): Promise<void> {
       binaryOnly: data.binaryOnly,
       project: data.project,
       ownFingerprints: data.ownFingerprints,
+      keyChecks,
+      // This thread does nothing else: blocking reads cost far less than thread-pool round trips.
+      blockingReads: true,
     }).then(
       (report) => port.postMessage({ id: job.id, report } satisfies TreeAnswer),
       (error: unknown) =>

@@ -5,6 +5,7 @@ import { wrapFsError } from '../io/atomic.js';
 import { DEFAULT_SIGN_CONCURRENCY, mapLimit } from '../io/limit.js';
 import { silentLogger } from '../logger.js';
 import type { Reason } from '../verify/reasons.js';
+import { KeyChecks } from '../verify/key-checks.js';
 import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import type { TrustInputs } from './fetch-verified.js';
 import { defaultWorkers, POOL_MIN_FILES, verifyInPool } from './tree-pool.js';
@@ -104,12 +105,13 @@ export async function verifyTree(options: TreeVerifyOptions): Promise<TreeReport
     const out = await verifyInPool(signed, { ...options, now, workers });
     signed.forEach((c, i) => verdicts.set(c.file, out[i]!));
   } else {
+    const keyChecks = new KeyChecks();
     await mapLimit(
       signed,
       options.concurrency ?? DEFAULT_SIGN_CONCURRENCY,
       async ({ file, signatureFile }) => {
         try {
-          verdicts.set(file, await verifyFile({ ...options, now, logger, file, signatureFile }));
+          verdicts.set(file, await verifyFile({ ...options, now, logger, file, signatureFile, keyChecks }));
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
           verdicts.set(file, error);

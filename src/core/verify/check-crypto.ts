@@ -12,6 +12,7 @@ import {
   type HashFeed,
   type HashSink,
 } from '../io/prehashed.js';
+import type { KeyChecks } from './key-checks.js';
 import type { SignatureReport } from './signature-report.js';
 import { classifyOpenpgpError, GOOD, reason } from './reasons.js';
 
@@ -38,7 +39,7 @@ type Outcome = PromiseSettledResult<boolean>;
 export async function checkPending(
   pending: Pending[],
   data: () => ReadableStream<Uint8Array>,
-  options: { now: Date; feed: HashFeed; prehash?: boolean },
+  options: { now: Date; feed: HashFeed; prehash?: boolean; keyChecks?: KeyChecks },
 ): Promise<void> {
   const fast = pending.filter((p) => options.prehash !== false && canPrehash(p.packet));
   const slow = pending.filter((p) => !fast.includes(p));
@@ -51,7 +52,7 @@ export async function checkPending(
     if (slow.length > 0) {
       const stream = sinks.length > 0 ? data().pipeThrough(tap(sinks)) : data();
       const message = await openpgp.createMessage({ binary: stream, format: 'binary' });
-      const settled = await runVerify(slow, message, options.now);
+      const settled = await runVerify(slow, message, options);
       slow.forEach((p, i) => outcomes.set(p, settled[i]!));
     } else if (sinks.length > 0) {
       await options.feed(sinks);
@@ -63,7 +64,7 @@ export async function checkPending(
         format: 'binary',
       });
       try {
-        const settled = await runVerify(fast, decoy, options.now);
+        const settled = await runVerify(fast, decoy, options);
         fast.forEach((p, i) => outcomes.set(p, settled[i]!));
       } finally {
         for (const p of fast) clearDigest(p.packet);
@@ -91,16 +92,17 @@ function tap(sinks: HashSink[]): TransformStream<Uint8Array, Uint8Array> {
 async function runVerify(
   group: Pending[],
   message: openpgp.Message<ReadableStream<Uint8Array> | Uint8Array>,
-  now: Date,
+  options: { now: Date; keyChecks?: KeyChecks },
 ): Promise<Outcome[]> {
+  const keys = [...new Set(group.map((p) => p.key))];
   const list = new openpgp.PacketList<openpgp.SignaturePacket>();
   for (const p of group) list.push(p.packet);
   const result = await openpgp.verify({
     message,
     signature: new openpgp.Signature(list),
-    verificationKeys: [...new Set(group.map((p) => p.key))],
+    verificationKeys: options.keyChecks ? keys.map((k) => options.keyChecks!.verifier(k)) : keys,
     format: 'binary',
-    date: now,
+    date: options.now,
   });
   // A streamed verification never settles until its data has been read to the end.
   if (result.data instanceof ReadableStream) await drain(result.data as ReadableStream<unknown>);

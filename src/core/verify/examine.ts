@@ -57,6 +57,7 @@ export async function examineSignatures(
       now: options.now,
       feed: options.feed ?? ((hashes) => hashStream(data(), hashes)),
       prehash: options.prehash,
+      keyChecks: options.keyChecks,
     });
   for (const p of pending) if (p.report.verdict === 'good') applyPins(p.report, options);
   return reports;

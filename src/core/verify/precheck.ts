@@ -151,12 +151,17 @@ async function describeKey(
   report.keyAlgorithm = algo.algorithm;
   if (algo.bits) report.keyBits = algo.bits;
   if (algo.curve) report.keyCurve = algo.curve;
-  report.keyExpires = await expiryOf(key);
+  const checks = options.keyChecks;
+  report.keyExpires = await (checks ? checks.expiry(key) : expiryOf(key));
+  const validityAt = (date: Date) =>
+    checks
+      ? checks.validityAt(key, packet.issuerKeyID, date)
+      : signingValidityAt(key, packet.issuerKeyID, date);
   if (packet.created) {
-    const then = await signingValidityAt(key, packet.issuerKeyID, packet.created);
+    const then = await validityAt(packet.created);
     report.validAtSigning = then.status === 'valid' ? 'valid' : then.reason.code;
   }
-  const current = await signingValidityAt(key, packet.issuerKeyID, options.now);
+  const current = await validityAt(options.now);
   report.validNow = current.status === 'valid' ? 'valid' : current.reason.code;
   if (current.status !== 'valid' && report.validAtSigning === 'valid') {
     // Say what changed since, not the reason text written for "when it signed" (issue 15 item 11).

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import * as openpgp from 'openpgp';
 import { errnoCode } from '../errors.js';
 import { MAX_SIGNATURE_BYTES } from '../limits.js';
@@ -27,17 +27,18 @@ const ARMOR_BLOCK = /-----BEGIN PGP ([A-Z0-9 ,]+)-----[\s\S]*?-----END PGP \1---
  * packets. Never throws for bad content: garbage, a cleartext-signed message, a key, an empty
  * or oversized file all come back as `{ok:false, problem}` naming what was found instead.
  */
-export async function readSignatureFile(file: string): Promise<SignatureFileResult> {
+export async function readSignatureFile(file: string, blocking = false): Promise<SignatureFileResult> {
   let bytes: Buffer;
   try {
-    const stat = await fs.stat(file);
+    // blocking: for a thread with nothing else to do (io/opened-file.ts says why).
+    const stat = blocking ? statSync(file) : await fs.stat(file);
     if (!stat.isFile()) return fail('E_SIGNATURE_UNREADABLE', `${file} is not a regular file`);
     if (stat.size > MAX_SIGNATURE_BYTES)
       return fail(
         'E_SIGNATURE_MALFORMED',
         `${file} is ${stat.size} bytes, too large for a detached signature (limit ${MAX_SIGNATURE_BYTES})`,
       );
-    bytes = await fs.readFile(file);
+    bytes = blocking ? readFileSync(file) : await fs.readFile(file);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT')
       return {

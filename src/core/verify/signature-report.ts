@@ -1,5 +1,6 @@
 import type * as openpgp from 'openpgp';
 import type { HashFeed } from '../io/prehashed.js';
+import type { KeyChecks } from './key-checks.js';
 import type { Reason } from './reasons.js';
 
 /** One signature's verdict and the facts behind it. */
@@ -47,4 +48,6 @@ export interface ExamineOptions {
   binaryOnly?: boolean;
   /** false: let openpgp.js hash the data itself (the streaming fallback; tests force it). */
   prehash?: boolean;
+  /** Key checks remembered across the files of one run (key-checks.ts); default: none remembered. */
+  keyChecks?: KeyChecks;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type * as openpgp from 'openpgp';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { fileWebStream, hashFileHandle, openRegularFile } from '../io/file-stream.js';
+import { openForReading } from '../io/opened-file.js';
 import { normalizeFingerprint, type TrustPolicy } from '../trust/policy.js';
 import { examineSignatures, type ExamineOptions, type SignatureReport } from './examine.js';
 import { pinsForFile } from './pins.js';
@@ -35,6 +35,10 @@ export interface VerifyFileOptions {
   binaryOnly?: boolean;
   /** false forces openpgp.js's own streaming (tests). */
   prehash?: ExamineOptions['prehash'];
+  /** Key checks remembered across the files of one run (key-checks.ts): make one per run. */
+  keyChecks?: ExamineOptions['keyChecks'];
+  /** Read with blocking calls (io/opened-file.ts): only on a thread with nothing else to do. */
+  blockingReads?: boolean;
 }
 
 export interface VerifyReport {
@@ -76,7 +80,7 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyRepo
   if (!Number.isInteger(threshold) || threshold < 1)
     throw new UsageError(`--threshold must be a whole number of at least 1 (got ${threshold}).`);
   const now = options.now ?? new Date();
-  const { handle, size } = await openRegularFile(options.file);
+  const file = await openForReading(options.file, options.blockingReads);
   const signatureFile = options.signatureFile ?? (await defaultSignatureFile(options.file));
   const report: VerifyReport = {
     file: options.file,
@@ -89,24 +93,24 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyRepo
   };
   let unknownProject: Reason | undefined;
   try {
-    const parsed = await readSignatureFile(signatureFile);
+    const parsed = await readSignatureFile(signatureFile, options.blockingReads);
     if (!parsed.ok) {
       report.problems.push(parsed.problem);
       return report;
     }
     const pins = pinsForFile(options.policy, options.name ?? path.basename(options.file), options.project);
     if (pins.unknown) unknownProject = pins.unknown;
-    let opened = false;
+    let started = false;
     const once = () => {
-      if (opened) throw new Error('the data can be read only once');
-      opened = true;
+      if (started) throw new Error('the data can be read only once');
+      started = true;
     };
-    const read = { size, logger: options.logger, label: `verify ${path.basename(options.file)}` };
+    const read = { logger: options.logger, label: `verify ${path.basename(options.file)}` };
     report.signatures = await examineSignatures(
       parsed.packets,
       () => {
         once();
-        return fileWebStream(handle, options.file, read);
+        return file.stream(read);
       },
       {
         keys: options.keys,
@@ -116,14 +120,15 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyRepo
         ownFingerprints: options.ownFingerprints,
         binaryOnly: options.binaryOnly,
         prehash: options.prehash,
+        keyChecks: options.keyChecks,
         feed: async (hashes) => {
           once();
-          await hashFileHandle(handle, options.file, hashes, read);
+          await file.feed(hashes, read);
         },
       },
     );
   } finally {
-    await handle.close().catch(() => undefined);
+    await file.close();
   }
   conclude(report, options.keys.length);
   if (unknownProject) {
