@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Action } from '../action.js';
 import type { WizardDeps } from '../deps.js';
 import type { Plan } from '../command-line.js';
-import { existing } from '../paths.js';
+import { absolute, existing, words } from '../paths.js';
 
 type What = 'dists' | 'requirements' | 'environment';
 const LEVELS = ['low', 'medium', 'high', 'critical', 'none'] as const;
@@ -30,10 +30,7 @@ export async function auditFlow(deps: WizardDeps): Promise<Action> {
       message: 'Dist files (separated by spaces):',
       validate: existing(cwd, 'file', true),
     });
-    plan.positionals = files
-      .trim()
-      .split(/\s+/)
-      .map((f) => ({ name: 'files', value: path.resolve(cwd, f) }));
+    plan.positionals = absolute(cwd, words(files)).map((value) => ({ name: 'files', value }));
   } else if (what === 'requirements') {
     const file = await p.input({
       id: 'audit-requirements',
