@@ -6,6 +6,7 @@ import { HttpError } from '../errors.js';
 import { sha256File } from '../io/hash.js';
 import { fetchDigest } from '../net/fetch-digest.js';
 import { maskUrl } from '../net/http.js';
+import { signaturePackageName } from '../upload/conda/artifacts.js';
 import type { ProxyConfig } from '../net/proxy.js';
 import type { PlanFile } from './plan.js';
 import { checkSignature, compare, MAX_SIGNATURE_BYTES, type ReadBack } from './read-back-common.js';
@@ -37,7 +38,8 @@ export async function readBackAnaconda(
       got = { sha256: data.sha256?.toLowerCase(), size: data.size };
     }
     const v = compare(d.basename, d, got);
-    const sigUrl = `${target.apiUrl}/download/${owner}/${d.name}-signatures/${d.version}/${subdir}/${d.basename}.asc`;
+    // Where the uploader puts it: the `<name>-signatures` package, as a file without a subdir.
+    const sigUrl = `${target.apiUrl}/download/${owner}/${signaturePackageName(d.name)}/${d.version}/${d.basename}.asc`;
     const sig = await fetchDigest(sigUrl, {
       maxBytes: MAX_SIGNATURE_BYTES,
       keepBody: true,
