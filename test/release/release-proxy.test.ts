@@ -103,7 +103,12 @@ test.serial('HTTP_PROXY: every target is listed, sent to and read back through t
     new RegExp(`^POST /uploads/repos/me/proj/releases/\\d+/assets\\?name=${WHEEL}`),
     'asset upload',
   );
-  has(gh.url, /^GET \/repos\/me\/proj\/releases\/assets\/\d+$/, 'GitHub read-back');
+  // Each asset is read back; a signature asset twice (as an asset, and as the signature of its file).
+  const ids = new Map(gh.release('v1.0.0')!.assets.map((a) => [a.name, a.id]));
+  const reads = (name: string) =>
+    sentTo(proxy, gh.url).filter((s) => s === `GET /repos/me/proj/releases/assets/${ids.get(name)}`).length;
+  t.true(reads(WHEEL) >= 1, `GitHub read-back: ${JSON.stringify(sentTo(proxy, gh.url))}`);
+  t.true(reads(`${WHEEL}.asc`) >= 2, `GitHub signature read-back: ${JSON.stringify(sentTo(proxy, gh.url))}`);
   has(gh.url, /^GET \/download\/\d+$/, 'GitHub read-back after the redirect');
 
   // anaconda.org: the API, the storage POST, the file record and the signature read back.
@@ -112,7 +117,10 @@ test.serial('HTTP_PROXY: every target is listed, sent to and read back through t
   const dist = sentTo(proxy, anaconda.url).filter(
     (s) => s.startsWith('GET /dist/alice/') && s.endsWith(CONDA),
   );
-  t.true(dist.length >= 1, `anaconda.org read-back: ${JSON.stringify(sentTo(proxy, anaconda.url))}`);
+  t.true(
+    dist.length >= 2,
+    `anaconda.org listing and read-back: ${JSON.stringify(sentTo(proxy, anaconda.url))}`,
+  );
   has(
     anaconda.url,
     new RegExp(`^GET /download/alice/.*-signatures/.*${CONDA}\\.asc$`),
