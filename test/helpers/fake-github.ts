@@ -46,7 +46,14 @@ export class FakeGithub {
   url = '';
 
   constructor(
-    readonly options: { tokens?: string[]; readOnlyTokens?: string[]; owner?: string; repo?: string } = {},
+    readonly options: {
+      tokens?: string[];
+      readOnlyTokens?: string[];
+      owner?: string;
+      repo?: string;
+      /** List assets without `digest`, as for assets uploaded before GitHub reported them. */
+      noDigests?: boolean;
+    } = {},
   ) {}
 
   async start(): Promise<this> {
@@ -97,7 +104,7 @@ export class FakeGithub {
       size: a.data.length,
       state: a.state,
       content_type: a.contentType,
-      digest: `sha256:${createHash('sha256').update(a.data).digest('hex')}`,
+      digest: this.options.noDigests ? null : `sha256:${createHash('sha256').update(a.data).digest('hex')}`,
       url: `${this.url}${this.repoPath()}/releases/assets/${a.id}`,
       browser_download_url: `${this.url}/download/${a.id}`,
     };

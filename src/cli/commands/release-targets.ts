@@ -99,7 +99,11 @@ export async function resolveTargets(
         const credentials = once(async (): Promise<Credentials> => {
           const explicit = argv.password || ctx.env.TWINE_PASSWORD || repository.password;
           if (tp && !explicit) {
-            const token = await mintTrustedPublishingToken({ uploadUrl: repository.url, ...tp });
+            const token = await mintTrustedPublishingToken({
+              uploadUrl: repository.url,
+              ...tp,
+              proxy: ctx.proxy,
+            });
             ctx.logger.info(
               `${spec.spec}: using Trusted Publishing (a short-lived token minted from the GitHub Actions OIDC identity).`,
             );

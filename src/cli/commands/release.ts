@@ -62,10 +62,18 @@ export const command: LeafCommand = {
       signingKey: privateKey,
       dryRun: argv.dryRun,
       logger: ctx.logger,
+      proxy: ctx.proxy,
     });
     const verifications = argv.dryRun
       ? []
-      : await verifyPublished({ plan, signed, targets, outcomes, publicKey: privateKey.toPublic() });
+      : await verifyPublished({
+          plan,
+          signed,
+          targets,
+          outcomes,
+          publicKey: privateKey.toPublic(),
+          proxy: ctx.proxy,
+        });
     return finishRelease(ctx, argv, { plan, targets, signed, outcomes, verifications, fingerprint }, show);
   },
 };

@@ -7,6 +7,7 @@ import { HttpError } from '../errors.js';
 import { mapLimit } from '../io/limit.js';
 import { fetchDigest } from '../net/fetch-digest.js';
 import { maskUrl } from '../net/http.js';
+import type { ProxyConfig } from '../net/proxy.js';
 import { normalizePythonName } from '../names.js';
 
 export interface IndexFile {
@@ -51,11 +52,11 @@ export const READ_BACK_CONCURRENCY = 4;
 export async function listProjects(
   readUrl: string,
   dists: ReadonlyArray<{ name: string }>,
-  ca?: Buffer,
+  http: { ca?: Buffer; proxy?: ProxyConfig } = {},
 ): Promise<IndexFile[]> {
   const projects = [...new Set(dists.map((d) => d.name))];
   const pages = await mapLimit(projects, READ_BACK_CONCURRENCY, (project) =>
-    listIndexFiles(readUrl, project, { ca }),
+    listIndexFiles(readUrl, project, http),
   );
   return pages.flat();
 }
@@ -64,7 +65,7 @@ export async function listProjects(
 export async function listIndexFiles(
   readUrl: string,
   project: string,
-  options: { ca?: Buffer; headers?: Record<string, string> } = {},
+  options: { ca?: Buffer; proxy?: ProxyConfig; headers?: Record<string, string> } = {},
 ): Promise<IndexFile[]> {
   const page = new URL(
     `${encodeURIComponent(normalizePythonName(project))}/`,
@@ -74,6 +75,7 @@ export async function listIndexFiles(
     maxBytes: MAX_PAGE_BYTES,
     keepBody: true,
     ca: options.ca,
+    proxy: options.proxy,
     headers: {
       accept: 'application/vnd.pypi.simple.v1+json, text/html;q=0.1',
       ...(options.headers ?? {}),

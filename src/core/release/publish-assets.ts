@@ -42,6 +42,7 @@ export async function publishToGithubRelease(
     keepDraft: target.keepDraft,
     dryRun: o.dryRun,
     logger: o.logger ?? silentLogger,
+    proxy: o.proxy,
   });
   for (const a of result.assets) {
     const f = out.files.find((x) => x.name === a.name)!;

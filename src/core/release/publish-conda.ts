@@ -32,6 +32,7 @@ export async function publishToCondaServer(
     files: dists.map((d) => d.file),
     existing: 'skip' as const,
     logger: o.logger ?? silentLogger,
+    proxy: o.proxy,
   };
   const report =
     target.kind === 'anaconda'

@@ -21,7 +21,7 @@ export async function publishToIndex(
     : 'on the index, beside each file (FILE.asc)';
   const there = new Map<string, string | undefined>();
   if (target.readUrl)
-    for (const f of await listProjects(target.readUrl, dists, target.tls?.ca))
+    for (const f of await listProjects(target.readUrl, dists, { ca: target.tls?.ca, proxy: o.proxy }))
       there.set(f.filename, f.sha256);
   const todo = dists.filter((d) => {
     if (!there.has(d.basename)) return true;
@@ -50,6 +50,7 @@ export async function publishToIndex(
     repository: target.repository,
     credentials,
     tls: target.tls,
+    proxy: o.proxy,
     logger: o.logger ?? silentLogger,
   });
   for (const r of results) {

@@ -1,5 +1,6 @@
 import type * as openpgp from 'openpgp';
 import type { Logger } from '../logger.js';
+import type { ProxyConfig } from '../net/proxy.js';
 import type { ReleasePlan } from './plan.js';
 import type { SignStepResult } from './sign-step.js';
 import type { ReleaseTarget } from './types.js';
@@ -12,4 +13,6 @@ export interface PublishOptions {
   signingKey: openpgp.PrivateKey;
   dryRun?: boolean;
   logger?: Logger;
+  /** HTTP(S)_PROXY / NO_PROXY for every request to every target (listing, upload). */
+  proxy?: ProxyConfig;
 }

@@ -23,6 +23,7 @@ export async function readBackGithub(
     token: await target.token(),
     owner: target.owner,
     repo: target.repo,
+    proxy: o.proxy,
   });
   const release = await api.findRelease(target.tag);
   const assets = release ? await api.assets(release.id) : [];
@@ -37,7 +38,7 @@ export async function readBackGithub(
       });
       continue;
     }
-    const got = await fetchDigest(there.url, { maxBytes: a.size, headers: octets });
+    const got = await fetchDigest(there.url, { maxBytes: a.size, headers: octets, proxy: o.proxy });
     const v = compare(a.name, a, {
       sha256: got.status === 200 && !got.tooLarge ? got.sha256 : undefined,
       size: got.tooLarge ? undefined : got.size,
@@ -48,6 +49,7 @@ export async function readBackGithub(
         maxBytes: MAX_SIGNATURE_BYTES,
         keepBody: true,
         headers: octets,
+        proxy: o.proxy,
       });
       v.signature =
         sig.status === 200 && !sig.tooLarge

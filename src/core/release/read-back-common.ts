@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as openpgp from 'openpgp';
+import type { ProxyConfig } from '../net/proxy.js';
 import { verifyFile } from '../verify/verify-file.js';
 import type { ReleasePlan } from './plan.js';
 import type { SignStepResult } from './sign-step.js';
@@ -13,6 +14,8 @@ export interface VerifyPublishedOptions {
   targets: ReleaseTarget[];
   outcomes: TargetOutcome[];
   publicKey: openpgp.PublicKey;
+  /** HTTP(S)_PROXY / NO_PROXY for every read-back request. */
+  proxy?: ProxyConfig;
 }
 
 /** One read-back's options: the release's, and a private temp directory for served signatures. */

@@ -6,6 +6,8 @@ import { HttpError } from '../errors.js';
 import { sha256File } from '../io/hash.js';
 import { fetchDigest } from '../net/fetch-digest.js';
 import { maskUrl } from '../net/http.js';
+import { signaturePackageName } from '../upload/conda/artifacts.js';
+import type { ProxyConfig } from '../net/proxy.js';
 import type { PlanFile } from './plan.js';
 import { checkSignature, compare, MAX_SIGNATURE_BYTES, type ReadBack } from './read-back-common.js';
 import type { ReleaseTarget, TargetVerification } from './types.js';
@@ -29,17 +31,21 @@ export async function readBackAnaconda(
     const owner = target.owner ?? '';
     const subdir = sub ? new URL(sub).pathname.split('/').slice(-2, -1)[0] : undefined;
     const distUrl = `${target.apiUrl}/dist/${owner}/${d.name}/${d.version}/${subdir}/${d.basename}`;
-    const info = await fetchDigest(distUrl, { maxBytes: 1 << 20, keepBody: true, headers });
+    const info = await fetchDigest(distUrl, { maxBytes: 1 << 20, keepBody: true, headers, proxy: o.proxy });
     let got: { sha256?: string; size?: number } = {};
     if (info.status === 200) {
       const data = JSON.parse(info.body!.toString('utf8')) as { sha256?: string; size?: number };
       got = { sha256: data.sha256?.toLowerCase(), size: data.size };
     }
     const v = compare(d.basename, d, got);
-    const sigUrl = `${target.apiUrl}/download/${owner}/${d.name}-signatures/${d.version}/${subdir}/${d.basename}.asc`;
-    const sig = await fetchDigest(sigUrl, { maxBytes: MAX_SIGNATURE_BYTES, keepBody: true, headers }).catch(
-      () => undefined,
-    );
+    // Where the uploader puts it: the `<name>-signatures` package, as a file without a subdir.
+    const sigUrl = `${target.apiUrl}/download/${owner}/${signaturePackageName(d.name)}/${d.version}/${d.basename}.asc`;
+    const sig = await fetchDigest(sigUrl, {
+      maxBytes: MAX_SIGNATURE_BYTES,
+      keepBody: true,
+      headers,
+      proxy: o.proxy,
+    }).catch(() => undefined);
     v.signature =
       sig?.status === 200 && !sig.tooLarge
         ? await checkSignature(d.file, sig.body!, o.publicKey, o.tmp)
@@ -52,8 +58,8 @@ export async function readBackAnaconda(
 type Record_ = { sha256?: unknown; size?: unknown };
 
 /** The records of one subdir's repodata.json by file name; empty when the subdir is not there (404). */
-async function repodataRecords(url: string): Promise<Map<string, Record_>> {
-  const res = await fetchDigest(url, { maxBytes: MAX_REPODATA_BYTES, keepBody: true });
+async function repodataRecords(url: string, proxy?: ProxyConfig): Promise<Map<string, Record_>> {
+  const res = await fetchDigest(url, { maxBytes: MAX_REPODATA_BYTES, keepBody: true, proxy });
   if (res.status === 404) return new Map();
   if (res.status !== 200 || res.tooLarge)
     throw new HttpError(
@@ -83,6 +89,7 @@ export async function readBackPrefix(
   target: Target<'prefix'>,
   dists: PlanFile[],
   result: TargetVerification,
+  proxy?: ProxyConfig,
 ): Promise<TargetVerification> {
   if (!target.readUrl)
     return {
@@ -96,7 +103,7 @@ export async function readBackPrefix(
   for (const d of dists) {
     const subdir = d.subdir ?? 'noarch';
     const url = `${base}/${subdir}/repodata.json`;
-    if (!bySubdir.has(subdir)) bySubdir.set(subdir, repodataRecords(url));
+    if (!bySubdir.has(subdir)) bySubdir.set(subdir, repodataRecords(url, proxy));
     const record = (await bySubdir.get(subdir)!).get(d.basename);
     if (!record) {
       result.files.push({ name: d.basename, ok: false, problem: `not listed in ${maskUrl(url)}` });

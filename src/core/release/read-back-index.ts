@@ -23,12 +23,13 @@ export async function readBackIndex(
     };
   const readUrl = target.readUrl;
   const served = new Map<string, IndexFile>();
-  for (const f of await listProjects(readUrl, dists, target.tls?.ca)) served.set(f.filename, f);
+  for (const f of await listProjects(readUrl, dists, { ca: target.tls?.ca, proxy: o.proxy }))
+    served.set(f.filename, f);
   // A few files at a time: each is a round trip to the index (order kept for the receipt).
   result.files = await mapLimit(dists, READ_BACK_CONCURRENCY, async (d): Promise<VerifiedFile> => {
     const s = served.get(d.basename);
     if (!s) return { name: d.basename, ok: false, problem: `not listed on ${readUrl}` };
-    const got = await fetchDigest(s.url, { maxBytes: d.size, ca: target.tls?.ca });
+    const got = await fetchDigest(s.url, { maxBytes: d.size, ca: target.tls?.ca, proxy: o.proxy });
     const v = compare(d.basename, d, {
       sha256: got.status === 200 && !got.tooLarge ? got.sha256 : undefined,
       size: got.tooLarge ? undefined : got.size,
@@ -40,6 +41,7 @@ export async function readBackIndex(
         maxBytes: MAX_SIGNATURE_BYTES,
         keepBody: true,
         ca: target.tls?.ca,
+        proxy: o.proxy,
       });
       v.signature =
         sig.status === 200 && !sig.tooLarge

@@ -7,6 +7,7 @@
  */
 import { HttpError } from '../errors.js';
 import { requestWithRetry } from '../net/http.js';
+import type { ProxyConfig } from '../net/proxy.js';
 
 export interface TrustedPublishingOptions {
   /** The upload URL of the index (pypi.org's is upload.pypi.org/legacy/). */
@@ -14,6 +15,8 @@ export interface TrustedPublishingOptions {
   /** From ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
   requestUrl: string;
   requestToken: string;
+  /** HTTP(S)_PROXY / NO_PROXY for the three requests. */
+  proxy?: ProxyConfig;
 }
 
 /** Where the index's OIDC endpoints are: pypi.org for upload.pypi.org, else the upload URL's origin. */
@@ -23,21 +26,26 @@ export function oidcBaseFor(uploadUrl: string): string {
   return u.origin;
 }
 
-async function getJson(
-  method: string,
-  url: string,
-  what: string,
-  headers: Record<string, string>,
-  body?: string,
-) {
+interface JsonCall {
+  method: string;
+  url: string;
+  /** What the request is, for retry and error messages. */
+  what: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+async function getJson(call: JsonCall, proxy: ProxyConfig | undefined) {
+  const { body } = call;
   const res = await requestWithRetry(
     {
-      method,
-      url,
-      headers: { accept: 'application/json', ...headers },
+      method: call.method,
+      url: call.url,
+      headers: { accept: 'application/json', ...call.headers },
       body: body === undefined ? undefined : () => body,
+      proxy,
     },
-    { retries: 2, describe: what },
+    { retries: 2, describe: call.what },
   );
   let data: Record<string, unknown> = {};
   try {
@@ -51,7 +59,10 @@ async function getJson(
 /** A short-lived upload token for `__token__`, minted from the runner's OIDC identity. */
 export async function mintTrustedPublishingToken(options: TrustedPublishingOptions): Promise<string> {
   const base = oidcBaseFor(options.uploadUrl);
-  const aud = await getJson('GET', `${base}/_/oidc/audience`, 'the OIDC audience request', {});
+  const aud = await getJson(
+    { method: 'GET', url: `${base}/_/oidc/audience`, what: 'the OIDC audience request', headers: {} },
+    options.proxy,
+  );
   if (aud.status !== 200 || typeof aud.data.audience !== 'string')
     throw new HttpError(
       'E_TRUSTED_PUBLISHING',
@@ -63,10 +74,13 @@ export async function mintTrustedPublishingToken(options: TrustedPublishingOptio
     );
   const sep = options.requestUrl.includes('?') ? '&' : '?';
   const oidc = await getJson(
-    'GET',
-    `${options.requestUrl}${sep}audience=${encodeURIComponent(aud.data.audience)}`,
-    'the GitHub Actions OIDC token request',
-    { authorization: `bearer ${options.requestToken}` },
+    {
+      method: 'GET',
+      url: `${options.requestUrl}${sep}audience=${encodeURIComponent(aud.data.audience)}`,
+      what: 'the GitHub Actions OIDC token request',
+      headers: { authorization: `bearer ${options.requestToken}` },
+    },
+    options.proxy,
   );
   if (oidc.status !== 200 || typeof oidc.data.value !== 'string')
     throw new HttpError('E_TRUSTED_PUBLISHING', `GitHub Actions gave no OIDC token (${oidc.status}).`, {
@@ -74,11 +88,14 @@ export async function mintTrustedPublishingToken(options: TrustedPublishingOptio
       hint: 'Give the job `permissions: id-token: write`.',
     });
   const mint = await getJson(
-    'POST',
-    `${base}/_/oidc/mint-token`,
-    'the Trusted Publishing token exchange',
-    { 'content-type': 'application/json' },
-    JSON.stringify({ token: oidc.data.value }),
+    {
+      method: 'POST',
+      url: `${base}/_/oidc/mint-token`,
+      what: 'the Trusted Publishing token exchange',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: oidc.data.value }),
+    },
+    options.proxy,
   );
   if (mint.status !== 200 || typeof mint.data.token !== 'string') {
     const errors = Array.isArray(mint.data.errors)

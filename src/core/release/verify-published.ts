@@ -45,7 +45,7 @@ function verifyOne(target: ReleaseTarget, o: ReadBack): Promise<TargetVerificati
     case 'anaconda':
       return readBackAnaconda(target, dists, o, result);
     case 'prefix':
-      return readBackPrefix(target, dists, result);
+      return readBackPrefix(target, dists, result, o.proxy);
     case 'channel':
       return readBackChannel(target, dists, o, result);
     case 'github':

@@ -7,6 +7,7 @@ import { HttpError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
 import { requestWithRetry, type HttpResponse } from '../../net/http.js';
+import type { ProxyConfig } from '../../net/proxy.js';
 
 export const DEFAULT_GITHUB_API = 'https://api.github.com';
 export const GITHUB_API_VERSION = '2022-11-28';
@@ -40,6 +41,8 @@ export interface GithubApiOptions {
   logger?: Logger;
   retries?: number;
   retryBaseMs?: number;
+  /** HTTP(S)_PROXY / NO_PROXY for every API call and asset download. */
+  proxy?: ProxyConfig;
 }
 
 /** Release and asset JSON is small; 8 MiB covers 100 assets with long labels. */
@@ -54,6 +57,11 @@ export class GithubApi {
     this.apiUrl = (options.apiUrl ?? DEFAULT_GITHUB_API).replace(/\/+$/, '');
     this.repoPath = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}`;
     this.logger = options.logger ?? silentLogger;
+  }
+
+  /** The proxy settings, for asset downloads made beside the API (fetchDigest). */
+  get proxy(): ProxyConfig | undefined {
+    return this.options.proxy;
   }
 
   headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -88,6 +96,7 @@ export class GithubApi {
         body: extra.stream ?? (json === undefined ? undefined : () => json),
         maxResponseBytes: MAX_JSON_BYTES,
         timeoutMs: extra.timeoutMs,
+        proxy: this.options.proxy,
       },
       {
         retries: this.options.retries ?? 3,

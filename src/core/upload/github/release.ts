@@ -50,6 +50,7 @@ async function remoteSha256(api: GithubApi, asset: GithubAsset): Promise<string 
   const got = await fetchDigest(asset.url, {
     headers: api.headers({ accept: 'application/octet-stream' }),
     maxBytes: asset.size,
+    proxy: api.proxy,
   });
   return got.status === 200 && !got.tooLarge ? got.sha256 : undefined;
 }
