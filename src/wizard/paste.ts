@@ -1,6 +1,7 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { InterruptedError } from '../core/errors.js';
+import { InputError, InterruptedError } from '../core/errors.js';
+import { MAX_KEY_FILE_BYTES } from '../core/limits.js';
 import type { PasteQuestion } from './prompter.js';
 
 const BEGIN = /^-----BEGIN PGP [A-Z ]+-----$/;
@@ -17,9 +18,20 @@ export class PasteCollector {
   readonly lines: string[] = [];
   private inside = false;
   private complete = 0;
+  private bytes = 0;
+
+  /** `maxBytes`: a paste longer than a key file may be is refused as it arrives. */
+  constructor(private readonly maxBytes = MAX_KEY_FILE_BYTES) {}
 
   /** Add a line; returns true when this line may end the paste (an empty line after a block). */
   push(raw: string): boolean {
+    this.bytes += Buffer.byteLength(raw) + 1;
+    if (this.bytes > this.maxBytes)
+      throw new InputError(
+        'E_TOO_LARGE',
+        `The pasted text is larger than ${this.maxBytes} bytes (the limit for a key file).`,
+        { hint: 'Paste one armored key, or import a key file: distseal keys import FILE.' },
+      );
     const line = raw.replace(/\r$/, '');
     const trimmed = line.trim();
     if (BEGIN.test(trimmed)) this.inside = true;
@@ -84,7 +96,14 @@ function readOnce(input: Readable, output: Writable): Promise<string> {
         clearImmediate(pending);
         pending = undefined;
       }
-      if (collector.push(line)) pending = setImmediate(() => finish());
+      let ends: boolean;
+      try {
+        ends = collector.push(line);
+      } catch (error) {
+        finish(error as Error);
+        return;
+      }
+      if (ends) pending = setImmediate(() => finish());
     });
     rl.on('SIGINT', () => finish(new InterruptedError('Interrupted: nothing was changed.')));
     rl.on('close', () => finish());

@@ -2,6 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import { addToChannel } from '../../src/core/channel/add.js';
+import { readSubdirRepodata } from '../../src/core/channel/store.js';
 import { verifyChannel } from '../../src/core/channel/verify.js';
 import { condaDigests } from '../../src/core/distributions/conda/digests.js';
 import { tempDir } from '../helpers/cli.js';
@@ -136,4 +137,19 @@ test('a package with its own .asc keeps that signature; re-adding keeps what the
   t.is(again.results[0]!.signature, 'kept');
   t.is(await readFile(path.join(channel, 'noarch', `${path.basename(BZ2)}.asc`), 'utf8'), armored);
   t.true((await verify(channel)).verified);
+});
+
+test('a local repodata.json is read within its limit: channel add and channel verify refuse one over it', async (t) => {
+  const channel = path.join(root, 'c-limit');
+  await add(channel, [CONDA]);
+  const size = (await stat(path.join(channel, 'noarch', 'repodata.json'))).size;
+  const e = await t.throwsAsync(readSubdirRepodata(channel, 'noarch', size - 1));
+  t.is(codeOf(e), 'E_TOO_LARGE');
+  t.regex(e!.message, /repodata\.json is larger than/);
+  t.is((await readSubdirRepodata(channel, 'noarch', size)).existed, true);
+  const report = await verifyChannel({ channel, keys: keys.publicKeys, maxRepodataBytes: size - 1 });
+  t.false(report.verified);
+  const entry = report.entries.find((x) => x.path === 'noarch/repodata.json')!;
+  t.is(entry.problems.at(-1)?.code, 'E_TOO_LARGE');
+  t.true((await verifyChannel({ channel, keys: keys.publicKeys, maxRepodataBytes: size })).verified);
 });

@@ -72,3 +72,20 @@ test('paste: several blocks pasted at once are kept; Ctrl-C cancels; a bad paste
   setTimeout(() => term.type('\x03'), 30);
   await t.throwsAsync(cancelled, { instanceOf: InterruptedError });
 });
+
+test('paste: a paste longer than a key file may be is refused as it arrives, through readPastedArmor too', async (t) => {
+  const small = new PasteCollector(100);
+  small.push('-----BEGIN PGP PUBLIC KEY BLOCK-----');
+  const e = t.throws(() => small.push('x'.repeat(80)));
+  t.is((e as { code?: string }).code, 'E_TOO_LARGE');
+  t.regex(e!.message, /larger than 100 bytes/);
+
+  const term = terminal();
+  const endless = readPastedArmor(Q.importPaste(), term.ctx.stdin, term.ctx.stderr);
+  const line = `${'A'.repeat(64)}\n`;
+  term.type(
+    `-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n${line.repeat(Math.ceil((1 << 20) / line.length) + 10)}`,
+  );
+  const refused = await t.throwsAsync(endless);
+  t.is((refused as { code?: string }).code, 'E_TOO_LARGE');
+});

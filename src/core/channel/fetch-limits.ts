@@ -5,6 +5,7 @@
  * its cap becomes a problem in the report (the channel fails verification), never a crash.
  */
 import { DistsealError } from '../errors.js';
+import { readFileBounded } from '../io/bounded-read.js';
 import {
   DEFAULT_DEADLINE_MS,
   MAX_PACKAGE_BYTES,
@@ -46,4 +47,9 @@ export async function fetchOrProblem(
     if (!(error instanceof DistsealError) || error.kind !== 'input') throw error;
     return { subject: relative, code: error.code, message: error.message, hint: error.hint };
   }
+}
+
+/** A local (or already downloaded) file as text, refused while it is read once over `limit`. */
+export async function readBoundedText(file: string, limit: FetchLimit): Promise<string> {
+  return (await readFileBounded(file, limit.maxBytes, limit.name)).toString('utf8');
 }

@@ -1,7 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { errnoCode } from '../errors.js';
+import { DistsealError, errnoCode } from '../errors.js';
 import { ensureDir, wrapFsError, writeFileAtomic } from '../io/atomic.js';
+import { readFileBounded } from '../io/bounded-read.js';
+import { MAX_REPODATA_BYTES } from '../limits.js';
 import { emptyRepodata, parseRepodata, serializeRepodata, type Repodata } from './repodata.js';
 
 /** File names inside a channel subdir. */
@@ -9,17 +11,25 @@ export const REPODATA_FILE = 'repodata.json';
 export const SIGNATURE_SUFFIX = '.asc';
 export const CHANNEL_LOCK = '.distseal-channel.lock';
 
-/** Read `<channel>/<subdir>/repodata.json`, or an empty one when absent. Damaged files throw. */
+/** The limit named when a repodata.json is refused for its size. */
+export const REPODATA_LIMIT = 'the repodata.json limit (256 MiB)';
+
+/**
+ * Read `<channel>/<subdir>/repodata.json`, or an empty one when absent. Damaged files throw; so
+ * does one over `maxBytes` (E_TOO_LARGE), refused while it is read.
+ */
 export async function readSubdirRepodata(
   channel: string,
   subdir: string,
+  maxBytes = MAX_REPODATA_BYTES,
 ): Promise<{ repodata: Repodata; existed: boolean }> {
   const file = path.join(channel, subdir, REPODATA_FILE);
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = (await readFileBounded(file, maxBytes, REPODATA_LIMIT)).toString('utf8');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return { repodata: emptyRepodata(subdir), existed: false };
+    if (error instanceof DistsealError) throw error;
     throw wrapFsError(error, file, 'read');
   }
   return { repodata: parseRepodata(text, file, subdir), existed: true };

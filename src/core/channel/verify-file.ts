@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { condaDigests } from '../distributions/conda/digests.js';
 import { condaFormatOf } from '../distributions/conda/filename.js';
@@ -9,7 +8,7 @@ import { fileSize } from './store.js';
 import { problemsText } from '../verify/reasons.js';
 import { verifyFile, type VerifyReport } from '../verify/verify-file.js';
 import { parseRepodata, sectionFor, type RepodataRecord } from './repodata.js';
-import { fetchOrProblem, repodataLimit } from './fetch-limits.js';
+import { fetchOrProblem, readBoundedText, repodataLimit } from './fetch-limits.js';
 import { openChannelSource } from './source.js';
 import { REPODATA_FILE } from './store.js';
 import { recordMismatches, type ChannelProblem } from './mismatches.js';
@@ -102,9 +101,11 @@ export async function verifyAgainstChannel(
       }
       if (!local) continue;
       try {
-        const record = parseRepodata(await readFile(local, 'utf8'), `${subdir}/${REPODATA_FILE}`, subdir)[
-          sectionFor(filename)
-        ][filename];
+        const record = parseRepodata(
+          await readBoundedText(local, repodataLimit(options)),
+          `${subdir}/${REPODATA_FILE}`,
+          subdir,
+        )[sectionFor(filename)][filename];
         if (record || subdir === subdirHint) {
           found = { subdir, local, record };
           break;

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type * as openpgp from 'openpgp';
 import { condaDigests } from '../distributions/conda/digests.js';
 import type { Logger } from '../logger.js';
@@ -7,7 +6,7 @@ import type { TrustPolicy } from '../trust/policy.js';
 import { KeyChecks } from '../verify/key-checks.js';
 import { parseRepodata, type Repodata, type RepodataRecord } from './repodata.js';
 import { recordMismatches, type ChannelProblem } from './mismatches.js';
-import { fetchOrProblem, packageLimit, repodataLimit } from './fetch-limits.js';
+import { fetchOrProblem, readBoundedText, packageLimit, repodataLimit } from './fetch-limits.js';
 import type { ProxyConfig } from '../net/proxy.js';
 import { openChannelSource, type ChannelSource } from './source.js';
 import { sidecarVerdict, verifyWithSidecar, type SignatureSummary } from './sidecar.js';
@@ -131,7 +130,7 @@ async function checkRepodata(
   if (problem) problems.push(problem);
   let repodata: Repodata | undefined;
   try {
-    repodata = parseRepodata(await readFile(local, 'utf8'), rel, subdir);
+    repodata = parseRepodata(await readBoundedText(local, repodataLimit(options)), rel, subdir);
   } catch (error) {
     problems.push({
       subject: rel,
