@@ -5,6 +5,8 @@ import type { Writable } from 'node:stream';
 import { fastKeyring, fastVerifyFile } from '../core/verify/fast/check.js';
 import { parseIndex } from '../core/verify/fast/index-format.js';
 import { homeWouldWarn, trustInputsDigest, VERIFY_INDEX_FILE } from '../core/verify/fast/inputs.js';
+import type { ProgressEvent } from '../core/logger.js';
+import { FAST_PROGRESS_MIN_BYTES } from '../core/verify/fast/hash-file.js';
 import type { VerifyReport } from '../core/verify/verify-file.js';
 import { quietReport, renderReport } from './commands/verify-render.js';
 import { resolveHome } from './context.js';
@@ -49,14 +51,29 @@ function plainVerify(argv: string[]): { files: string[]; json: boolean; quiet: b
  * parsing. It answers only when every file has one good signature by a key in the verification
  * index (written by the full verifier for this very keyring), printing exactly what the full
  * verifier prints. Anything else — a doubt, a bad signature, an exception — returns undefined
- * before printing anything, and the caller runs the full CLI with the same arguments.
+ * before printing anything, and the caller runs the full CLI with the same arguments. The one
+ * exception: a file of 16 MiB or more (one per run) reports its reading as the full path does,
+ * a bar on a terminal while it is hashed (cleared if the fast path then steps aside), and the
+ * final event (the only line when stderr is not a terminal) once it verified.
  * `DISTSEAL_NO_FAST=1` turns it off; `DISTSEAL_FAST_TRACE=FILE` appends which path ran (tests).
  */
 export async function runFastVerify(argv: string[], io?: Partial<FastIO>): Promise<number | undefined> {
   const env = io?.env ?? process.env;
-  let outcome: { reports: VerifyReport[]; json: boolean; quiet: boolean } | string;
+  const stderr = io?.stderr ?? process.stderr;
+  // Whether a progress bar may be on the terminal (the first event of a task is always drawn).
+  let barDrawn = false;
+  const openOutput = (json: boolean, quiet: boolean): FastOutput => {
+    const out = new Output({ stdout: io?.stdout ?? process.stdout, stderr, json, verbose: false, quiet });
+    out.command = 'verify';
+    const progress = (event: ProgressEvent) => {
+      barDrawn ||= Boolean((stderr as { isTTY?: boolean }).isTTY) && !json && !quiet;
+      out.progress(event);
+    };
+    return { out, progress };
+  };
+  let outcome: FastAnswer | string;
   try {
-    outcome = env.DISTSEAL_NO_FAST === '1' ? 'DISTSEAL_NO_FAST' : fastReports(argv, env, io);
+    outcome = env.DISTSEAL_NO_FAST === '1' ? 'DISTSEAL_NO_FAST' : fastReports(argv, env, io, openOutput);
   } catch (error) {
     outcome = `error: ${(error as Error).message}`;
   }
@@ -68,32 +85,47 @@ export async function runFastVerify(argv: string[], io?: Partial<FastIO>): Promi
       // a trace for tests only
     }
   }
-  if (typeof outcome === 'string') return undefined;
+  if (typeof outcome === 'string') {
+    // A progress bar drawn before the fast path stepped aside: the full path draws its own.
+    if (barDrawn) stderr.write('\r\x1b[K');
+    return undefined;
+  }
   const cwd = io?.cwd ?? process.cwd();
-  const out = new Output({
-    stdout: io?.stdout ?? process.stdout,
-    stderr: io?.stderr ?? process.stderr,
-    json: outcome.json,
-    verbose: false,
-    quiet: outcome.quiet,
-  });
-  out.command = 'verify';
   const show = (f: string) => displayPath(cwd, f);
   const lines = outcome.reports.flatMap((r) =>
     outcome.quiet ? [quietReport(r, show)] : renderReport(r, show),
   );
-  out.result(lines, { ok: true, results: outcome.reports, errors: [] });
+  outcome.out.result(lines, { ok: true, results: outcome.reports, errors: [] });
   return 0;
+}
+
+interface FastOutput {
+  out: Output;
+  progress: (event: ProgressEvent) => void;
+}
+
+interface FastAnswer {
+  reports: VerifyReport[];
+  quiet: boolean;
+  out: Output;
 }
 
 function fastReports(
   argv: string[],
   env: Record<string, string | undefined>,
   io: Partial<FastIO> | undefined,
-): { reports: VerifyReport[]; json: boolean; quiet: boolean } | string {
+  openOutput: (json: boolean, quiet: boolean) => FastOutput,
+): FastAnswer | string {
   const asked = plainVerify(argv);
   if (typeof asked === 'string') return asked;
   const cwd = io?.cwd ?? process.cwd();
+  const files = asked.files.map((f) => path.resolve(cwd, f));
+  // One large file at most: its progress is then the only stderr output, as on the full path,
+  // which reads several files at once and may interleave their progress lines differently.
+  const large = files.filter(
+    (f) => (fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0) >= FAST_PROGRESS_MIN_BYTES,
+  );
+  if (large.length > 1) return 'more than one large file';
   const home = path.resolve(resolveHome(undefined, env, cwd, env.HOME || os.homedir()).home);
   if (homeWouldWarn(home)) return 'the home has unsafe permissions';
   const indexFile = path.join(home, VERIFY_INDEX_FILE);
@@ -109,11 +141,14 @@ function fastReports(
   const keyring = fastKeyring(index);
   if (!keyring) return 'index keys damaged';
   const now = io?.now ?? new Date();
-  const reports: VerifyReport[] = [];
-  for (const file of asked.files) {
-    const result = fastVerifyFile(path.resolve(cwd, file), keyring, now);
+  const { out, progress } = openOutput(asked.json, asked.quiet);
+  const reports = new Map<string, VerifyReport>();
+  // The large file last: once its progress is done, nothing else can send the run to the full path.
+  for (const file of [...files.filter((f) => !large.includes(f)), ...large]) {
+    if (reports.has(file)) continue;
+    const result = fastVerifyFile(file, keyring, now, progress);
     if (!result.ok) return `${file}: ${result.why}`;
-    reports.push(result.report);
+    reports.set(file, result.report);
   }
-  return { reports, json: asked.json, quiet: asked.quiet };
+  return { reports: files.map((f) => reports.get(f)!), quiet: asked.quiet, out };
 }

@@ -4,8 +4,7 @@ import path from 'node:path';
 import test from 'ava';
 import * as openpgp from 'openpgp';
 import { buildVerifyIndex } from '../../../src/core/verify/fast/build-index.js';
-import { FAST_MAX_FILE_BYTES, fastKeyring, fastVerifyFile } from '../../../src/core/verify/fast/check.js';
-import { PROGRESS_MIN_BYTES } from '../../../src/core/io/file-stream.js';
+import { fastKeyring, fastVerifyFile } from '../../../src/core/verify/fast/check.js';
 import { verifyFile } from '../../../src/core/verify/verify-file.js';
 import { tempDir } from '../../helpers/cli.js';
 import { exampleKey, makeKey, sign } from './corpus.js';
@@ -151,21 +150,4 @@ test('revoked and expired keys are not indexed; an expiring key only within its 
   // Dated in the future: left to the full path.
   const future = await signed(dir, expiring, { date: new Date(Date.now() + 60_000) });
   t.false(fastVerifyFile(future.file, ring, new Date()).ok);
-});
-
-test('files from the size where the full path reports progress on are left to it', async (t) => {
-  t.is(FAST_MAX_FILE_BYTES, PROGRESS_MIN_BYTES);
-  const { dir, cleanup } = await tempDir();
-  t.teardown(cleanup);
-  const key = await makeKey('ed25519', 'C Large');
-  const { ring } = await index([key]);
-  const file = path.join(dir, 'large.bin');
-  const data = new Uint8Array(FAST_MAX_FILE_BYTES);
-  await writeFile(file, data);
-  await writeFile(`${file}.asc`, await sign(key, data));
-  t.like(fastVerifyFile(file, ring, new Date()), { ok: false });
-  const smaller = data.subarray(1);
-  await writeFile(file, smaller);
-  await writeFile(`${file}.asc`, await sign(key, smaller));
-  t.true(fastVerifyFile(file, ring, new Date()).ok);
 });

@@ -240,11 +240,37 @@ test('not fast: the index damaged, of another version, or pointing a fingerprint
   await same(t, s, ['f.bin'], 'fast', 0);
 });
 
-test('not fast: a file of 16 MiB, whose reading the full path reports', async (t) => {
+test('fast: one file of 16 MiB or more, its progress line as the full path prints it', async (t) => {
   const s = await scene(t, [keys.ed25519]);
   await s.file('small.bin', keys.ed25519);
   await s.file('large.bin', keys.ed25519, { data: new Uint8Array(16 << 20) });
   await s.warm(['small.bin']);
-  const r = await same(t, s, ['large.bin'], 'full', 0);
-  t.regex(r.full.stderr, /done \(16\.0 MiB\)/);
+  const r = await same(t, s, ['large.bin'], 'fast', 0);
+  t.is(r.fast.stderr, 'verify large.bin: done (16.0 MiB)\n');
+  await same(t, s, ['large.bin', 'small.bin'], 'fast', 0);
+  await same(t, s, ['small.bin', 'large.bin', 'small.bin'], 'fast', 0);
+  for (const flag of ['--json', '-q']) {
+    const quiet = await same(t, s, [flag, 'large.bin', 'small.bin'], 'fast', 0);
+    t.is(quiet.fast.stderr, '');
+  }
+});
+
+test('not fast: two files of 16 MiB or more, or a large file that fails', async (t) => {
+  const s = await scene(t, [keys.ed25519]);
+  await s.file('a.bin', keys.ed25519, { data: new Uint8Array(16 << 20) });
+  await s.file('b.bin', keys.ed25519, { data: new Uint8Array((16 << 20) + 1) });
+  await s.warm(['a.bin']);
+  // The full path reads both at once: their lines come in either order, run to run.
+  const r = await runBoth(['a.bin', 'b.bin'], s.env, s.dir, s.trace);
+  t.regex(r.path, /^full: more than one large file/);
+  t.is(r.fast.stdout, r.full.stdout);
+  t.is(r.fast.code, 0);
+  const lines = (text: string) => text.split('\n').sort();
+  t.deepEqual(lines(r.fast.stderr), lines(r.full.stderr));
+  t.deepEqual(lines(r.full.stderr), ['', 'verify a.bin: done (16.0 MiB)', 'verify b.bin: done (16.0 MiB)']);
+  await same(t, s, ['a.bin', 'a.bin'], 'full', 0);
+  // The fast path hashed it and stepped aside: the full path's progress line is printed once.
+  await writeFile(path.join(s.dir, 'b.bin'), new Uint8Array((16 << 20) + 1).fill(1, -1));
+  const bad = await same(t, s, ['b.bin'], 'full', 3);
+  t.is(bad.fast.stderr.match(/done/g)?.length, 1);
 });

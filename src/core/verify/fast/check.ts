@@ -1,9 +1,10 @@
-import { constants, createHash, publicDecrypt, verify } from 'node:crypto';
+import { constants, createHash, publicDecrypt, verify, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { GOOD } from '../reasons.js';
 import type { SignatureReport } from '../signature-report.js';
 import type { VerifyReport } from '../verify-file.js';
 import { dearmorSignature, MAX_FAST_SIGNATURE_BYTES } from './armor.js';
+import { FAST_PROGRESS_MIN_BYTES, fileProgress, hashOpenFile, type ProgressSink } from './hash-file.js';
 import type { IndexSigner, VerifyIndex } from './index-format.js';
 import { readKeyPacket, type FastKey } from './key-packet.js';
 import { FAST_HASHES, parseSignaturePacket, PK_RSA, type FastSignature } from './packets.js';
@@ -30,12 +31,6 @@ export function fastKeyring(index: VerifyIndex): FastKeyring | undefined {
   return { byFingerprint, keyIDCount };
 }
 
-/**
- * Files this large are left to the full verifier, which reports progress while it reads them
- * (io/file-stream.ts PROGRESS_MIN_BYTES; test/verify/fast/check.test.ts keeps the two equal).
- */
-export const FAST_MAX_FILE_BYTES = 16 << 20;
-
 const no = (why: string): FastOutcome => ({ ok: false, why });
 const exists = (p: string) => fs.statSync(p, { throwIfNoEntry: false }) !== undefined;
 
@@ -51,11 +46,34 @@ const DIGEST_INFO: Record<string, string> = {
  * binary signature by a signer in the index, valid when made and now, checked with node:crypto.
  * Only a good signature gives `ok: true`, with the report the full verifier makes for it; every
  * other case, bad signatures included, is `ok: false`. Throws only on I/O errors (callers catch).
+ * A file of FAST_PROGRESS_MIN_BYTES or more needs `progress`, which gets the full path's events
+ * for it (the finished one only with a good answer); without it the answer is `ok: false`.
  */
-export function fastVerifyFile(file: string, keyring: FastKeyring, now: Date): FastOutcome {
-  const stat = fs.statSync(file);
+export function fastVerifyFile(
+  file: string,
+  keyring: FastKeyring,
+  now: Date,
+  progress?: ProgressSink,
+): FastOutcome {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    return verifyOpenFile(file, fd, keyring, now, progress);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function verifyOpenFile(
+  file: string,
+  fd: number,
+  keyring: FastKeyring,
+  now: Date,
+  sink: ProgressSink | undefined,
+): FastOutcome {
+  const stat = fs.fstatSync(fd);
   if (!stat.isFile()) return no('not a regular file');
-  if (stat.size >= FAST_MAX_FILE_BYTES) return no('a large file (the full path shows progress)');
+  const large = stat.size >= FAST_PROGRESS_MIN_BYTES;
+  if (large && !sink) return no('a large file, with no progress to report to');
   const asc = `${file}.asc`;
   const signatureFile = !exists(asc) && exists(`${file}.sig`) ? `${file}.sig` : asc;
   const st = fs.statSync(signatureFile, { throwIfNoEntry: false });
@@ -77,27 +95,21 @@ export function fastVerifyFile(file: string, keyring: FastKeyring, now: Date): F
   if (!inWindow(created) || !inWindow(nowMs)) return no('outside the validity window');
   if (created > Math.floor(nowMs / 1000) * 1000) return no('made in the future');
   const hashName = FAST_HASHES[sig.hashAlgorithm]!.node;
-  const digest = hashSigned(file, sig, hashName);
+  const progress = large && sink ? fileProgress(file, stat.size, sink) : undefined;
+  const hash = createHash(hashName);
+  const read = hashOpenFile(fd, hash, progress);
+  const digest = digestSigned(hash, sig);
   if (digest[0] !== sig.signedHashValue[0] || digest[1] !== sig.signedHashValue[1])
     return no('digest prefix differs');
   if (!signatureHolds(sig, key, digest, hashName)) return no('signature does not verify');
+  // The full path's last event ("verify NAME: done (1.0 GiB)"), only for a good answer: when the
+  // fast path steps aside, the full path reads the file again and reports it once.
+  progress?.finish(read);
   return { ok: true, report: goodReport(file, signatureFile, sig, signer) };
 }
 
-/** H(file || signatureData || 0x04 0xFF be32(len)): the v4 digest (RFC 9580 section 5.2.4). */
-function hashSigned(file: string, sig: FastSignature, hashName: string): Buffer {
-  const hash = createHash(hashName);
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    for (;;) {
-      const n = fs.readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
-      hash.update(buffer.subarray(0, n));
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
+/** H(file || signatureData || 0x04 0xFF be32(len)), the file already fed (RFC 9580 section 5.2.4). */
+function digestSigned(hash: Hash, sig: FastSignature): Buffer {
   const trailer = Buffer.alloc(6);
   trailer[0] = 4;
   trailer[1] = 0xff;
