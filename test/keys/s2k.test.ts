@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import * as openpgp from 'openpgp';
 import { deriveIteratedS2K, MAX_S2K_COUNT, s2kHashName, streamIteratedS2K } from '../../src/core/keys/s2k.js';
 
@@ -58,7 +58,7 @@ function randomPassphrase(): string {
 }
 
 async function same(
-  t: import('ava').ExecutionContext,
+  t: ExecutionContext,
   algorithm: number,
   c: number,
   passphrase: string,
@@ -180,5 +180,8 @@ test('S2K objects of another shape are left alone, and odd calls go to openpgp.j
   // A key size beyond what ciphers use: openpgp.js's code answers too (and agrees).
   const big = await openpgpS2K(H.sha1, salt, 96);
   streamIteratedS2K(wrap(big));
-  t.deepEqual(await big.produceKey(PASS, 100), await (await openpgpS2K(H.sha1, salt, 96)).produceKey(PASS, 100));
+  t.deepEqual(
+    await big.produceKey(PASS, 100),
+    await (await openpgpS2K(H.sha1, salt, 96)).produceKey(PASS, 100),
+  );
 });

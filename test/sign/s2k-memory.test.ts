@@ -57,19 +57,25 @@ test(`signing a 2-byte file with a key protected at the largest S2K count peaks 
   t.true(mb < LIMIT_MB, `peak RSS ${mb.toFixed(0)} MB >= ${LIMIT_MB} MB: is the S2K buffered again?`);
 });
 
-peerTest(['gpg'])(`signing a 2-byte file with a gpg-made passphrase key peaks under ${LIMIT_MB} MB`, async (t) => {
-  t.timeout(180_000);
-  const g = await tempGnupg();
-  t.teardown(g.cleanup);
-  const loop = ['--pinentry-mode', 'loopback', '--passphrase', PASS];
-  t.is((await g.gpg([...loop, '--quick-gen-key', 'Mem <mem@example.invalid>', 'ed25519', 'sign', '0'])).code, 0);
-  const list = await g.gpg(['--with-colons', '--list-keys']);
-  const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(list.stdout)![1]!;
-  t.is((await g.gpg([...loop, '--quick-add-key', fpr, 'cv25519', 'encr', '0'])).code, 0);
-  const secret = await g.gpg([...loop, '--armor', '--export-secret-keys', fpr]);
-  t.is(secret.code, 0, secret.stderr);
-  const { code, mb } = await signSmall(secret.stdout);
-  t.is(code, 0);
-  t.log(`peak RSS ${mb.toFixed(0)} MB (gpg-made key)`);
-  t.true(mb < LIMIT_MB, `peak RSS ${mb.toFixed(0)} MB >= ${LIMIT_MB} MB: is the S2K buffered again?`);
-});
+peerTest(['gpg'])(
+  `signing a 2-byte file with a gpg-made passphrase key peaks under ${LIMIT_MB} MB`,
+  async (t) => {
+    t.timeout(180_000);
+    const g = await tempGnupg();
+    t.teardown(g.cleanup);
+    const loop = ['--pinentry-mode', 'loopback', '--passphrase', PASS];
+    t.is(
+      (await g.gpg([...loop, '--quick-gen-key', 'Mem <mem@example.invalid>', 'ed25519', 'sign', '0'])).code,
+      0,
+    );
+    const list = await g.gpg(['--with-colons', '--list-keys']);
+    const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(list.stdout)![1]!;
+    t.is((await g.gpg([...loop, '--quick-add-key', fpr, 'cv25519', 'encr', '0'])).code, 0);
+    const secret = await g.gpg([...loop, '--armor', '--export-secret-keys', fpr]);
+    t.is(secret.code, 0, secret.stderr);
+    const { code, mb } = await signSmall(secret.stdout);
+    t.is(code, 0);
+    t.log(`peak RSS ${mb.toFixed(0)} MB (gpg-made key)`);
+    t.true(mb < LIMIT_MB, `peak RSS ${mb.toFixed(0)} MB >= ${LIMIT_MB} MB: is the S2K buffered again?`);
+  },
+);

@@ -78,7 +78,7 @@ export function deriveIteratedS2K(
       hash.update(n === chunk.length ? chunk : chunk.subarray(0, n));
       left -= n;
     }
-    for (let zeros = total - filled; zeros > 0; ) {
+    for (let zeros = total - filled; zeros > 0;) {
       const n = Math.min(zeros, CHUNK);
       hash.update(Buffer.alloc(n));
       zeros -= n;
