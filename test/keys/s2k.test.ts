@@ -119,6 +119,9 @@ test('equals openpgp.js at the edges: empty passphrase, count below the data, a 
     // Exactly the count.
     await same(t, H.sha1, 0, 'p'.repeat(1016), keyBytes);
   }
+  // Nothing to hash, or a key size no cipher has: refused rather than looping or guessing.
+  t.throws(() => deriveIteratedS2K('sha1', new Uint8Array(0), 1024, '', 16), { instanceOf: RangeError });
+  t.throws(() => deriveIteratedS2K('sha1', new Uint8Array(8), 1024, 'p', 0), { instanceOf: RangeError });
   // Multi-byte characters counted in UTF-8 bytes, lone surrogates as U+FFFD, as openpgp.js does.
   await same(t, H.sha1, 0, `${'é'.repeat(507)}\ud800`, 32);
 });

@@ -60,6 +60,9 @@ export function deriveIteratedS2K(
   keyBytes: number,
 ): Uint8Array {
   const data = Buffer.concat([salt, Buffer.from(passphrase, 'utf8')]);
+  if (data.length === 0 || !Number.isInteger(keyBytes) || keyBytes < 1 || keyBytes > MAX_KEY_BYTES) {
+    throw new RangeError('S2K: nothing to hash, or a key size out of range');
+  }
   const total = Math.max(count, data.length);
   const copies = Math.max(1, Math.floor(CHUNK / data.length));
   const chunk = Buffer.alloc(copies * data.length);
@@ -87,9 +90,10 @@ export function deriveIteratedS2K(
     digests.push(digest);
     produced += digest.length;
   }
-  chunk.fill(0);
-  data.fill(0);
-  return new Uint8Array(Buffer.concat(digests).subarray(0, keyBytes));
+  const all = Buffer.concat(digests);
+  const key = new Uint8Array(all.subarray(0, keyBytes));
+  for (const buffer of [chunk, data, all, ...digests]) buffer.fill(0);
+  return key;
 }
 
 /** The fields of openpgp.js's generic S2K object that we read. */
