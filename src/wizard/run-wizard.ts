@@ -1,5 +1,6 @@
 import * as openpgp from 'openpgp';
 import type { Context } from '../cli/context.js';
+import { streamIteratedS2K } from '../core/keys/s2k.js';
 import { KeyStore } from '../core/keys/store.js';
 import { Keychain } from '../core/secrets/keychain.js';
 import type { WizardDeps } from './deps.js';
@@ -34,6 +35,7 @@ export function defaultDeps(ctx: Context): WizardDeps {
       const own = await (await store()).findOwn(fingerprint);
       if (!own.key.isPrivate()) return false;
       try {
+        streamIteratedS2K(own.key); // as every unlock: no 65 MB S2K buffer per key packet
         await openpgp.decryptKey({ privateKey: own.key, passphrase });
         return true;
       } catch {

@@ -1,5 +1,6 @@
 import * as openpgp from 'openpgp';
 import { DistsealError, KeyError, UsageError } from '../errors.js';
+import { streamIteratedS2K } from '../keys/s2k.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { SecretSource } from './resolve.js';
@@ -26,6 +27,8 @@ export async function decryptWithPassphrase(
   fingerprint = key.getFingerprint().toUpperCase(),
 ): Promise<openpgp.PrivateKey> {
   try {
+    // gpg's iterated S2K counts would otherwise cost ~65 MB per key packet inside openpgp.js.
+    streamIteratedS2K(key);
     return await openpgp.decryptKey({ privateKey: key, passphrase });
   } catch (error) {
     const message = error instanceof Error ? error.message : '';
