@@ -48,6 +48,12 @@ export const MAX_SIGNATURE_BYTES = 1 * MiB;
 /** A key file or key read from standard input larger than this is refused. */
 export const MAX_KEY_FILE_BYTES = 1 * MiB;
 
+/** Largest keyring file `verify --keyring` reads (a whole distribution keyring is a few MB). */
+export const MAX_KEYRING_BYTES = 64 * MiB;
+
+/** Largest SHA256SUMS manifest `verify --manifest` reads (a line per file: far above any release). */
+export const MAX_MANIFEST_BYTES = 16 * MiB;
+
 /** repodata.json downloaded or read from a channel; `--max-repodata-size` raises it for huge channels. */
 export const MAX_REPODATA_BYTES = 256 * MiB;
 

@@ -92,3 +92,15 @@ test('verify --manifest refuses a signed manifest that lists a path outside its 
   t.false(r.verified);
   t.is(r.entries[0]!.status, 'unsafe-name');
 });
+
+test('a keyring file over the keyring limit (64 MiB) is refused, naming it, before anything is parsed', async (t) => {
+  const { dir, cleanup } = await tempDir();
+  t.teardown(cleanup);
+  const big = path.join(dir, 'huge.asc');
+  await fs.writeFile(big, '');
+  await fs.truncate(big, 64 * 1024 * 1024 + 1); // sparse: no disk used
+  const error = await t.throwsAsync(loadKeyring([big]));
+  t.is((error as { kind?: string }).kind, 'input');
+  t.true(error!.message.includes(big));
+  t.regex(error!.message, /larger than/);
+});

@@ -2,12 +2,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as openpgp from 'openpgp';
 import { errnoCode, InputError } from '../errors.js';
+import { readFileBounded } from '../io/bounded-read.js';
+import { MAX_KEYRING_BYTES } from '../limits.js';
 import type { Logger } from '../logger.js';
 
 /** Extensions read from a keyring directory. */
 export const KEYRING_EXTENSIONS = ['.asc', '.gpg', '.pgp'];
-/** A keyring file larger than this is refused (a whole distro keyring is a few MB). */
-export const MAX_KEYRING_BYTES = 64 << 20;
 
 const ARMOR_BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
 
@@ -85,7 +85,8 @@ export async function readKeyFile(file: string): Promise<openpgp.PublicKey[]> {
         `The keyring ${file} is larger than ${MAX_KEYRING_BYTES >> 20} MiB.`,
         { subject: file },
       );
-    bytes = await fs.readFile(file);
+    // Bounded while read too: the file may grow after the stat.
+    bytes = await readFileBounded(file, MAX_KEYRING_BYTES, 'the keyring limit, 64 MiB');
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError('E_KEYRING', `Cannot read the keyring ${file}: ${(error as Error).message}`, {

@@ -1,12 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, InputError } from '../errors.js';
+import { readFileBounded } from '../io/bounded-read.js';
 import { sha256File } from '../io/hash.js';
+import { MAX_MANIFEST_BYTES } from '../limits.js';
 import { pinsForFile } from './pins.js';
 import { verifyFile, type VerifyFileOptions, type VerifyReport } from './verify-file.js';
-
-/** A manifest larger than this is refused (a SHA256SUMS of 100k files is ~10 MB). */
-export const MAX_MANIFEST_BYTES = 16 << 20;
 
 export interface ManifestEntryResult {
   name: string;
@@ -82,7 +81,10 @@ export async function verifyManifest(options: ManifestVerifyOptions): Promise<Ma
         `${options.manifest} is larger than ${MAX_MANIFEST_BYTES >> 20} MiB.`,
         { subject: options.manifest },
       );
-    text = await fs.readFile(options.manifest, 'utf8');
+    // Bounded while read too: the file may grow after the stat.
+    text = (
+      await readFileBounded(options.manifest, MAX_MANIFEST_BYTES, 'the manifest limit, 16 MiB')
+    ).toString('utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError('E_NOT_FOUND', `Cannot read ${options.manifest}: ${(error as Error).message}`, {
