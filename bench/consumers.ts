@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as openpgp from 'openpgp';
 import { createDetachedSignature } from '../src/core/sign/index.js';
+import { timed } from './bench-tools.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'distseal.js');
@@ -24,30 +25,6 @@ const BIN = path.join(ROOT, 'bin', 'distseal.js');
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-interface Measure {
-  wall: number;
-  cpu: number;
-  rssMB: number;
-  status: number | null;
-}
-
-function timed(cmd: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Measure {
-  const r = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %M %U %S', ...cmd], {
-    cwd,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 256 << 20,
-  });
-  const m = /BENCH ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
-  if (!m) throw new Error(`${cmd.join(' ')}: no timing (${r.stderr?.slice(-2000)})`);
-  return {
-    wall: Number(m[1]),
-    cpu: Number(m[3]) + Number(m[4]),
-    rssMB: Number(m[2]) / 1024,
-    status: r.status,
-  };
 }
 
 async function sha256(file: string): Promise<string> {
@@ -125,6 +102,7 @@ async function downloadRows(
         keyAsc,
         '--quiet',
       ],
+      process.env,
       dir,
     );
     const pip = timed(
@@ -143,8 +121,8 @@ async function downloadRows(
         'out-pip',
         'bigpkg==1.0',
       ],
-      dir,
       { ...process.env, PIP_CONFIG_FILE: '/dev/null' },
+      dir,
     );
     rows.push(
       `| ${mib} MiB wheel | distseal download (hash + signature) | ${dl.wall.toFixed(2)} | ${dl.cpu.toFixed(2)} | ${dl.rssMB.toFixed(0)} | ${dl.status} |`,
@@ -205,12 +183,13 @@ async function main(): Promise<void> {
         keyAsc,
         '--quiet',
       ],
+      process.env,
       dir,
     );
     const loop = (tool: string) =>
       `for f in $(find tree -name '*.tar.gz'); do ${tool} "$f.asc" "$f" >/dev/null 2>&1 || exit 9; done`;
-    const gpgv = timed(['bash', '-c', loop('gpgv --keyring ./key.gpg')], dir);
-    const sqv = timed(['bash', '-c', loop('sqv --keyring key.asc')], dir);
+    const gpgv = timed(['bash', '-c', loop('gpgv --keyring ./key.gpg')], process.env, dir);
+    const sqv = timed(['bash', '-c', loop('sqv --keyring key.asc')], process.env, dir);
     rows.push(
       `| ${files} small files | distseal verify DIR | ${ours.wall.toFixed(2)} | ${ours.cpu.toFixed(2)} | ${ours.rssMB.toFixed(0)} | ${ours.status} |`,
     );

@@ -133,16 +133,14 @@ async function thirdPartyLicenses(metafile) {
   return `Packages bundled into distseal.mjs, with their licenses.\n\n${parts.join(`\n${'-'.repeat(72)}\n\n`)}`;
 }
 
-const result = await build({
-  entryPoints: { distseal: entry },
+/** What both bundles share: one ESM file for Node 22+, with require() made for CommonJS code. */
+const common = {
   outdir: outDir,
   outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node22',
-  external: ['@github/keytar', 'openpgp'],
-  plugins: [lazyBuiltins, yargsShim, moduleUrls],
   // CommonJS dependencies call require(); ESM output has none unless we make one.
   banner: {
     js: [
@@ -154,11 +152,18 @@ const result = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   keepNames: true,
-  legalComments: 'none', // collected into THIRD-PARTY-LICENSES.txt below
   metafile: true,
+  logLevel: 'warning',
+};
+
+const result = await build({
+  ...common,
+  entryPoints: { distseal: entry },
+  external: ['@github/keytar', 'openpgp'],
+  plugins: [lazyBuiltins, yargsShim, moduleUrls],
+  legalComments: 'none', // collected into THIRD-PARTY-LICENSES.txt below
   sourcemap: 'linked',
   sourcesContent: false,
-  logLevel: 'warning',
 });
 /**
  * dist/cli/verify-fast.mjs: the fast path of `verify FILE...` (src/cli/verify-fast.ts), loaded by
@@ -166,27 +171,10 @@ const result = await build({
  * anything but distseal's own modules) found their way into it.
  */
 const fast = await build({
+  ...common,
   entryPoints: { 'verify-fast': path.join(root, 'dist', 'src', 'cli', 'verify-fast.js') },
-  outdir: outDir,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
   plugins: [lazyBuiltins, moduleUrls],
-  banner: {
-    js: [
-      'const { createRequire: __distsealRequire } =',
-      "  process.getBuiltinModule?.('node:module') ?? (await import('node:module'));",
-      'const require = __distsealRequire(import.meta.url);',
-    ].join('\n'),
-  },
-  minifyWhitespace: true,
-  minifySyntax: true,
-  keepNames: true,
   legalComments: 'none',
-  metafile: true,
-  logLevel: 'warning',
 });
 const foreign = Object.keys(fast.metafile.inputs).filter(
   (i) => !/^dist\/src\//.test(i) && !/^lazy-builtin:/.test(i),
