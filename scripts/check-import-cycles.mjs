@@ -3,16 +3,10 @@
 // dynamic import() included. Run by `npm test` (issue 8: no import circles).
 import fs from 'node:fs';
 import path from 'node:path';
+import { tsFilesUnder } from './ts-files.mjs';
 
 const root = process.argv[2] ?? 'src';
-const files = [];
-(function walk(dir) {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) walk(p);
-    else if (p.endsWith('.ts')) files.push(p);
-  }
-})(root);
+const files = tsFilesUnder(root);
 
 const IMPORT =
   /(?:^|[\s;])(?:import|export)\s[^;]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/gs;
